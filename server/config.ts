@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/**
+ * Every setting of the platform, read once from the environment. Nothing else in the
+ * code reads process.env: pass a Config (or the part it needs) instead.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = z.url().optional();
+
+const environmentSchema = z
+  .object({
+    PORT: port.default(4000),
+    HOST: z.string().default('127.0.0.1'),
+    DATA_DIR: z.string().default('./.data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+      .optional(),
+    RESTATE_INGRESS_URL: optionalUrl,
+    RESTATE_ADMIN_URL: optionalUrl,
+    RESTATE_SERVER_BINARY: z.string().optional(),
+    EXECUTOR_PORT: port.optional(),
+    EXECUTOR_URL: optionalUrl,
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    WEB_MODE: z.enum(['static', 'dev', 'none']).default('static'),
+    MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1_000_000),
+  })
+  .refine((env) => Boolean(env.RESTATE_INGRESS_URL) === Boolean(env.RESTATE_ADMIN_URL), {
+    message: 'Set both RESTATE_INGRESS_URL and RESTATE_ADMIN_URL to use an existing Restate, or neither to start an embedded one',
+  });
+
+export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
+
+export interface Config {
+  http: { host: string; port: number; maxRequestBytes: number };
+  dataDir: string;
+  database: { kind: 'embedded'; directory: string } | { kind: 'server'; url: string };
+  restate:
+    | { kind: 'embedded'; directory: string; binary?: string }
+    | { kind: 'external'; ingressUrl: string; adminUrl: string };
+  executor: { port?: number; advertisedUrl?: string };
+  logLevel: LogLevel;
+  web: { mode: 'static' | 'dev' | 'none'; distDirectory: string; rootDirectory: string };
+}
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || 'environment'}: ${issue.message}`);
+    throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    http: { host: env.HOST, port: env.PORT, maxRequestBytes: env.MAX_REQUEST_BYTES },
+    dataDir,
+    database: env.DATABASE_URL
+      ? { kind: 'server', url: env.DATABASE_URL }
+      : { kind: 'embedded', directory: path.join(dataDir, 'postgres') },
+    restate:
+      env.RESTATE_INGRESS_URL && env.RESTATE_ADMIN_URL
+        ? { kind: 'external', ingressUrl: env.RESTATE_INGRESS_URL, adminUrl: env.RESTATE_ADMIN_URL }
+        : { kind: 'embedded', directory: path.join(dataDir, 'restate'), binary: env.RESTATE_SERVER_BINARY },
+    executor: { port: env.EXECUTOR_PORT, advertisedUrl: env.EXECUTOR_URL },
+    logLevel: env.LOG_LEVEL,
+    web: {
+      mode: env.WEB_MODE,
+      rootDirectory: path.join(projectRoot, 'web'),
+      distDirectory: path.join(projectRoot, 'web', 'dist'),
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import type { Database } from '../db/database';
+import type { ExecutionEvent as StoredEventRow } from '../db/generated/client';
+import type { Logger } from '../log';
+import { LiveQueue } from './liveQueue';
+import { type ExecutionEvent, type ExecutionEventPayload, eventsChannel } from './types';
+
+const allExecutions = '*';
+
+/**
+ * Fans committed execution events out to this process's subscribers. Every process
+ * LISTENs on the database, so an event committed by any executor reaches every
+ * subscriber of every process, in commit order.
+ */
+export class EventHub {
+  private readonly subscribers = new Map<string, Set<LiveQueue<ExecutionEvent>>>();
+  private stopListening: (() => Promise<void>) | undefined;
+  private pendingIds: bigint[] = [];
+  private delivering: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly database: Database,
+    private readonly log: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.stopListening = await this.database.listen(eventsChannel, (payload) => this.onNotification(payload));
+  }
+
+  async stop(): Promise<void> {
+    await this.stopListening?.();
+    for (const queues of this.subscribers.values()) for (const queue of queues) void queue.return();
+    await this.delivering;
+  }
+
+  /** Every event of every execution from now on. */
+  allEvents(): AsyncIterableIterator<ExecutionEvent> {
+    return this.subscribe(allExecutions);
+  }
+
+  /**
+   * The events of one execution after `afterSeq`: first those already stored, then live
+   * ones, in `seq` order, each exactly once.
+   */
+  async *executionEvents(executionId: string, afterSeq: number): AsyncGenerator<ExecutionEvent> {
+    const live = this.subscribe(executionId);
+    try {
+      let lastSeq = afterSeq;
+      for (const event of await this.storedEvents(executionId, afterSeq)) {
+        lastSeq = event.seq;
+        yield event;
+      }
+      for await (const event of live) {
+        if (event.seq <= lastSeq) continue;
+        if (event.seq > lastSeq + 1) {
+          // A notification can overtake a slower one; fill the gap from storage.
+          for (const missed of await this.storedEvents(executionId, lastSeq, event.seq)) yield missed;
+        }
+        lastSeq = event.seq;
+        yield event;
+      }
+    } finally {
+      await live.return();
+    }
+  }
+
+  async storedEvents(executionId: string, afterSeq: number, beforeSeq?: number): Promise<ExecutionEvent[]> {
+    const rows = await this.database.prisma.executionEvent.findMany({
+      where: { executionId, seq: { gt: afterSeq, ...(beforeSeq !== undefined ? { lt: beforeSeq } : {}) } },
+      orderBy: { seq: 'asc' },
+    });
+    return rows.map(toExecutionEvent);
+  }
+
+  subscriberCount(): number {
+    let count = 0;
+    for (const queues of this.subscribers.values()) count += queues.size;
+    return count;
+  }
+
+  private subscribe(topic: string): LiveQueue<ExecutionEvent> {
+    let queues = this.subscribers.get(topic);
+    if (!queues) {
+      queues = new Set();
+      this.subscribers.set(topic, queues);
+    }
+    const topicQueues = queues;
+    const queue: LiveQueue<ExecutionEvent> = new LiveQueue(() => {
+      topicQueues.delete(queue);
+      if (topicQueues.size === 0) this.subscribers.delete(topic);
+    });
+    topicQueues.add(queue);
+    return queue;
+  }
+
+  private onNotification(payload: string): void {
+    if (!/^\d+$/.test(payload)) return;
+    this.pendingIds.push(BigInt(payload));
+    if (this.pendingIds.length === 1) {
+      // Notifications arriving together are fetched with one query, delivered in order.
+      this.delivering = this.delivering.then(() => new Promise((resolve) => setImmediate(resolve))).then(() => this.deliverPending());
+    }
+  }
+
+  private async deliverPending(): Promise<void> {
+    const ids = this.pendingIds;
+    this.pendingIds = [];
+    if (ids.length === 0 || this.subscribers.size === 0) return;
+    try {
+      const rows = await this.database.prisma.executionEvent.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
+      for (const row of rows) this.deliver(toExecutionEvent(row));
+    } catch (error) {
+      this.log.error('could not load committed events', { error, count: ids.length });
+    }
+  }
+
+  private deliver(event: ExecutionEvent): void {
+    for (const topic of [event.executionId, allExecutions]) {
+      const queues = this.subscribers.get(topic);
+      if (queues) for (const queue of queues) queue.push(event);
+    }
+  }
+}
+
+function toExecutionEvent(row: StoredEventRow): ExecutionEvent {
+  return {
+    ...(row.payload as unknown as ExecutionEventPayload),
+    id: row.id.toString(),
+    executionId: row.executionId,
+    seq: row.seq,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

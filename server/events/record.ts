@@ -1,0 +1,83 @@
+import type { Prisma, PrismaClient } from '../db/generated/client';
+import type { Execution, NodeRun } from '../db/generated/client';
+import { eventsChannel, type ExecutionEventPayload, type ExecutionSnapshot, type NodeRunSnapshot } from './types';
+
+type Transaction = Prisma.TransactionClient;
+
+/**
+ * Changes an execution (and optionally one of its node runs) and stores the matching
+ * event in one transaction. The NOTIFY is part of that transaction, so PostgreSQL sends
+ * it only once the change is committed: subscribers never see an event that was rolled back.
+ */
+export async function commitExecutionChange(
+  prisma: PrismaClient,
+  executionId: string,
+  change: {
+    execution?: Prisma.ExecutionUpdateInput;
+    nodeRun?: (tx: Transaction, seq: number) => Promise<NodeRun>;
+  },
+): Promise<{ execution: Execution; nodeRun?: NodeRun }> {
+  return prisma.$transaction(async (tx) => {
+    const execution = await tx.execution.update({
+      where: { id: executionId },
+      data: { ...change.execution, lastSeq: { increment: 1 } },
+    });
+    const nodeRun = change.nodeRun ? await change.nodeRun(tx, execution.lastSeq) : undefined;
+    const payload: ExecutionEventPayload = nodeRun
+      ? { kind: 'nodeRun', execution: executionSnapshot(execution), nodeRun: nodeRunSnapshot(nodeRun) }
+      : { kind: 'execution', execution: executionSnapshot(execution) };
+    await insertEvent(tx, executionId, execution.lastSeq, payload);
+    return { execution, nodeRun };
+  });
+}
+
+/** Creates an execution with its first event (seq 1) in one transaction. */
+export async function commitNewExecution(prisma: PrismaClient, data: Prisma.ExecutionUncheckedCreateInput): Promise<Execution> {
+  return prisma.$transaction(async (tx) => {
+    const execution = await tx.execution.create({ data: { ...data, lastSeq: 1 } });
+    await insertEvent(tx, execution.id, 1, { kind: 'execution', execution: executionSnapshot(execution) });
+    return execution;
+  });
+}
+
+async function insertEvent(tx: Transaction, executionId: string, seq: number, payload: ExecutionEventPayload): Promise<void> {
+  const event = await tx.executionEvent.create({
+    data: { executionId, seq, kind: payload.kind, payload: payload as unknown as Prisma.InputJsonValue },
+    select: { id: true },
+  });
+  await tx.$executeRaw`SELECT pg_notify(${eventsChannel}, ${event.id.toString()})`;
+}
+
+export function executionSnapshot(execution: Execution): ExecutionSnapshot {
+  return {
+    id: execution.id,
+    projectId: execution.projectId,
+    versionId: execution.versionId,
+    trigger: execution.trigger,
+    triggeredBy: execution.triggeredBy,
+    status: execution.status,
+    error: execution.error,
+    costUsd: execution.costUsd.toString(),
+    startedAt: execution.startedAt.toISOString(),
+    completedAt: execution.completedAt?.toISOString() ?? null,
+    lastSeq: execution.lastSeq,
+  };
+}
+
+export function nodeRunSnapshot(nodeRun: NodeRun): NodeRunSnapshot {
+  return {
+    id: nodeRun.id,
+    executionId: nodeRun.executionId,
+    nodeId: nodeRun.nodeId,
+    nodeType: nodeRun.nodeType,
+    lane: nodeRun.lane,
+    status: nodeRun.status,
+    inputs: nodeRun.inputs,
+    output: nodeRun.output,
+    error: nodeRun.error,
+    costUsd: nodeRun.costUsd.toString(),
+    startedAt: nodeRun.startedAt?.toISOString() ?? null,
+    completedAt: nodeRun.completedAt?.toISOString() ?? null,
+    seq: nodeRun.seq,
+  };
+}

@@ -1,0 +1,47 @@
+import type { ExecutionStatus, NodeRunStatus, TriggerKind } from '../db/generated/client';
+
+/** What an execution looked like right after a change: the payload of its events. */
+export interface ExecutionSnapshot {
+  id: string;
+  projectId: string;
+  versionId: string | null;
+  trigger: TriggerKind;
+  triggeredBy: string | null;
+  status: ExecutionStatus;
+  error: string | null;
+  costUsd: string;
+  startedAt: string;
+  completedAt: string | null;
+  lastSeq: number;
+}
+
+export interface NodeRunSnapshot {
+  id: string;
+  executionId: string;
+  nodeId: string;
+  nodeType: string;
+  lane: number[];
+  status: NodeRunStatus;
+  inputs: unknown;
+  output: unknown;
+  error: string | null;
+  costUsd: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  seq: number;
+}
+
+export type ExecutionEventPayload =
+  | { kind: 'execution'; execution: ExecutionSnapshot }
+  | { kind: 'nodeRun'; execution: ExecutionSnapshot; nodeRun: NodeRunSnapshot };
+
+/** One committed change, as stored in ExecutionEvent and streamed to subscribers. */
+export type ExecutionEvent = ExecutionEventPayload & {
+  id: string;
+  executionId: string;
+  seq: number;
+  createdAt: string;
+};
+
+/** The PostgreSQL NOTIFY channel: its payload is the id of a committed ExecutionEvent row. */
+export const eventsChannel = 'weft_execution_events';

@@ -1,0 +1,10 @@
+import { lexicographicSortSchema } from 'graphql';
+import { builder } from './builder';
+import './types/enums';
+import './types/project';
+import './types/execution';
+import './types/nodeRun';
+import './types/executionEvent';
+
+/** The whole GraphQL schema, assembled once from the type files above. */
+export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,0 +1,108 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from './config';
+import { type Database, openDatabase } from './db/database';
+import { EventHub } from './events/hub';
+import { ExecutionRecords } from './executor/records';
+import { ExecutionStarter } from './executor/starter';
+import { createExecutionWorkflow } from './executor/workflow';
+import { startHttpServer } from './http/server';
+import { createLogger, type Logger } from './log';
+import { startEmbeddedRestate } from './restate/embedded';
+import { registerDeployment, serveExecutorEndpoint } from './restate/endpoint';
+import { rememberedPorts } from './restate/ports';
+
+export interface Platform {
+  url: string;
+  restate: { ingressUrl: string; adminUrl: string; pid?: number };
+  database: Database;
+  events: EventHub;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole platform in dependency order: the database (with migrations),
+ * Restate, the executor endpoint registered with Restate, live events, then HTTP.
+ * stop() undoes it in reverse; a failed start undoes what had started.
+ */
+export async function startPlatform(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Platform> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((error: Error) => log.error('error while stopping', { error }));
+    }
+    stops.length = 0;
+  };
+  try {
+    await mkdir(config.dataDir, { recursive: true });
+    stops.push(await lockDataDirectory(config.dataDir));
+
+    const database = await openDatabase(config.database, log.child({ part: 'database' }));
+    stops.push(() => database.close());
+
+    const restate =
+      config.restate.kind === 'embedded'
+        ? await startEmbeddedRestate({ ...config.restate, log: log.child({ part: 'restate' }) })
+        : config.restate;
+    if ('stop' in restate) stops.push(() => restate.stop());
+
+    const records = new ExecutionRecords(database.prisma);
+    const ports = await rememberedPorts(path.join(config.dataDir, 'ports.json'), ['executor'] as const, {
+      executor: config.executor.port,
+    });
+    const endpoint = await serveExecutorEndpoint({
+      services: [createExecutionWorkflow(records)],
+      port: ports.executor,
+      host: config.http.host,
+      log,
+    });
+    stops.push(() => endpoint.close());
+    await registerDeployment(restate.adminUrl, config.executor.advertisedUrl ?? endpoint.url, log);
+
+    const events = new EventHub(database, log.child({ part: 'events' }));
+    await events.start();
+    stops.push(() => events.stop());
+
+    const executions = new ExecutionStarter(records, restate.ingressUrl, log.child({ part: 'executor' }));
+    const http = await startHttpServer({
+      config,
+      context: { prisma: database.prisma, events, executions },
+      database,
+      restate,
+      log: log.child({ part: 'http' }),
+    });
+    stops.push(() => http.close());
+    log.info('platform ready', { url: http.url, graphql: `${http.url}/graphql`, dataDir: config.dataDir, database: database.kind });
+
+    return {
+      url: http.url,
+      restate: { ingressUrl: restate.ingressUrl, adminUrl: restate.adminUrl, pid: 'pid' in restate ? restate.pid : undefined },
+      database,
+      events,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** One platform process per data folder: PGlite and restate-server must not be shared. */
+async function lockDataDirectory(dataDir: string): Promise<() => Promise<void>> {
+  const lockFile = path.join(dataDir, 'platform.pid');
+  const holder = Number(await readFile(lockFile, 'utf8').catch(() => ''));
+  if (holder && holder !== process.pid && isAlive(holder)) {
+    throw new Error(`Another platform process (pid ${holder}) is using ${dataDir}; stop it or set DATA_DIR to another folder`);
+  }
+  await writeFile(lockFile, String(process.pid));
+  return () => rm(lockFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

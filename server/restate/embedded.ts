@@ -1,0 +1,149 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import type { Logger } from '../log';
+import { rememberedPorts } from './ports';
+
+export interface RestateUrls {
+  ingressUrl: string;
+  adminUrl: string;
+}
+
+export interface EmbeddedRestate extends RestateUrls {
+  pid: number;
+  stop(): Promise<void>;
+}
+
+const startTimeoutMs = 60_000;
+const stopTimeoutMs = 10_000;
+
+/**
+ * Starts `restate-server` (from the npm package) as a child process with its data in
+ * `directory`, on ports remembered there, and resolves once it answers on both APIs.
+ */
+export async function startEmbeddedRestate(options: { directory: string; binary?: string; log: Logger }): Promise<EmbeddedRestate> {
+  const { directory, log } = options;
+  const binary = options.binary ?? findRestateBinary();
+  await mkdir(directory, { recursive: true });
+  const pidFile = path.join(directory, 'restate-server.pid');
+  await stopLeftoverProcess(pidFile, binary, log);
+
+  const ports = await rememberedPorts(path.join(directory, 'ports.json'), ['ingress', 'admin', 'node'] as const, {});
+  const ingressUrl = `http://127.0.0.1:${ports.ingress}`;
+  const adminUrl = `http://127.0.0.1:${ports.admin}`;
+  const child = execa(binary, ['--no-logo'], {
+    env: {
+      RESTATE_BASE_DIR: directory,
+      RESTATE_NODE_NAME: 'embedded',
+      RESTATE_LISTEN_MODE: 'tcp',
+      RESTATE_BIND_ADDRESS: `127.0.0.1:${ports.node}`,
+      RESTATE_ADVERTISED_ADDRESS: `http://127.0.0.1:${ports.node}`,
+      RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${ports.ingress}`,
+      RESTATE_ADMIN__BIND_ADDRESS: `127.0.0.1:${ports.admin}`,
+      // A laptop-sized footprint; both apply when the node is first provisioned.
+      RESTATE_DEFAULT_NUM_PARTITIONS: '4',
+      RESTATE_ROCKSDB_TOTAL_MEMORY_SIZE: '256MB',
+      RESTATE_LOG_FORMAT: 'json',
+    },
+    extendEnv: true,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    forceKillAfterDelay: stopTimeoutMs,
+  });
+  if (child.pid === undefined) throw new Error(`Could not start restate-server (${binary})`);
+  await writeFile(pidFile, String(child.pid));
+  const recentOutput = keepRecentLines(child, log);
+
+  const exited = child.then((result) => result);
+  const ready = waitUntilHealthy(ingressUrl, adminUrl);
+  const outcome = await Promise.race([ready.then(() => 'ready' as const), exited.then(() => 'exited' as const)]);
+  if (outcome === 'exited') {
+    throw new Error(`restate-server exited before it was ready. Its last output:\n${recentOutput().join('\n')}`);
+  }
+  log.info('restate-server started', { pid: child.pid, ingressUrl, adminUrl, directory });
+
+  return {
+    ingressUrl,
+    adminUrl,
+    pid: child.pid,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+      await rm(pidFile, { force: true });
+    },
+  };
+}
+
+export function findRestateBinary(): string {
+  const packageName = `@restatedev/restate-server-${process.platform}-${process.arch}`;
+  try {
+    return createRequire(import.meta.url).resolve(`${packageName}/bin/restate-server`);
+  } catch {
+    throw new Error(
+      `The restate-server binary was not found (${packageName} is not installed). ` +
+        'Run `npm install`, set RESTATE_SERVER_BINARY to a restate-server executable, ' +
+        'or set RESTATE_INGRESS_URL and RESTATE_ADMIN_URL to use a running Restate.',
+    );
+  }
+}
+
+/** A restate-server left running by a platform process that was killed holds our ports and data. */
+async function stopLeftoverProcess(pidFile: string, binary: string, log: Logger): Promise<void> {
+  const pid = Number(await readFile(pidFile, 'utf8').catch(() => ''));
+  if (!pid) return;
+  const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!command.startsWith(binary)) return;
+  log.warn('stopping a restate-server left over from an earlier run', { pid });
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + stopTimeoutMs;
+  while (Date.now() < deadline && (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))) {
+    await sleep(100);
+  }
+  if (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')) process.kill(pid, 'SIGKILL');
+}
+
+async function waitUntilHealthy(ingressUrl: string, adminUrl: string): Promise<void> {
+  const deadline = Date.now() + startTimeoutMs;
+  while (Date.now() < deadline) {
+    const [admin, ingress] = await Promise.all([isOk(`${adminUrl}/health`), isOk(`${ingressUrl}/restate/health`)]);
+    if (admin && ingress) return;
+    await sleep(100);
+  }
+  throw new Error(`restate-server did not become healthy within ${startTimeoutMs / 1000} s`);
+}
+
+export async function isOk(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function keepRecentLines(child: ResultPromise, log: Logger): () => string[] {
+  const recent: string[] = [];
+  const onLine = (line: string) => {
+    recent.push(line);
+    if (recent.length > 30) recent.shift();
+    log.debug('restate-server', { line });
+  };
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      lines.forEach(onLine);
+    });
+  }
+  return () => recent;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,7 @@ import { builder } from '../builder';
 import { notFound, parseId } from '../ids';
 import { ExecutionStatusEnum, TriggerKindEnum } from './enums';
 
-builder.prismaObject('Execution', {
+export const ExecutionRef = builder.prismaObject('Execution', {
   description: 'One run of a project, pinned to the version of its code that ran.',
   fields: (t) => ({
     id: t.exposeID('id'),

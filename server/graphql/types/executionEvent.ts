@@ -3,6 +3,8 @@ import type { Execution, NodeRun } from '../../db/generated/client';
 import type { ExecutionEvent, ExecutionSnapshot, NodeRunSnapshot } from '../../events/types';
 import { builder } from '../builder';
 import { parseId } from '../ids';
+import { ExecutionRef } from './execution';
+import { NodeRunRef } from './nodeRun';
 
 const ExecutionEventKind = builder.enumType('ExecutionEventKind', {
   values: {
@@ -19,12 +21,12 @@ const ExecutionEventRef = builder.objectRef<ExecutionEvent>('ExecutionEvent').im
     kind: t.field({ type: ExecutionEventKind, resolve: (event) => event.kind }),
     createdAt: t.field({ type: 'DateTime', resolve: (event) => event.createdAt }),
     execution: t.field({
-      type: 'Execution',
+      type: ExecutionRef,
       description: 'The execution as it was right after this change.',
       resolve: (event) => executionFromSnapshot(event.execution),
     }),
     nodeRun: t.field({
-      type: 'NodeRun',
+      type: NodeRunRef,
       nullable: true,
       description: 'The node run as it was right after this change, for `nodeRun` events.',
       resolve: (event) => (event.kind === 'nodeRun' ? nodeRunFromSnapshot(event.nodeRun) : null),

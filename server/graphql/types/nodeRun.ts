@@ -1,7 +1,7 @@
 import { builder } from '../builder';
 import { NodeRunStatusEnum } from './enums';
 
-builder.prismaObject('NodeRun', {
+export const NodeRunRef = builder.prismaObject('NodeRun', {
   description: 'One node of an execution, in one lane: what it received, produced or failed with.',
   fields: (t) => ({
     id: t.exposeID('id'),

@@ -1,0 +1,83 @@
+/** The node catalog: the one list of node types that the checker, the executor and the SPA palette read. */
+import { z } from 'zod';
+import { annotationNode } from './annotation';
+import { apiPostNode } from './apiPost';
+import { booleanNode } from './boolean';
+import { cronNode } from './cron';
+import { dateNode } from './date';
+import { debugNode } from './debug';
+import type { NodeCategory, NodeDefinition, PortSpec } from './definition';
+import { dictNode } from './dict';
+import { execPythonNode } from './execPython';
+import { gateNode } from './gate';
+import { httpNode } from './http';
+import { humanQueryNode } from './humanQuery';
+import { humanTriggerNode } from './humanTrigger';
+import { listNode } from './list';
+import { llmConfigNode } from './llmConfig';
+import { llmInferenceNode } from './llmInference';
+import { numberNode } from './number';
+import { packNode } from './pack';
+import { templateNode } from './template';
+import { textNode } from './text';
+import { unpackNode } from './unpack';
+
+/** Groups are understood by the compiler itself; they have no definition here. */
+export const GROUP_TYPE = 'Group';
+
+const definitions: NodeDefinition[] = [
+  textNode, numberNode, booleanNode, listNode, dictNode, dateNode, debugNode, templateNode, gateNode,
+  packNode, unpackNode, execPythonNode, httpNode, llmConfigNode, llmInferenceNode, humanQueryNode,
+  humanTriggerNode, cronNode, apiPostNode, annotationNode,
+];
+
+export const catalog: ReadonlyMap<string, NodeDefinition> = new Map(definitions.map((d) => [d.type, d]));
+
+export function nodeDefinition(type: string): NodeDefinition | undefined {
+  return catalog.get(type);
+}
+
+/** Every type name a declaration may use, Group included. */
+export function nodeTypeNames(): string[] {
+  return [...catalog.keys(), GROUP_TYPE];
+}
+
+export interface PaletteEntry {
+  type: string;
+  description: string;
+  category: NodeCategory | 'Groups';
+  inputs: PortSpec[];
+  outputs: PortSpec[];
+  declaredInputs: NodeDefinition['declaredInputs'];
+  declaredOutputs: NodeDefinition['declaredOutputs'];
+  isTrigger: boolean;
+  /** JSON Schema of the config settings. */
+  configSchema: Record<string, unknown>;
+}
+
+/** The catalog as plain JSON, for the SPA's node palette. */
+export function paletteEntries(): PaletteEntry[] {
+  const entries: PaletteEntry[] = definitions.map((d) => ({
+    type: d.type,
+    description: d.description,
+    category: d.category,
+    inputs: d.inputs,
+    outputs: d.outputs,
+    declaredInputs: d.declaredInputs,
+    declaredOutputs: d.declaredOutputs,
+    isTrigger: d.isTrigger,
+    configSchema: z.toJSONSchema(d.config, { unrepresentable: 'any' }) as Record<string, unknown>,
+  }));
+  entries.push({
+    type: GROUP_TYPE,
+    description: 'A node made of nodes: typed inputs and outputs, reached inside as self.',
+    category: 'Groups',
+    inputs: [],
+    outputs: [],
+    declaredInputs: 'any',
+    declaredOutputs: 'any',
+    isTrigger: false,
+    configSchema: z.toJSONSchema(z.object({})) as Record<string, unknown>,
+  });
+  return entries;
+}

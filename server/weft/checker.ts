@@ -18,16 +18,15 @@ export function checkProgram(program: Program): CheckedProgram {
   const diagnostics: Diagnostic[] = [];
   const scopes = collectNodes(program.statements, diagnostics);
   for (const node of scopes.nodes) resolveNode(node, diagnostics);
-  const edges = resolveConnections(scopes, diagnostics);
-  checkRequiredInputs(scopes.nodes, edges, diagnostics);
+  const { edges, targeted } = resolveConnections(scopes, diagnostics);
+  checkRequiredInputs(scopes.nodes, targeted, diagnostics);
   checkGroupOutputs(scopes.nodes, edges, diagnostics);
   const flattened = flatten(scopes.nodes, edges, diagnostics);
   return { nodes: scopes.nodes, edges, flattened, diagnostics };
 }
 
 /** Every required input needs a connection or a config value of the same name. */
-function checkRequiredInputs(nodes: ResolvedNode[], edges: ResolvedEdge[], diagnostics: Diagnostic[]): void {
-  const wired = new Set(edges.filter((e) => !e.toGroupOutput).map((e) => `${e.target.node}:${e.target.port}`));
+function checkRequiredInputs(nodes: ResolvedNode[], wired: Set<string>, diagnostics: Diagnostic[]): void {
   for (const node of nodes) {
     if (!node.known) continue;
     for (const port of node.inputs) {

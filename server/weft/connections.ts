@@ -21,11 +21,18 @@ class WiringProblem extends Error {
   }
 }
 
-export function resolveConnections(scopes: Scopes, diagnostics: Diagnostic[]): ResolvedEdge[] {
+export interface Wiring {
+  edges: ResolvedEdge[];
+  /** Inputs (`node:port`) that a connection targets, valid or not: a broken connection is not also a missing input. */
+  targeted: Set<string>;
+}
+
+export function resolveConnections(scopes: Scopes, diagnostics: Diagnostic[]): Wiring {
   const edges: ResolvedEdge[] = [];
+  const targeted = new Set<string>();
   const connected = new Map<string, Connection>();
   for (const { connection, scope } of scopes.connections) {
-    const edge = resolveConnection(connection, scope, scopes, diagnostics);
+    const edge = resolveConnection(connection, scope, scopes, diagnostics, targeted);
     if (!edge) continue;
     const key = `${edge.toGroupOutput ? 'out' : 'in'}:${edge.target.node}:${edge.target.port}`;
     const first = connected.get(key);
@@ -38,10 +45,12 @@ export function resolveConnections(scopes: Scopes, diagnostics: Diagnostic[]): R
     connected.set(key, connection);
     edges.push(edge);
   }
-  return edges;
+  return { edges, targeted };
 }
 
-function resolveConnection(connection: Connection, scope: string, scopes: Scopes, diagnostics: Diagnostic[]): ResolvedEdge | undefined {
+function resolveConnection(
+  connection: Connection, scope: string, scopes: Scopes, diagnostics: Diagnostic[], targeted: Set<string>,
+): ResolvedEdge | undefined {
   let target: ResolvedEnd | undefined;
   let source: ResolvedEnd | undefined;
   for (const side of ['target', 'source'] as const) {
@@ -54,6 +63,7 @@ function resolveConnection(connection: Connection, scope: string, scopes: Scopes
       diagnostics.push(errorAt(error.span, error.code, error.message));
     }
   }
+  if (target && !target.viaSelf) targeted.add(`${target.endpoint.node}:${target.endpoint.port}`);
   if (!target || !source) return undefined;
   const lane = target.port && source.port ? connectionLane(source.port.type, target.port.type) : { mode: 'single' as const, depth: 0 as const };
   if (!lane) {

@@ -335,9 +335,19 @@ class Parser {
     } catch (error) {
       if (!(error instanceof SyntaxProblem)) throw error;
       this.report(error);
-      while (!this.atEof() && !this.isPunct(',') && !this.isPunct(')') && !this.isPunct('{') && !this.current.newlineBefore) {
-        this.index++;
-      }
+      this.skipToNextPort();
+    }
+  }
+
+  /** Skips to the "," or ")" that ends the broken entry, stepping over bracketed parts. */
+  private skipToNextPort(): void {
+    let depth = 0;
+    while (!this.atEof() && !this.isPunct('{') && !this.isPunct('}')) {
+      const token = this.current;
+      if (depth === 0 && (this.isPunct(',') || this.isPunct(')'))) return;
+      if (token.kind === 'punct' && (token.text === '(' || token.text === '[')) depth++;
+      if (token.kind === 'punct' && (token.text === ')' || token.text === ']')) depth--;
+      this.index++;
     }
   }
 

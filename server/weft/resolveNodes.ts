@@ -225,19 +225,25 @@ function checkConfig(node: ResolvedNode, diagnostics: Diagnostic[]): void {
   if (node.definition) checkSettings(node, node.definition, diagnostics);
 }
 
-/** A config key named like an input fills it; a `value` on a data node is its output. Both must fit the port's type. */
+/** The port a config key fills: an input of that name, or the `value` output of a data node. */
+function portFilledBy(node: ResolvedNode, key: string): { port: ResolvedPort; direction: 'input' | 'output' } | undefined {
+  const input = findPort(node.inputs, key);
+  if (input) return { port: input, direction: 'input' };
+  const output = node.definition?.declaredOutputs === 'narrow' && key === 'value' ? findPort(node.outputs, key) : undefined;
+  return output ? { port: output, direction: 'output' } : undefined;
+}
+
+/** Config values that fill ports must fit the port's type (a declared type narrows a data node's value). */
 function checkPortFills(node: ResolvedNode, diagnostics: Diagnostic[]): void {
   for (const entry of node.decl.config) {
-    const input = findPort(node.inputs, entry.key);
-    const output = input ? undefined : node.definition?.declaredOutputs === 'narrow' && entry.key === 'value' ? findPort(node.outputs, 'value') : undefined;
-    const port = input ?? output;
-    if (!port) continue;
+    const filled = portFilledBy(node, entry.key);
+    if (!filled) continue;
     const value = toJson(entry.value);
-    if (value === null && port.optional) continue;
-    if (!valueFits(value, port.type)) {
-      const what = input ? `input ${node.localId}.${port.name}` : `output ${node.localId}.${port.name}`;
+    if (value === null && filled.port.optional) continue;
+    if (!valueFits(value, filled.port.type)) {
       diagnostics.push(errorAt(entry.value.span, 'type-mismatch',
-        `config ${entry.key} of ${node.localId} is ${describeValue(value)}, but the ${what} is ${formatType(port.type)}`));
+        `config ${entry.key} of ${node.localId} is ${describeValue(value)}, ` +
+          `but the ${filled.direction} ${node.localId}.${filled.port.name} is ${formatType(filled.port.type)}`));
     }
   }
 }
@@ -252,9 +258,9 @@ function checkUnknownKeys(node: ResolvedNode, settings: string[], diagnostics: D
 }
 
 function checkSettings(node: ResolvedNode, definition: NodeDefinition, diagnostics: Diagnostic[]): void {
-  const inputNames = new Set(node.inputs.map((p) => p.name));
+  // Keys filling ports are checked against the port's type instead.
   const settings = Object.fromEntries(
-    Object.entries(node.config).filter(([key]) => !UNIVERSAL_KEYS.includes(key) && (!inputNames.has(key) || key in definition.config.shape)),
+    Object.entries(node.config).filter(([key]) => !UNIVERSAL_KEYS.includes(key) && !portFilledBy(node, key)),
   );
   const result = definition.config.safeParse(settings);
   if (result.success) return;

@@ -23,7 +23,7 @@ export function editDistance(a: string, b: string): number {
 
 /** The closest candidate, if it is close enough to be a likely typo. */
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(1, Math.floor(name.length / 3));
+  const limit = name.length < 3 ? 1 : Math.max(2, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestScore = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {

@@ -1,0 +1,80 @@
+import { mkdtemp, readFile, rm, cp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { migrationsDirectory } from './database';
+import { PrismaClient } from './generated/client';
+import { applyMigrations, type SqlRunner } from './migrate';
+
+function runnerFor(pglite: PGlite): SqlRunner {
+  return {
+    exec: async (sql) => void (await pglite.exec(sql)),
+    query: async <Row>(sql: string, params?: unknown[]) => (await pglite.query<Row>(sql, params)).rows,
+  };
+}
+
+describe('SQL migrations', () => {
+  let pglite: PGlite;
+  beforeEach(async () => {
+    pglite = await PGlite.create();
+  });
+  afterEach(async () => {
+    await pglite.close();
+  });
+
+  it('build a database where every field of every model in schema.prisma can be written and read', async () => {
+    await applyMigrations(runnerFor(pglite), migrationsDirectory);
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    const project = await prisma.project.create({ data: { name: 'p', description: 'd', code: 'x = Text', layout: 'x @layout 1 2' } });
+    const version = await prisma.version.create({ data: { projectId: project.id, kind: 'manual', label: 'v1', code: project.code, layout: project.layout } });
+    const execution = await prisma.execution.create({
+      data: {
+        projectId: project.id, versionId: version.id, trigger: 'ApiPost', triggeredBy: '127.0.0.1',
+        triggerPayload: { city: 'Oslo' }, status: 'failed', error: 'boom', costUsd: '0.0000001234',
+        completedAt: new Date(), lastSeq: 3,
+      },
+    });
+    await prisma.nodeRun.create({
+      data: {
+        executionId: execution.id, nodeId: 'g.child', nodeType: 'Template', lane: [2, 0], laneKey: '2.0', status: 'skipped',
+        inputs: { a: null }, output: { text: null }, error: null, costUsd: '0.5', startedAt: new Date(), completedAt: new Date(), seq: 2,
+      },
+    });
+    await prisma.executionEvent.create({ data: { executionId: execution.id, seq: 1, kind: 'execution', payload: { any: ['json'] } } });
+
+    const stored = await prisma.execution.findUniqueOrThrow({
+      where: { id: execution.id },
+      include: { nodeRuns: true, events: true, version: true, project: true },
+    });
+    expect(stored.costUsd.toString()).toBe('1.234e-7');
+    expect(stored.triggerPayload).toEqual({ city: 'Oslo' });
+    expect(stored.nodeRuns[0]).toMatchObject({ lane: [2, 0], status: 'skipped', inputs: { a: null } });
+    expect(stored.events[0]?.payload).toEqual({ any: ['json'] });
+    expect(stored.version?.label).toBe('v1');
+    await prisma.$disconnect();
+  });
+
+  it('apply each migration once and record it where `prisma migrate status` looks', async () => {
+    const first = await applyMigrations(runnerFor(pglite), migrationsDirectory);
+    const second = await applyMigrations(runnerFor(pglite), migrationsDirectory);
+    expect(first.length).toBeGreaterThan(0);
+    expect(second).toEqual([]);
+    const recorded = await pglite.query<{ migration_name: string }>('SELECT migration_name FROM "_prisma_migrations" ORDER BY migration_name');
+    expect(recorded.rows.map((row) => row.migration_name)).toEqual(first);
+  });
+
+  it('refuse to continue when an applied migration was edited afterwards', async () => {
+    const copy = await mkdtemp(path.join(os.tmpdir(), 'weft-migrations-'));
+    try {
+      await cp(migrationsDirectory, copy, { recursive: true });
+      const [firstName] = await applyMigrations(runnerFor(pglite), copy);
+      const file = path.join(copy, firstName!, 'migration.sql');
+      await writeFile(file, `${await readFile(file, 'utf8')}\n-- edited\n`);
+      await expect(applyMigrations(runnerFor(pglite), copy)).rejects.toThrow(`Migration ${firstName} was changed after it was applied`);
+    } finally {
+      await rm(copy, { recursive: true, force: true });
+    }
+  });
+});

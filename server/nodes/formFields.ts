@@ -107,12 +107,16 @@ function fieldListProblems(fields: JsonValue[], rules: FieldListRules): ConfigPr
 
 /** The zod schema of a field list, with the cross-field rules (duplicate keys, options…). */
 export function fieldListSchema(rules: FieldListRules) {
-  return z.array(fieldSchema).check((ctx) => {
-    if (!Array.isArray(ctx.value)) return;
-    for (const problem of fieldListProblems(ctx.value as JsonValue[], rules)) {
-      ctx.issues.push({ code: 'custom', message: problem.message, path: problem.path, input: ctx.value });
-    }
-  });
+  return z.array(fieldSchema, { error: 'a form needs fields: a list of {"fieldType": …, "key": …}' }).superRefine(
+    (fields, ctx) => {
+      if (!Array.isArray(fields)) return;
+      for (const problem of fieldListProblems(fields as JsonValue[], rules)) {
+        ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+      }
+    },
+    // Check the list as a whole even when a field is broken, so every problem is reported at once.
+    { when: () => true },
+  );
 }
 
 /** The ports a field list gives; unreadable fields give none (they are reported by the schema). */

@@ -1,0 +1,82 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const EXAMPLES = '/work/shared/examples';
+
+/** Runs the installed entry point, the way `npx weft` does. */
+function weft(...args: string[]) {
+  const run = spawnSync(process.execPath, [join(ROOT, 'server/cli/weft.js'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function writeTemp(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-cli-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+describe('weft CLI', () => {
+  it('check passes every shared example with exit code 0 and no output', () => {
+    const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.weft')).map((f) => join(EXAMPLES, f));
+    expect(weft('check', ...files)).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('check prints file:line:col: severity: message and exits 1 on errors', () => {
+    const dir = writeTemp({
+      'bad.weft': 'greet = Txt { value: "x" }\nshow = Debug\nshow.data = gret.value\n',
+      'fine.weft': 't = Text { vaule: "x" }\n',
+    });
+    const result = weft('check', join(dir, 'bad.weft'), join(dir, 'fine.weft'));
+    expect(result.code).toBe(1);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      `${join(dir, 'bad.weft')}:1:9: error: unknown node type "Txt" (did you mean "Text"?)`,
+      `${join(dir, 'bad.weft')}:3:13: error: unknown node "gret" (did you mean "greet"?)`,
+      `${join(dir, 'fine.weft')}:1:12: warning: Text has no setting or input "vaule" (did you mean "value"?); it is ignored`,
+    ]);
+  });
+
+  it('check exits 0 when there are only warnings', () => {
+    const dir = writeTemp({ 'warn.weft': 't = Text { vaule: "x" }\n' });
+    expect(weft('check', join(dir, 'warn.weft')).code).toBe(0);
+  });
+
+  it('check reports a file it cannot read', () => {
+    const result = weft('check', '/nonexistent/x.weft');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('/nonexistent/x.weft: error: cannot read the file (ENOENT)');
+  });
+
+  it('graph prints the IR as JSON, placed by the sibling FILE.layout', () => {
+    const dir = writeTemp({
+      'flow.weft': 'n = Number { value: 2 }\nshow = Debug\nshow.data = n.value\n',
+      'flow.weft.layout': 'n @layout 10 20\nghost @layout 0 0\n',
+    });
+    const result = weft('graph', join(dir, 'flow.weft'));
+    expect(result.code).toBe(0);
+    const graph = JSON.parse(result.stdout);
+    expect(graph.nodes.map((n: { id: string; position: unknown }) => [n.id, n.position])).toEqual([
+      ['n', { x: 10, y: 20 }], ['show', expect.any(Object)],
+    ]);
+    expect(graph.edges).toHaveLength(1);
+    expect(graph.executable.order).toEqual(['n', 'show']);
+    expect(result.stderr).toContain(`${join(dir, 'flow.weft')}.layout:2:1: warning: the layout places "ghost"`);
+  });
+
+  it('graph refuses a program with errors, printing why', () => {
+    const dir = writeTemp({ 'bad.weft': 'show = Debug\nshow.data = nope.value\n' });
+    const result = weft('graph', join(dir, 'bad.weft'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('bad.weft:2:13: error: unknown node "nope"');
+  });
+
+  it('prints usage and exits 2 without a command', () => {
+    const result = weft();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('usage: weft check FILE');
+  });
+});

@@ -1,0 +1,166 @@
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync } from 'node:fs';
+import { z } from 'zod';
+import { typeOf } from '../weft/types';
+import { catalog, nodeDefinition, paletteEntries } from './catalog';
+import { cronProblem } from './cron';
+import { portsOf } from './definition';
+import { templatePlaceholders } from './template';
+
+const TABLE = [
+  'Text', 'Number', 'Boolean', 'List', 'Dict', 'Date', 'Debug', 'Template', 'Gate', 'Pack', 'Unpack', 'ExecPython', 'Http',
+  'LlmConfig', 'LlmInference', 'HumanQuery', 'HumanTrigger', 'Cron', 'ApiPost', 'Annotation',
+];
+
+describe('the node catalog', () => {
+  it("holds every node type of WEFT.md's table, each in its own file", () => {
+    expect([...catalog.keys()].sort()).toEqual([...TABLE].sort());
+    const files = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    for (const type of TABLE) expect(files).toContain(`${type[0]!.toLowerCase()}${type.slice(1)}.ts`);
+  });
+
+  it('writes every fixed port type in valid Weft', () => {
+    for (const definition of catalog.values()) {
+      for (const port of [...definition.inputs, ...definition.outputs]) expect(() => typeOf(port.type)).not.toThrow();
+    }
+  });
+
+  it('marks Cron, ApiPost and HumanTrigger as triggers, and only them', () => {
+    expect([...catalog.values()].filter((d) => d.isTrigger).map((d) => d.type).sort()).toEqual(['ApiPost', 'Cron', 'HumanTrigger']);
+  });
+
+  it('gives the SPA palette every type with a JSON Schema of its config', () => {
+    const entries = paletteEntries();
+    expect(entries.map((e) => e.type)).toEqual([...TABLE, 'Group']);
+    const cron = entries.find((e) => e.type === 'Cron')!;
+    expect(cron.configSchema).toMatchObject({ type: 'object', properties: { cron: { type: 'string' } }, required: ['cron'] });
+    expect(JSON.parse(JSON.stringify(entries))).toEqual(entries);
+  });
+
+  it('leaves run() to the executor: no node has one yet', () => {
+    expect([...catalog.values()].filter((d) => d.run !== undefined)).toEqual([]);
+  });
+});
+
+describe('HumanQuery', () => {
+  const humanQuery = nodeDefinition('HumanQuery')!;
+  const field = (fieldType: string, key: string, extra: object = {}) => ({ fieldType, key, ...extra });
+
+  it('takes an input per field that shows or pre-fills a value, and an output per answer', () => {
+    const ports = portsOf(humanQuery, {
+      fields: [
+        field('display', 'summary', { required: true }),
+        field('display_image', 'photo'),
+        field('select_input', 'pick'),
+        field('multi_select_input', 'tags'),
+        field('editable_text_input', 'title'),
+        field('editable_textarea', 'body'),
+        field('text_input', 'note'),
+        field('textarea', 'essay'),
+        field('select', 'tone', { config: { options: ['warm'] } }),
+        field('multi_select', 'extras', { config: { options: ['a', 'b'] } }),
+        field('approve_reject', 'decision'),
+      ],
+    }, {});
+    expect(ports.inputs.map((p) => [p.name, p.type, p.optional])).toEqual([
+      ['summary', 'JsonDict', false], ['photo', 'Image | String', true], ['pick', 'List[String]', true],
+      ['tags', 'List[String]', true], ['title', 'String', true], ['body', 'String', true], ['context', 'JsonDict', true],
+    ]);
+    expect(ports.outputs.map((p) => [p.name, p.type])).toEqual([
+      ['pick', 'String'], ['tags', 'List[String]'], ['title', 'String'], ['body', 'String'], ['note', 'String'], ['essay', 'String'],
+      ['tone', 'String'], ['extras', 'List[String]'], ['decision_approved', 'Boolean'], ['decision_rejected', 'Boolean'],
+    ]);
+  });
+
+  const problems = (fields: unknown[]) =>
+    humanQuery.config.safeParse({ fields }).error?.issues.map((i) => [i.path.slice(1).join('.'), i.message]) ?? [];
+
+  it('accepts a valid field list', () => {
+    expect(problems([field('text_input', 'a'), field('approve_reject', 'ok')])).toEqual([]);
+  });
+
+  it('rejects an unknown fieldType, suggesting the near one', () => {
+    expect(problems([field('text_imput', 'a')])).toEqual([['0.fieldType', expect.stringContaining('(did you mean "text_input"?)')]]);
+  });
+
+  it('rejects a field without key or with a key that cannot name a port', () => {
+    expect(problems([{ fieldType: 'textarea' }, field('textarea', 'two words')])).toEqual([
+      ['0.key', 'every field needs a key'],
+      ['1.key', expect.stringContaining('letters, digits and _')],
+    ]);
+  });
+
+  it('rejects duplicate keys, including a key colliding with an approve_reject output', () => {
+    expect(problems([field('text_input', 'a'), field('textarea', 'a')])).toEqual([['1.key', expect.stringContaining('port "a" is already taken')]]);
+    expect(problems([field('approve_reject', 'ok'), field('text_input', 'ok_approved')])).toHaveLength(1);
+  });
+
+  it('rejects a select or multi_select without options', () => {
+    expect(problems([field('select', 'a'), field('multi_select', 'b', { config: { options: [] } })])).toEqual([
+      ['0', expect.stringContaining('needs config.options')],
+      ['1', expect.stringContaining('needs config.options')],
+    ]);
+  });
+
+  it('reports every problem of the list at once', () => {
+    expect(problems([field('nope', 'a'), field('select', 'b'), field('text_input', 'c'), field('textarea', 'c')])).toHaveLength(3);
+  });
+
+  it('keeps the field input "context" for the node itself', () => {
+    expect(problems([field('display', 'context')])).toEqual([['0.key', expect.stringContaining('port "context" is already taken')]]);
+  });
+});
+
+describe('HumanTrigger', () => {
+  it('outputs the answers and refuses fields that need an input', () => {
+    const trigger = nodeDefinition('HumanTrigger')!;
+    expect(portsOf(trigger, { fields: [{ fieldType: 'text_input', key: 'name' }] }, {}).outputs.map((p) => p.name)).toEqual(['name']);
+    expect(trigger.config.safeParse({ fields: [{ fieldType: 'editable_textarea', key: 'x' }] }).success).toBe(false);
+  });
+});
+
+describe('Cron expressions', () => {
+  it.each(['* * * * *', '*/5 * * * *', '0 9 * * 1-5', '30 2 1 * *'])('accepts %s', (expression) => {
+    expect(cronProblem(expression)).toBeUndefined();
+  });
+
+  it.each([
+    ['61 * * * *', 'expected range 0-59'],
+    ['* * *', 'has 3'],
+    ['0 0 0 * * *', 'has 6'],
+    ['@daily', 'has 1'],
+    ['a b c d e', 'invalid cron expression'],
+  ])('rejects %s', (expression, message) => {
+    expect(cronProblem(expression)).toContain(message);
+  });
+});
+
+describe('Template', () => {
+  it('finds its {{placeholders}}, once each, in order', () => {
+    expect(templatePlaceholders('{{a}} and {{ b }} and {{a}}')).toEqual(['a', 'b']);
+  });
+
+  it('adds a String input for each placeholder not declared', () => {
+    const ports = portsOf(nodeDefinition('Template')!, { template: '{{n}} {{who}}' }, { inputs: [{ name: 'n', type: 'Number' }] });
+    expect(ports.inputs).toEqual([{ name: 'n', type: 'Number' }, { name: 'who', type: 'String' }]);
+  });
+});
+
+describe('declared outputs', () => {
+  it('LlmInference replies String, or JsonDict with parseJson, unless declared', () => {
+    const llm = nodeDefinition('LlmInference')!;
+    expect(portsOf(llm, {}, {}).outputs).toEqual([{ name: 'response', type: 'String' }]);
+    expect(portsOf(llm, { parseJson: true }, {}).outputs).toEqual([{ name: 'response', type: 'JsonDict' }]);
+    expect(portsOf(llm, {}, { outputs: [{ name: 'response', type: 'List[String]' }] }).problems).toEqual([]);
+  });
+
+  it('a data node narrows its value output', () => {
+    expect(portsOf(nodeDefinition('List')!, {}, { outputs: [{ name: 'value', type: 'List[String]' }] }).outputs).toEqual([
+      { name: 'value', type: 'List[String]' },
+    ]);
+  });
+
+  it('configs are zod objects the SPA can read', () => {
+    for (const definition of catalog.values()) expect(() => z.toJSONSchema(definition.config, { unrepresentable: 'any' })).not.toThrow();
+  });
+});

@@ -112,13 +112,24 @@ export function autoLayout(items: readonly LayoutItem[], links: readonly LayoutL
   const byParent = new Map<string, string[]>();
   for (const item of items) {
     const key = item.parent ?? '';
-    byParent.set(key, [...(byParent.get(key) ?? []), item.id]);
+    const siblings = byParent.get(key);
+    if (siblings) siblings.push(item.id);
+    else byParent.set(key, [item.id]);
   }
-  for (const siblings of byParent.values()) {
+  const parentOf = new Map(items.map((item) => [item.id, item.parent ?? '']));
+  const linksByParent = new Map<string, LayoutLink[]>();
+  for (const link of links) {
+    const parent = parentOf.get(link.from);
+    if (parent === undefined || parent !== parentOf.get(link.to)) continue;
+    const bucket = linksByParent.get(parent);
+    if (bucket) bucket.push(link);
+    else linksByParent.set(parent, [link]);
+  }
+  for (const [parent, siblings] of byParent) {
     const free = siblings.filter((id) => !fixed.has(id));
     if (free.length === 0) continue;
-    const columns = dataflowColumns(siblings, links);
-    const top = Math.max(0, ...siblings.filter((id) => fixed.has(id)).map((id) => bottomOf(fixed.get(id)!) + GAP));
+    const columns = dataflowColumns(siblings, linksByParent.get(parent) ?? []);
+    const top = siblings.filter((id) => fixed.has(id)).reduce((lowest, id) => Math.max(lowest, bottomOf(fixed.get(id)!) + GAP), 0);
     const rows = new Map<number, number>();
     for (const id of free) {
       const column = columns.get(id) ?? 0;

@@ -20,9 +20,11 @@ export interface LexResult {
 const PUNCTUATION = new Set<string>(['=', '{', '}', '(', ')', '[', ']', ':', ',', '.', '?', '|', '@']);
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f' };
 const FENCE = '```';
+const NUMBER = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
 
-const isIdentStart = (c: string): boolean => /[\p{L}_]/u.test(c);
-const isIdentPart = (c: string): boolean => /[\p{L}\p{N}_]/u.test(c);
+const isAsciiLetter = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c === '_';
+const isIdentStart = (c: string): boolean => isAsciiLetter(c) || (c > '\x7f' && /\p{L}/u.test(c));
+const isIdentPart = (c: string): boolean => isIdentStart(c) || (c >= '0' && c <= '9') || (c > '\x7f' && /\p{N}/u.test(c));
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 
 /** Removes the fence lines and the indentation common to every non-blank line. */
@@ -57,8 +59,13 @@ export function lex(source: string): LexResult {
     return c;
   };
   const push = (token: TokenDraft): void => {
-    tokens.push({ ...token, newlineBefore } as Token);
+    tokens.push(Object.assign(token, { newlineBefore }) as Token);
     newlineBefore = false;
+  };
+  /** Moves over characters known to hold no line break. */
+  const skipWithinLine = (end: number): void => {
+    column += end - offset;
+    offset = end;
   };
 
   const readQuoted = (start: Position): void => {
@@ -112,8 +119,9 @@ export function lex(source: string): LexResult {
   };
 
   const readNumber = (start: Position): void => {
-    const match = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(source.slice(offset))!;
-    for (let i = 0; i < match[0].length; i++) advance();
+    NUMBER.lastIndex = offset;
+    const match = NUMBER.exec(source)!;
+    skipWithinLine(offset + match[0].length);
     push({ kind: 'number', text: match[0], value: Number(match[0]), span: { start, end: here() } });
   };
 
@@ -126,7 +134,8 @@ export function lex(source: string): LexResult {
     } else if (c === ' ' || c === '\t' || c === '\r') {
       advance();
     } else if (c === '#') {
-      while (offset < source.length && peek() !== '\n') advance();
+      const lineEnd = source.indexOf('\n', offset);
+      skipWithinLine(lineEnd === -1 ? source.length : lineEnd);
     } else if (source.startsWith(FENCE, offset)) {
       readBlock(start);
     } else if (c === '"') {
@@ -141,8 +150,10 @@ export function lex(source: string): LexResult {
       advance();
       push({ kind: 'punct', text: c as Punctuation, span: { start, end: here() } });
     } else if (isIdentStart(c)) {
-      let text = '';
-      while (offset < source.length && isIdentPart(peek()!)) text += advance();
+      let end = offset + 1;
+      while (end < source.length && isIdentPart(source[end]!)) end++;
+      const text = source.slice(offset, end);
+      skipWithinLine(end);
       push({ kind: 'ident', text, span: { start, end: here() } });
     } else {
       advance();

@@ -61,4 +61,14 @@ describe('compiling mutated examples (deleted or duplicated characters and lines
       }
     }
   });
+
+  it('stops at absurd nesting with a diagnostic instead of exhausting the stack', () => {
+    const deepList = `x = List { value: ${'['.repeat(50_000)} }`;
+    const deepType = `p = ExecPython(a: ${'List['.repeat(50_000)}String) { code: "x" }`;
+    const deepGroups = `${'g = Group() {\n'.repeat(5_000)}`;
+    for (const source of [deepList, deepType, deepGroups]) {
+      const { diagnostics } = compileWeft(source);
+      expect(diagnostics.some((d) => d.message.includes('nested more than'))).toBe(true);
+    }
+  });
 });

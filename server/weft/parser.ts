@@ -16,6 +16,9 @@ class SyntaxProblem extends Error {
   }
 }
 
+/** Deeper nesting than any real program needs; beyond it the parser stops rather than exhaust the stack. */
+export const MAX_NESTING = 100;
+
 const OPENERS = new Set(['{', '(', '[']);
 const CLOSERS = new Set(['}', ')', ']']);
 
@@ -28,6 +31,7 @@ function describe(token: Token): string {
 /** Recursive descent over the token list; keeps going after a problem to report them all. */
 class Parser {
   private index = 0;
+  private depth = 0;
   readonly diagnostics: Diagnostic[] = [];
 
   constructor(private readonly tokens: Token[]) {}
@@ -89,6 +93,10 @@ class Parser {
       throw new SyntaxProblem(type.span,
         `expected a node type after "=", found a path; to connect, write target.input = source.output`);
     }
+    return this.nested(() => this.parseNodeAfterType(id, type));
+  }
+
+  private parseNodeAfterType(id: Token, type: Token): NodeDecl {
     const node: NodeDecl = {
       kind: 'node', id: id.text, idSpan: id.span, type: type.text, typeSpan: type.span,
       config: [], body: [], span: { start: id.span.start, end: type.span.end },
@@ -169,6 +177,10 @@ class Parser {
 
   /** Reads a type expression (`A`, `A[…]`, `A | B`) and returns it as text, to be understood by types.ts. */
   private parseTypeText(): { text: string; span: Span } {
+    return this.nested(() => this.parseFlatTypeText());
+  }
+
+  private parseFlatTypeText(): { text: string; span: Span } {
     const start = this.current.span.start;
     let text = this.parseTypeTerm();
     while (this.isPunct('|')) {
@@ -217,6 +229,20 @@ class Parser {
   // ── values ──────────────────────────────────────────────────────────────
 
   private parseValue(): ValueNode {
+    return this.nested(() => this.parseFlatValue());
+  }
+
+  private nested<T>(parse: () => T): T {
+    if (this.depth >= MAX_NESTING) throw new SyntaxProblem(this.current.span, `nested more than ${MAX_NESTING} levels deep`);
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseFlatValue(): ValueNode {
     const token = this.current;
     const span = token.span;
     if (token.kind === 'string') {

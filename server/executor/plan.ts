@@ -1,41 +1,22 @@
-import { parseWeft } from '../weft/parser';
+import type { JsonValue } from '../weft/types';
+import { compileWeft, type Diagnostic } from '../weft';
+import type { ExecutableGraph } from '../weft/ir';
 
-export interface PlannedNode {
-  id: string;
-  type: string;
-  config: Record<string, unknown>;
-}
+export type ExecutionPlan = { ok: true; graph: ExecutableGraph } | { ok: false; error: string; diagnostics: Diagnostic[] };
 
-export type ExecutionPlan = { ok: true; nodes: PlannedNode[] } | { ok: false; error: string };
-
-/** Turns a version's code into the nodes to run, or the reason it cannot run. */
-export function planExecution(source: { code: string }): ExecutionPlan {
-  const { program, diagnostics } = parseWeft(source.code);
+/** Compiles a version's code into the graph to run, or the diagnostics that stop it from running. */
+export function planExecution(source: { code: string; layout: string }): ExecutionPlan {
+  const { graph, diagnostics } = compileWeft(source.code, source.layout);
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
-  if (errors.length > 0) {
-    return { ok: false, error: errors.map((d) => `${d.line}:${d.column}: ${d.message}`).join('\n') };
+  if (!graph || errors.length > 0) {
+    return { ok: false, error: describeErrors(errors), diagnostics: errors };
   }
-  const nodes: PlannedNode[] = [];
-  for (const statement of program.statements) {
-    if (statement.kind !== 'node' || statement.type === 'Annotation') continue;
-    nodes.push({ id: statement.id, type: statement.type, config: Object.fromEntries(statement.config.map((entry) => [entry.key, toJson(entry.value)])) });
-  }
-  return { ok: true, nodes };
+  return { ok: true, graph: graph.executable };
 }
 
-type ValueNode = ReturnType<typeof parseWeft>['program']['statements'][number] extends infer S
-  ? S extends { config: { value: infer V }[] } ? V : never
-  : never;
-
-function toJson(value: ValueNode): unknown {
-  switch (value.kind) {
-    case 'null':
-      return null;
-    case 'array':
-      return value.items.map(toJson);
-    case 'object':
-      return Object.fromEntries(value.entries.map((entry) => [entry.key, toJson(entry.value)]));
-    default:
-      return value.value;
-  }
+export function describeErrors(errors: readonly Diagnostic[]): string {
+  const lines = errors.map((d) => `${d.line}:${d.column}: ${d.message}`);
+  return `The program does not compile (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
 }
+
+export type { JsonValue };

@@ -1,5 +1,5 @@
 import type { Prisma } from '../db/generated/client';
-import type { PlannedNode } from './plan';
+import type { ExecutableNode } from '../weft/ir';
 import type { ExecutionRecords } from './records';
 
 const constantTypes = new Set(['Text', 'Number', 'Boolean', 'List', 'Dict', 'Date']);
@@ -13,7 +13,7 @@ export interface NodeResult {
 export async function runPlannedNode(
   records: ExecutionRecords,
   executionId: string,
-  node: PlannedNode,
+  node: ExecutableNode,
   _upstreamOutputs: Record<string, Record<string, unknown>>,
 ): Promise<NodeResult> {
   const base = { nodeId: node.id, nodeType: node.type };

@@ -26,7 +26,8 @@ export function createExecutionWorkflow(records: ExecutionRecords) {
         }
         const outputs: Record<string, Record<string, unknown>> = {};
         let failed: string | undefined;
-        for (const node of plan.nodes) {
+        for (const nodeId of plan.graph.order) {
+          const node = plan.graph.nodes.find((candidate) => candidate.id === nodeId)!;
           const result = await ctx.run(`node ${node.id}`, () => runPlannedNode(records, executionId, node, outputs));
           outputs[node.id] = result.output;
           if (result.error && !failed) failed = `${node.id}: ${result.error}`;

@@ -1,0 +1,30 @@
+/**
+ * `npm run bench` runs every benchmark and writes bench/results/<name>.json plus a
+ * one-line summary each; `npm run bench -- --quick` is the short smoke variant.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { measureStartup } from './startup';
+
+const quick = process.argv.includes('--quick');
+const resultsDirectory = path.join(import.meta.dirname, 'results');
+
+const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+
+const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result: any) => string }[] = [
+  {
+    name: 'startup',
+    run: measureStartup,
+    summary: (r) =>
+      `startup: cold ${r.coldStartMs} ms, warm ${r.warmStartMs} ms to /health 200; idle RSS ${r.idleRssMb.total} MB (server ${r.idleRssMb.server}, restate-server ${r.idleRssMb.restate})`,
+  },
+];
+
+await mkdir(resultsDirectory, { recursive: true });
+for (const benchmark of benchmarks) {
+  const result = await benchmark.run();
+  const record = { benchmark: benchmark.name, date: new Date().toISOString(), quick, machine, result };
+  await writeFile(path.join(resultsDirectory, `${benchmark.name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  console.log(benchmark.summary(result));
+}

@@ -1,6 +1,9 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from './builder';
 import './types/enums';
+import './types/diagnostic';
+import './types/graph';
+import './types/nodeType';
 import './types/project';
 import './types/execution';
 import './types/nodeRun';

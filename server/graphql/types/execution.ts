@@ -1,6 +1,10 @@
+import { GraphQLError } from 'graphql';
+import { describeErrors } from '../../executor/plan';
 import { builder } from '../builder';
+import { compileForDisplay } from '../compiled';
 import { notFound, parseId } from '../ids';
 import { ExecutionStatusEnum, TriggerKindEnum } from './enums';
+import { GraphRef } from './graph';
 
 export const ExecutionRef = builder.prismaObject('Execution', {
   description: 'One run of a project, pinned to the version of its code that ran.',
@@ -16,6 +20,13 @@ export const ExecutionRef = builder.prismaObject('Execution', {
     lastSeq: t.exposeInt('lastSeq', { description: 'The seq of its newest event: pass it as afterSeq to executionEvents.' }),
     project: t.relation('project'),
     nodeRuns: t.relation('nodeRuns', { query: { orderBy: [{ seq: 'asc' }] } }),
+    graph: t.field({
+      type: GraphRef,
+      nullable: true,
+      description: 'The compiled program this execution ran (its pinned version, not the current code).',
+      select: { version: { select: { code: true, layout: true } } },
+      resolve: (execution) => (execution.version ? compileForDisplay(execution.version.code, execution.version.layout).graph ?? null : null),
+    }),
   }),
 });
 
@@ -44,8 +55,14 @@ builder.mutationFields((t) => ({
     args: { projectId: t.arg.id({ required: true }) },
     resolve: async (query, _parent, args, context) => {
       const projectId = parseId(args.projectId, 'project');
-      const project = await context.prisma.project.findUnique({ where: { id: projectId }, select: { id: true } });
+      const project = await context.prisma.project.findUnique({ where: { id: projectId }, select: { id: true, code: true, layout: true } });
       if (!project) throw notFound('Project', projectId);
+      const errors = compileForDisplay(project.code, project.layout).diagnostics.filter((d) => d.severity === 'error');
+      if (errors.length > 0) {
+        throw new GraphQLError(describeErrors(errors), {
+          extensions: { code: 'PROGRAM_HAS_ERRORS', diagnostics: errors },
+        });
+      }
       const started = await context.executions.start({ projectId, trigger: 'Manual', triggeredBy: 'graphql' });
       return context.prisma.execution.findUniqueOrThrow({ ...query, where: { id: started.id } });
     },

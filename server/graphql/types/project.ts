@@ -1,6 +1,9 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder';
-import { parseId } from '../ids';
+import { compileForDisplay } from '../compiled';
+import { notFound, parseId } from '../ids';
+import { DiagnosticRef } from './diagnostic';
+import { GraphRef } from './graph';
 
 builder.prismaObject('Project', {
   description: 'A Weft program and its history of runs.',
@@ -12,6 +15,17 @@ builder.prismaObject('Project', {
     layout: t.exposeString('layout', { description: 'Node positions on the canvas, one `id @layout X Y` line per node.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    graph: t.field({
+      type: GraphRef,
+      nullable: true,
+      description: 'The compiled program, drawn even while it has errors; null when the code cannot be parsed at all.',
+      resolve: (project) => compileForDisplay(project.code, project.layout).graph ?? null,
+    }),
+    diagnostics: t.field({
+      type: [DiagnosticRef],
+      description: 'Every problem in the code and layout; a project with errors can be saved but not run.',
+      resolve: (project) => compileForDisplay(project.code, project.layout).diagnostics,
+    }),
     executions: t.relatedConnection('executions', {
       cursor: 'id',
       query: { orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] },
@@ -38,6 +52,27 @@ builder.queryFields((t) => ({
   }),
 }));
 
+const CheckResultRef = builder.objectRef<{ code: string; layout: string }>('WeftCheck').implement({
+  description: 'What the compiler says of some Weft code, without saving it.',
+  fields: (t) => ({
+    ok: t.boolean({
+      description: 'True when there is no error (warnings allowed): the code can run.',
+      resolve: ({ code, layout }) => compileForDisplay(code, layout).diagnostics.every((d) => d.severity !== 'error'),
+    }),
+    diagnostics: t.field({ type: [DiagnosticRef], resolve: ({ code, layout }) => compileForDisplay(code, layout).diagnostics }),
+    graph: t.field({ type: GraphRef, nullable: true, resolve: ({ code, layout }) => compileForDisplay(code, layout).graph ?? null }),
+  }),
+});
+
+builder.queryField('checkWeft', (t) =>
+  t.field({
+    type: CheckResultRef,
+    description: 'Compiles Weft code (and layout text) and returns its diagnostics and graph; nothing is saved.',
+    args: { code: t.arg.string({ required: true }), layout: t.arg.string({ required: false, defaultValue: '' }) },
+    resolve: (_root, args) => ({ code: args.code, layout: args.layout ?? '' }),
+  }),
+);
+
 builder.mutationFields((t) => ({
   createProject: t.prismaField({
     type: 'Project',
@@ -53,6 +88,35 @@ builder.mutationFields((t) => ({
       return context.prisma.project.create({
         ...query,
         data: { name, code: args.code ?? '', description: args.description ?? '' },
+      });
+    },
+  }),
+  updateProject: t.prismaField({
+    type: 'Project',
+    description: 'Changes a project. Code that does not compile is saved too (work in progress) but cannot run.',
+    args: {
+      id: t.arg.id({ required: true }),
+      name: t.arg.string({ required: false }),
+      description: t.arg.string({ required: false }),
+      code: t.arg.string({ required: false }),
+      layout: t.arg.string({ required: false }),
+    },
+    resolve: async (query, _parent, args, context) => {
+      const id = parseId(args.id, 'project');
+      if (args.name !== undefined && args.name !== null && !args.name.trim()) {
+        throw new GraphQLError('A project needs a name', { extensions: { code: 'BAD_USER_INPUT' } });
+      }
+      const exists = await context.prisma.project.findUnique({ where: { id }, select: { id: true } });
+      if (!exists) throw notFound('Project', id);
+      return context.prisma.project.update({
+        ...query,
+        where: { id },
+        data: {
+          name: args.name?.trim() ?? undefined,
+          description: args.description ?? undefined,
+          code: args.code ?? undefined,
+          layout: args.layout ?? undefined,
+        },
       });
     },
   }),

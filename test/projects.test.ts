@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { graphqlData, graphqlRequest } from './support/graphql';
+import {
+  createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
+} from './support/platform';
+
+const broken = `source = Text { value: "x" }
+shout = Template(word: String) { template: "{{word}}!" }
+shout.wrod = source.value
+other = Txet { value: "y" }
+`;
+
+describe('projects are Weft code', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let platform: RunningPlatform;
+  const gql = (query: string, variables?: Record<string, unknown>) => graphqlData(platform.graphqlUrl, query, variables);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataDir = await makeDataDir();
+    platform = await startPlatform({ dataDir, databaseUrl: database.url });
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await database?.drop();
+    await removeDataDir(dataDir);
+  }, 60_000);
+
+  it('checkWeft reports every problem at once with line, column and a suggestion, and saves nothing', async () => {
+    const before = await gql(`{ projects { totalCount } }`);
+    const { checkWeft } = await gql(`query ($code: String!) { checkWeft(code: $code) { ok diagnostics { severity code message line column } } }`, { code: broken });
+    expect(checkWeft.ok).toBe(false);
+    const errors = checkWeft.diagnostics.filter((d: { severity: string }) => d.severity === 'error');
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ line: 3, column: 7, message: expect.stringContaining('did you mean "word"') }),
+        expect.objectContaining({ line: 4, column: 9, message: expect.stringContaining('did you mean "Text"') }),
+      ]),
+    );
+    const after = await gql(`{ projects { totalCount } }`);
+    expect(after.projects.totalCount).toBe(before.projects.totalCount);
+  });
+
+  it('saves code that does not compile, but refuses to run it and says why', async () => {
+    const { createProject } = await gql(`mutation ($code: String!) { createProject(name: "WIP", code: $code) { id diagnostics { severity } } }`, { code: broken });
+    expect(createProject.diagnostics.some((d: { severity: string }) => d.severity === 'error')).toBe(true);
+
+    const refused = await graphqlRequest(platform.graphqlUrl, `mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: createProject.id });
+    expect(refused.errors?.[0]?.message).toMatch(/^The program does not compile \(3 errors\):\n2:1: shout needs its input "word"[^\n]*\n3:7: [^\n]*did you mean "word"/);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'PROGRAM_HAS_ERRORS', diagnostics: expect.any(Array) });
+    const { project } = await gql(`query ($id: ID!) { project(id: $id) { executions { totalCount } } }`, { id: createProject.id });
+    expect(project.executions.totalCount).toBe(0);
+  });
+
+  it('draws the compiled graph of the current code, and of the version an execution ran', async () => {
+    const lanes = await readFile(new URL('../../shared/examples/lanes.weft', import.meta.url), 'utf8');
+    const { createProject } = await gql(`mutation ($code: String!) { createProject(name: "lanes", code: $code) { id } }`, { code: lanes });
+    const { project } = await gql(`query ($id: ID!) {
+      project(id: $id) {
+        diagnostics { severity message }
+        graph { nodes { id kind parent inputs { name type lane { mode depth } } } edges { source { node port } target { node port } } }
+      } }`, { id: createProject.id });
+    expect(project.diagnostics.filter((d: { severity: string }) => d.severity === 'error')).toEqual([]);
+    const byId = new Map(project.graph.nodes.map((node: { id: string }) => [node.id, node]));
+    expect(byId.get('price_all')).toMatchObject({ kind: 'group' });
+    expect(byId.get('price_all.price')).toMatchObject({ kind: 'node', parent: 'price_all' });
+    expect(byId.get('report')).toMatchObject({ inputs: [{ name: 'totals', type: 'List[Number | Null]', lane: { mode: 'gather', depth: 1 } }] });
+
+    const hello = 'greeting = Text { value: "hi" }';
+    await gql(`mutation ($id: ID!, $code: String!) { updateProject(id: $id, code: $code) { id } }`, { id: createProject.id, code: hello });
+    const { runProject } = await gql(`mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: createProject.id });
+    await gql(`mutation ($id: ID!, $code: String!) { updateProject(id: $id, code: $code) { id } }`, {
+      id: createProject.id,
+      code: 'changed = Number { value: 1 }',
+    });
+    const { execution } = await gql(`query ($id: ID!) { execution(id: $id) { graph { nodes { id type } } } }`, { id: runProject.id });
+    expect(execution.graph.nodes).toEqual([{ id: 'greeting', type: 'Text' }]);
+  });
+
+  it('lists the node catalog with config schemas for the palette', async () => {
+    const { nodeTypes } = await gql(`{ nodeTypes { type category isTrigger configSchema } }`);
+    const types = nodeTypes.map((entry: { type: string }) => entry.type);
+    expect(types).toEqual(expect.arrayContaining(['Text', 'Template', 'ExecPython', 'HumanQuery', 'Cron', 'ApiPost', 'Group']));
+    expect(nodeTypes.find((entry: { type: string }) => entry.type === 'Cron')).toMatchObject({ isTrigger: true, configSchema: { type: 'object' } });
+  });
+});

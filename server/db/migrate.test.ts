@@ -29,8 +29,10 @@ describe('SQL migrations', () => {
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
     const project = await prisma.project.create({ data: { name: 'p', description: 'd', code: 'x = Text', layout: 'x @layout 1 2' } });
     const version = await prisma.version.create({ data: { projectId: project.id, kind: 'manual', label: 'v1', code: project.code, layout: project.layout } });
+    const testConfig = await prisma.testConfig.create({ data: { projectId: project.id, name: 'happy path', mocks: { x: { value: 'mocked' } } } });
     const execution = await prisma.execution.create({
       data: {
+        testConfigId: testConfig.id,
         projectId: project.id, versionId: version.id, trigger: 'ApiPost', triggeredBy: '127.0.0.1',
         triggerPayload: { city: 'Oslo' }, status: 'failed', error: 'boom', costUsd: '0.0000001234',
         completedAt: new Date(), lastSeq: 3,
@@ -42,17 +44,25 @@ describe('SQL migrations', () => {
         inputs: { a: null }, output: { text: null }, error: null, costUsd: '0.5', startedAt: new Date(), completedAt: new Date(), seq: 2,
       },
     });
+    await prisma.humanTask.create({
+      data: {
+        executionId: execution.id, nodeId: 'review', lane: [1], laneKey: '1', title: 'Approve?', description: 'd',
+        form: { fields: [] }, state: 'answered', answer: { ok: true }, answeredBy: 'dana', answeredAt: new Date(),
+      },
+    });
     await prisma.executionEvent.create({ data: { executionId: execution.id, seq: 1, kind: 'execution', payload: { any: ['json'] } } });
 
     const stored = await prisma.execution.findUniqueOrThrow({
       where: { id: execution.id },
-      include: { nodeRuns: true, events: true, version: true, project: true },
+      include: { nodeRuns: true, events: true, version: true, project: true, humanTasks: true, testConfig: true },
     });
     expect(stored.costUsd.toString()).toBe('1.234e-7');
     expect(stored.triggerPayload).toEqual({ city: 'Oslo' });
     expect(stored.nodeRuns[0]).toMatchObject({ lane: [2, 0], status: 'skipped', inputs: { a: null } });
     expect(stored.events[0]?.payload).toEqual({ any: ['json'] });
     expect(stored.version?.label).toBe('v1');
+    expect(stored.testConfig?.mocks).toEqual({ x: { value: 'mocked' } });
+    expect(stored.humanTasks[0]).toMatchObject({ lane: [1], state: 'answered', answer: { ok: true }, answeredBy: 'dana' });
     await prisma.$disconnect();
   });
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -25,6 +26,9 @@ const stopTimeoutMs = 10_000;
 export async function startEmbeddedRestate(options: { directory: string; binary?: string; log: Logger }): Promise<EmbeddedRestate> {
   const { directory, log } = options;
   const binary = options.binary ?? findRestateBinary();
+  if (!existsSync(binary)) {
+    throw new Error(`The restate-server binary ${binary} does not exist: fix RESTATE_SERVER_BINARY or unset it to use the one from npm`);
+  }
   await mkdir(directory, { recursive: true });
   const pidFile = path.join(directory, 'restate-server.pid');
   await stopLeftoverProcess(pidFile, binary, log);

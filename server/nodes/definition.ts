@@ -35,13 +35,58 @@ export interface DerivedPorts extends NodePorts {
  */
 export type DerivePorts = (config: ConfigRecord, declared: Partial<NodePorts>) => DerivedPorts;
 
-/** What the executor will hand a node when it runs (a later issue implements run()). */
-export interface NodeRunContext {
-  inputs: Record<string, JsonValue>;
-  config: ConfigRecord;
+/** Server-wide limits and endpoints that nodes run with (filled from the environment by server/config.ts). */
+export interface NodeSettings {
+  python: { binary: string; timeoutMs: number; memoryMb: number };
+  http: { timeoutMs: number; maxBodyBytes: number };
+  llm: {
+    baseUrl?: string;
+    apiKey?: string;
+    timeoutMs: number;
+    /** USD per million tokens, by model name. */
+    prices: Record<string, { inputPerMillionUsd: number; outputPerMillionUsd: number }>;
+  };
 }
 
-export type NodeRun = (context: NodeRunContext) => Promise<Record<string, JsonValue>>;
+/** What the executor hands a node when it runs it, inside a journaled step. */
+export interface NodeRunContext {
+  nodeId: string;
+  /** Every input port, resolved (edge, else config value); null when it received null or is an unwired optional input. */
+  inputs: Record<string, JsonValue>;
+  config: ConfigRecord;
+  /** This node's output ports. */
+  outputs: { name: string; type: string; optional: boolean }[];
+  settings: NodeSettings;
+  /** Aborted when the execution is cancelled. */
+  signal: AbortSignal;
+}
+
+export interface NodeRunResult {
+  /** One entry per output port (a missing one becomes null). */
+  outputs: Record<string, JsonValue>;
+  /** Decimal string, e.g. "0.0000125". */
+  costUsd?: string;
+  /** Shown in the node inspector: stdout/stderr, HTTP status, tokens, model… */
+  details?: Record<string, JsonValue>;
+}
+
+export type NodeRun = (context: NodeRunContext) => Promise<NodeRunResult>;
+
+/** Thrown by run() when the node fails: its message is what the user sees; details (e.g. a Python traceback) are recorded too. */
+export class NodeFailure extends Error {
+  constructor(
+    message: string,
+    readonly details?: Record<string, JsonValue>,
+  ) {
+    super(message);
+    this.name = 'NodeFailure';
+  }
+}
+
+/** The outputs of a run, one per output port of the node: values it did not give become null. */
+export function outputsOf(context: Pick<NodeRunContext, 'outputs'>, values: Record<string, JsonValue | undefined>): Record<string, JsonValue> {
+  return Object.fromEntries(context.outputs.map((port) => [port.name, values[port.name] ?? null]));
+}
 
 export interface NodeDefinition {
   type: string;

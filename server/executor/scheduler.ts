@@ -1,0 +1,411 @@
+/**
+ * The pure scheduler of one execution: which node instances can start, what a settled one means
+ * for the rest, and when the run is over. No I/O: the Restate workflow (and the in-process driver in
+ * localRun.ts) call `takeReady` and `settle`. The same settles in the same order give the same
+ * decisions in the same order, which is what a journaled replay needs.
+ *
+ * An instance is one node in one lane. Semantics are WEFT.md's; where it is silent:
+ * - Skip: a required input that is null, a `@require_one_of` group that is all null, or every wired
+ *   input null because its source was skipped. The last rule carries a skip through an optional port
+ *   when nothing else feeds the node (a Debug after a skipped node skips), while a null from a failure,
+ *   or a null a node really output, is absorbed by a `?` port and the node runs.
+ * - Lanes: two inputs that both run a node in lanes are zipped by index; lists of different lengths
+ *   fail the node once, at the parent lane path, with both lengths in the error. A null or non-list
+ *   where lanes should come from skips the node once at the parent lane path, and so everything whose
+ *   lanes come from it; a gather over such a node gets null. The skipped or failed instance at a parent
+ *   lane path carries no inputs.
+ * - Mocks replace a node's work, not its place in the flow: a mocked node still waits for its inputs
+ *   and lanes, then completes with the mocked outputs in every lane, even where a null would skip it.
+ * - Triggers complete at once with this run's trigger outputs; output ports given no value are null
+ *   (for mocks too).
+ */
+import type { ExecutableGraph, ExecutableInput, ExecutableNode } from '../weft/ir';
+import { describeValue, laneDelta, type JsonValue } from '../weft/types';
+import { compareLanes, descend, laneKey, type LanePath } from './lanes';
+
+export interface NodeInstance {
+  nodeId: string;
+  /** Lane index path, outermost first; [] outside lanes. */
+  lane: number[];
+}
+
+export type Outcome =
+  /** Missing output ports count as null. */
+  | { status: 'completed'; outputs: Record<string, JsonValue> }
+  /** All outputs are null downstream. */
+  | { status: 'failed'; error: string };
+
+/** Every input port resolved: null where null or unwired and optional; config constants applied. */
+export interface ReadyInstance extends NodeInstance {
+  inputs: Record<string, JsonValue>;
+}
+
+export interface SkippedInstance extends NodeInstance {
+  inputs: Record<string, JsonValue>;
+  reason: string;
+}
+
+export interface CompletedInstance extends NodeInstance {
+  inputs: Record<string, JsonValue>;
+  outputs: Record<string, JsonValue>;
+}
+
+export interface FailedInstance extends NodeInstance {
+  error: string;
+}
+
+export interface ReadyBatch {
+  /** To run now (the caller bounds concurrency), then `settle`. */
+  run: ReadyInstance[];
+  /** Settled here: outputs all null. */
+  skipped: SkippedInstance[];
+  /** Settled here with the mocked outputs; the node did not run. */
+  mocked: CompletedInstance[];
+  /** Trigger nodes, settled here with this run's trigger outputs. */
+  triggered: CompletedInstance[];
+  /** Settled here without running: lanes that do not line up. */
+  failed: FailedInstance[];
+}
+
+export interface RunOptions {
+  /** nodeId → outputs: the node does not run, it completes with these (every lane). */
+  mocks?: Record<string, Record<string, JsonValue>>;
+  /** Trigger node outputs for this run; a trigger node without an entry completes with all-null outputs. */
+  triggerOutputs?: Record<string, Record<string, JsonValue>>;
+}
+
+export interface RunSummary {
+  status: 'completed' | 'failed';
+  failed: FailedInstance[];
+  counts: Record<'completed' | 'failed' | 'skipped', number>;
+}
+
+/** What a node has decided for one lane path: lanes opened under it (above its depth), or an instance. */
+type Slot =
+  | { kind: 'lanes'; count: number }
+  | { kind: 'running' }
+  | { kind: 'completed'; outputs: Record<string, JsonValue> }
+  | { kind: 'failed'; error: string }
+  | { kind: 'skipped'; reason: string };
+
+interface Wire {
+  input: ExecutableInput;
+  source: NodeState;
+  port: string;
+  /** Lanes added (expand) or removed (gather) between source and this input. */
+  shift: number;
+  /** The lane depth the value arrives at: this input defines the node's lanes above it. */
+  arrival: number;
+}
+
+interface NodeState {
+  node: ExecutableNode;
+  index: number;
+  wires: Wire[];
+  readers: number[];
+  slots: Map<string, Slot>;
+  /** Lane paths whose parent is decided and which are not yet. */
+  open: number[][];
+  instances: number;
+}
+
+export interface RunState {
+  nodes: NodeState[];
+  byId: Map<string, NodeState>;
+  mocks: Record<string, Record<string, JsonValue>>;
+  triggerOutputs: Record<string, Record<string, JsonValue>>;
+  /** Indices of nodes that may be able to decide more since they were last looked at. */
+  dirty: Set<number>;
+  running: number;
+  found: ReadyBatch;
+  failures: FailedInstance[];
+  counts: RunSummary['counts'];
+}
+
+/** What an input sees once its source settled; `closed` when a null comes from a skipped node. */
+interface Seen {
+  value: JsonValue;
+  closed: boolean;
+  because?: string;
+}
+
+export function createRunState(graph: ExecutableGraph, options: RunOptions = {}): RunState {
+  const position = new Map(graph.order.map((id, i) => [id, i]));
+  const sorted = [...graph.nodes].sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+  const nodes: NodeState[] = sorted.map((node, index) => ({ node, index, wires: [], readers: [], slots: new Map(), open: [[]], instances: 0 }));
+  const byId = new Map(nodes.map((n) => [n.node.id, n]));
+  for (const state of nodes) {
+    for (const input of state.node.inputs) {
+      if (!input.source) continue;
+      const source = byId.get(input.source.node);
+      if (!source) throw new Error(`${state.node.id}.${input.name} reads ${input.source.node}, which is not in the graph`);
+      const shift = laneDelta(input.lane);
+      state.wires.push({ input, source, port: input.source.port, shift, arrival: source.node.laneDepth + shift });
+      if (!source.readers.includes(state.index)) source.readers.push(state.index);
+    }
+  }
+  return {
+    nodes,
+    byId,
+    mocks: options.mocks ?? {},
+    triggerOutputs: options.triggerOutputs ?? {},
+    dirty: new Set(nodes.map((n) => n.index)),
+    running: 0,
+    found: emptyBatch(),
+    failures: [],
+    counts: { completed: 0, failed: 0, skipped: 0 },
+  };
+}
+
+export function takeReady(state: RunState): ReadyBatch {
+  advance(state);
+  const found = state.found;
+  state.found = emptyBatch();
+  const order = (a: NodeInstance, b: NodeInstance) =>
+    nodeState(state, a.nodeId).index - nodeState(state, b.nodeId).index || compareLanes(a.lane, b.lane);
+  for (const list of Object.values(found) as NodeInstance[][]) list.sort(order);
+  return found;
+}
+
+export function settle(state: RunState, instance: NodeInstance, outcome: Outcome): void {
+  const node = nodeState(state, instance.nodeId);
+  const key = laneKey(instance.lane);
+  if (node.slots.get(key)?.kind !== 'running') {
+    throw new Error(`${instance.nodeId} in lane [${instance.lane.join(', ')}] is not running: settle only what takeReady returned to run, once`);
+  }
+  state.running--;
+  if (outcome.status === 'completed') {
+    node.slots.set(key, { kind: 'completed', outputs: outcome.outputs });
+    state.counts.completed++;
+  } else {
+    node.slots.set(key, { kind: 'failed', error: outcome.error });
+    state.counts.failed++;
+    state.failures.push({ nodeId: instance.nodeId, lane: [...instance.lane], error: outcome.error });
+  }
+  for (const reader of node.readers) state.dirty.add(reader);
+}
+
+/** Nothing running and nothing ready: every instance that can exist has settled. */
+export function isFinished(state: RunState): boolean {
+  advance(state);
+  return state.running === 0 && Object.values(state.found).every((list: unknown[]) => list.length === 0);
+}
+
+export function summarize(state: RunState): RunSummary {
+  const failed = [...state.failures].sort(
+    (a, b) => nodeState(state, a.nodeId).index - nodeState(state, b.nodeId).index || compareLanes(a.lane, b.lane),
+  );
+  return { status: failed.length > 0 ? 'failed' : 'completed', failed, counts: { ...state.counts } };
+}
+
+/** nodeId → how many instances (node runs) it had: one per lane, or one skipped where its lanes could not open. */
+export function laneCounts(state: RunState): Record<string, number> {
+  return Object.fromEntries(state.nodes.map((n) => [n.node.id, n.instances]));
+}
+
+function emptyBatch(): ReadyBatch {
+  return { run: [], skipped: [], mocked: [], triggered: [], failed: [] };
+}
+
+function nodeState(state: RunState, id: string): NodeState {
+  const node = state.byId.get(id);
+  if (!node) throw new Error(`no node ${id} in this execution's graph`);
+  return node;
+}
+
+/** Decides whatever has become decidable, in graph order; a decision can only unblock later nodes. */
+function advance(state: RunState): void {
+  while (state.dirty.size > 0) {
+    for (const index of [...state.dirty].sort((a, b) => a - b)) {
+      if (!state.dirty.delete(index)) continue;
+      const node = state.nodes[index]!;
+      if (advanceNode(state, node)) for (const reader of node.readers) state.dirty.add(reader);
+    }
+  }
+}
+
+/** Tries every open lane path of a node (lanes it opens are tried at once); true when anything was decided. */
+function advanceNode(state: RunState, node: NodeState): boolean {
+  const queue = node.open;
+  node.open = [];
+  let decided = false;
+  for (let i = 0; i < queue.length; i++) {
+    const path = queue[i]!;
+    const done = path.length < node.node.laneDepth ? openLanes(state, node, path, queue) : startInstance(state, node, path);
+    if (done) decided = true;
+    else node.open.push(path);
+  }
+  return decided;
+}
+
+type LaneSource = { count: number } | { missing: string };
+
+/** Decides how many lanes a node has under `path`, from every input that brings lanes at that level. */
+function openLanes(state: RunState, node: NodeState, path: number[], queue: number[][]): boolean {
+  const found: { name: string; lanes: LaneSource }[] = [];
+  for (const wire of node.wires.filter((w) => w.arrival > path.length)) {
+    const lanes = lanesFrom(wire, path);
+    if (!lanes) return false;
+    found.push({ name: wire.input.name, lanes });
+  }
+  const missing = found.find((f) => 'missing' in f.lanes);
+  if (missing && 'missing' in missing.lanes) {
+    settleHere(state, node, path, { kind: 'skipped', reason: missing.lanes.missing });
+    return true;
+  }
+  const counts = found.map((f) => ({ name: f.name, count: (f.lanes as { count: number }).count }));
+  const first = counts[0]!;
+  const other = counts.find((c) => c.count !== first.count);
+  if (other) {
+    const error =
+      `lanes do not line up: ${first.name} gives ${first.count} and ${other.name} gives ${other.count}; ` +
+      'inputs that run a node in the same lanes need lists of the same length';
+    settleHere(state, node, path, { kind: 'failed', error });
+    return true;
+  }
+  node.slots.set(laneKey(path), { kind: 'lanes', count: first.count });
+  for (let i = 0; i < first.count; i++) queue.push([...path, i]);
+  return true;
+}
+
+/** How many lanes an input brings under `path`: the source's own lanes there, or the length of the list it gives. */
+function lanesFrom(wire: Wire, path: LanePath): LaneSource | undefined {
+  const { source, input } = wire;
+  const depth = source.node.laneDepth;
+  if (path.length < depth) {
+    const slot = lookup(source, path);
+    if (slot?.kind === 'lanes') return { count: slot.count };
+    if (slot?.kind === 'skipped') return { missing: `no lanes for ${input.name}: ${source.node.id} was skipped` };
+    if (slot?.kind === 'failed') return { missing: `no lanes for ${input.name}: ${source.node.id} failed` };
+    return undefined;
+  }
+  const seen = seenIn(source, lookup(source, path.slice(0, depth)), wire.port);
+  if (!seen) return undefined;
+  const list = descend(seen.value, path.slice(depth));
+  if (Array.isArray(list)) return { count: list.length };
+  const because = seen.because ? ` (${seen.because})` : '';
+  return { missing: `no lanes for ${input.name}: it gets ${describeValue(list)}, not a list${because}` };
+}
+
+/** Resolves an instance's inputs once they have all settled, and decides: run, skip, mock or trigger. */
+function startInstance(state: RunState, node: NodeState, lane: number[]): boolean {
+  const seen = new Map<string, Seen>();
+  for (const input of node.node.inputs) {
+    const value = readInput(state, node, input, lane);
+    if (!value) return false;
+    seen.set(input.name, value);
+  }
+  const inputs = Object.fromEntries([...seen].map(([name, s]) => [name, s.value]));
+  const instance = { nodeId: node.node.id, lane: [...lane], inputs };
+  const key = laneKey(lane);
+  node.instances++;
+  const mock = state.mocks[node.node.id];
+  if (mock || node.node.isTrigger) {
+    const outputs = withEveryPort(node.node, mock ?? state.triggerOutputs[node.node.id] ?? {});
+    node.slots.set(key, { kind: 'completed', outputs });
+    state.counts.completed++;
+    (mock ? state.found.mocked : state.found.triggered).push({ ...instance, outputs });
+    return true;
+  }
+  const reason = skipReason(node.node, seen);
+  if (reason) {
+    node.slots.set(key, { kind: 'skipped', reason });
+    state.counts.skipped++;
+    state.found.skipped.push({ ...instance, reason });
+    return true;
+  }
+  node.slots.set(key, { kind: 'running' });
+  state.running++;
+  state.found.run.push(instance);
+  return true;
+}
+
+/** Skips or fails a node at a lane path where its lanes cannot open: one instance stands for all lanes below. */
+function settleHere(state: RunState, node: NodeState, path: number[], slot: Extract<Slot, { kind: 'skipped' | 'failed' }>): void {
+  node.slots.set(laneKey(path), slot);
+  node.instances++;
+  const instance = { nodeId: node.node.id, lane: [...path] };
+  if (slot.kind === 'skipped') {
+    state.counts.skipped++;
+    state.found.skipped.push({ ...instance, inputs: {}, reason: slot.reason });
+  } else {
+    state.counts.failed++;
+    state.failures.push({ ...instance, error: slot.error });
+    state.found.failed.push({ ...instance, error: slot.error });
+  }
+}
+
+function skipReason(node: ExecutableNode, seen: Map<string, Seen>): string | undefined {
+  const because = (s: Seen) => (s.because ? ` (${s.because})` : '');
+  for (const input of node.inputs) {
+    const s = seen.get(input.name)!;
+    if (!input.optional && s.value === null) return `required input ${input.name} is null${because(s)}`;
+  }
+  for (const group of node.requireOneOf) {
+    if (group.every((name) => (seen.get(name)?.value ?? null) === null)) return `none of ${group.join(', ')} has a value (@require_one_of)`;
+  }
+  const wired = node.inputs.filter((input) => input.source).map((input) => seen.get(input.name)!);
+  if (wired.length > 0 && wired.every((s) => s.closed)) {
+    const sources = [...new Set(wired.map((s) => s.because))].join(', ');
+    return `every wired input comes from a skipped node (${sources})`;
+  }
+  return undefined;
+}
+
+function readInput(state: RunState, node: NodeState, input: ExecutableInput, lane: LanePath): Seen | undefined {
+  const wire = node.wires.find((w) => w.input === input);
+  if (!wire) return { value: input.value ?? null, closed: false };
+  const { source, port, shift } = wire;
+  const depth = source.node.laneDepth;
+  if (shift < 0) return gather(source, port, lane.slice(0, wire.arrival));
+  const seen = seenIn(source, lookup(source, lane.slice(0, depth)), port);
+  return seen && shift > 0 ? { ...seen, value: descend(seen.value, lane.slice(depth, wire.arrival)) } : seen;
+}
+
+/** The source's lanes under `prefix` as nested lists, in index order; null for a lane that skipped or failed. */
+function gather(source: NodeState, port: string, prefix: LanePath): Seen | undefined {
+  const slot = lookup(source, prefix);
+  return slot?.kind === 'lanes' ? gatherLanes(source, port, prefix, slot.count) : seenIn(source, slot, port);
+}
+
+function gatherLanes(source: NodeState, port: string, prefix: LanePath, count: number): Seen | undefined {
+  const items: JsonValue[] = [];
+  for (let i = 0; i < count; i++) {
+    const path = [...prefix, i];
+    const slot = source.slots.get(laneKey(path));
+    const item = slot?.kind === 'lanes' ? gatherLanes(source, port, path, slot.count) : seenIn(source, slot, port);
+    if (!item) return undefined;
+    items.push(item.value);
+  }
+  return { value: items, closed: false };
+}
+
+/**
+ * The slot that decides a lane path of a node: the path's own, or that of a parent lane path where
+ * the node skipped or failed before its lanes opened. Undefined while not decided.
+ */
+function lookup(node: NodeState, path: LanePath): Slot | undefined {
+  for (let length = 0; length < path.length; length++) {
+    const slot = node.slots.get(laneKey(path.slice(0, length)));
+    if (!slot || slot.kind === 'skipped' || slot.kind === 'failed') return slot;
+  }
+  return node.slots.get(laneKey(path));
+}
+
+/** What a reader sees of one output port of a settled instance; undefined while it has not settled. */
+function seenIn(source: NodeState, slot: Slot | undefined, port: string): Seen | undefined {
+  switch (slot?.kind) {
+    case 'completed':
+      return { value: slot.outputs[port] ?? null, closed: false };
+    case 'failed':
+      return { value: null, closed: false, because: `${source.node.id} failed` };
+    case 'skipped':
+      return { value: null, closed: true, because: `${source.node.id} was skipped` };
+    default:
+      return undefined;
+  }
+}
+
+function withEveryPort(node: ExecutableNode, given: Record<string, JsonValue>): Record<string, JsonValue> {
+  return { ...Object.fromEntries(node.outputs.map((port) => [port.name, null])), ...given };
+}

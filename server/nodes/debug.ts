@@ -12,4 +12,7 @@ export const debugNode: NodeDefinition = {
   config: z.object({}),
   isTrigger: false,
   runs: true,
+  async run({ inputs }) {
+    return { outputs: {}, details: { data: inputs.data ?? null } };
+  },
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runConstant } from './constant';
 import type { NodeDefinition } from './definition';
 
 export const dictNode: NodeDefinition = {
@@ -14,4 +15,5 @@ export const dictNode: NodeDefinition = {
   }),
   isTrigger: false,
   runs: true,
+  run: runConstant,
 };

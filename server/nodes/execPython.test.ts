@@ -1,19 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { NodeFailure } from './definition';
 import { runExecPython } from './execPython';
 import { defaultNodeSettings } from './settings';
-import { runContext, type TestRun } from './testing';
+import { failureOf, runContext, type TestRun } from './testing';
 
 const python = (code: string, run: TestRun = {}) => runExecPython(runContext({ ...run, config: { code, ...run.config } }));
-
-async function failureOf(promise: Promise<unknown>): Promise<NodeFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  expect(error).toBeInstanceOf(NodeFailure);
-  return error as NodeFailure;
-}
 
 describe('ExecPython', () => {
   it('runs the code with its inputs as variables and returns the declared outputs (hello.weft)', async () => {

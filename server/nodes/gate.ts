@@ -15,4 +15,7 @@ export const gateNode: NodeDefinition = {
   config: z.object({}),
   isTrigger: false,
   runs: true,
+  async run({ inputs }) {
+    return { outputs: { value: inputs.pass === true ? (inputs.value ?? null) : null } };
+  },
 };

@@ -14,7 +14,13 @@ export const llmConfigNode: NodeDefinition = {
     systemPrompt: z.string().optional(),
     temperature: z.number().min(0).max(2).optional(),
     apiKey: z.string().optional().describe('Overrides the server-wide key'),
+    baseUrl: z.string().url().optional().describe('Overrides the server-wide OpenAI-compatible endpoint (LLM_BASE_URL)'),
   }),
   isTrigger: false,
   runs: true,
+  /** The settings that are set, as one dict for LlmInference's config input. */
+  async run({ config }) {
+    const settings = ['model', 'systemPrompt', 'temperature', 'apiKey', 'baseUrl'].filter((key) => config[key] !== undefined);
+    return { outputs: { config: Object.fromEntries(settings.map((key) => [key, config[key]!])) } };
+  },
 };

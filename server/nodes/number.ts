@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runConstant } from './constant';
 import type { NodeDefinition } from './definition';
 
 export const numberNode: NodeDefinition = {
@@ -14,4 +15,5 @@ export const numberNode: NodeDefinition = {
   }),
   isTrigger: false,
   runs: true,
+  run: runConstant,
 };

@@ -12,4 +12,8 @@ export const packNode: NodeDefinition = {
   config: z.object({}),
   isTrigger: false,
   runs: true,
+  /** Every declared input becomes a key of out, null ones included. */
+  async run({ inputs }) {
+    return { outputs: { out: { ...inputs } } };
+  },
 };

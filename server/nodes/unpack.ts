@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { NodeDefinition } from './definition';
+import { isConfigObject, NodeFailure, outputsOf, type NodeDefinition } from './definition';
 
 export const unpackNode: NodeDefinition = {
   type: 'Unpack',
@@ -12,4 +12,10 @@ export const unpackNode: NodeDefinition = {
   config: z.object({}),
   isTrigger: false,
   runs: true,
+  /** A declared output whose key the dictionary lacks is null. */
+  async run(context) {
+    const dict = context.inputs.in;
+    if (!isConfigObject(dict)) throw new NodeFailure(`Unpack needs a dictionary on "in"; it got ${JSON.stringify(dict)}`);
+    return { outputs: outputsOf(context, dict) };
+  },
 };

@@ -1,0 +1,455 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileWeft } from '../weft';
+import type { ExecutableGraph } from '../weft/ir';
+import type { JsonValue } from '../weft/types';
+import {
+  createRunState, isFinished, laneCounts, settle, summarize, takeReady,
+  type NodeInstance, type Outcome, type ReadyInstance, type RunOptions, type RunState,
+} from './scheduler';
+
+type Inputs = Record<string, JsonValue>;
+type Fake = (inputs: Inputs) => Outcome | Record<string, JsonValue>;
+
+function compile(code: string): ExecutableGraph {
+  const result = compileWeft(code);
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  return result.graph!.executable;
+}
+
+const example = (name: string) => compile(readFileSync(join('/work/shared/examples', name), 'utf8'));
+
+const at = (instance: NodeInstance) => (instance.lane.length ? `${instance.nodeId}[${instance.lane.join(',')}]` : instance.nodeId);
+const ids = (instances: NodeInstance[]) => instances.map(at);
+
+/** Runs a node the way the catalog would, for the few types the tests use; ExecPython nodes are given by the test. */
+function fakeNodes(graph: ExecutableGraph, python: Record<string, Fake> = {}) {
+  const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+  return (ready: ReadyInstance): Outcome => {
+    const node = nodes.get(ready.nodeId)!;
+    const outputs = (values: Record<string, JsonValue>): Outcome => ({ status: 'completed', outputs: values });
+    switch (node.type) {
+      case 'Text': case 'Number': case 'Boolean': case 'List': case 'Dict':
+        return outputs({ value: node.config.value ?? null });
+      case 'Template':
+        return outputs({ text: String(node.config.template).replace(/\{\{(\w+)\}\}/g, (_, name: string) => JSON.stringify(ready.inputs[name])) });
+      case 'Pack':
+        return outputs({ out: ready.inputs });
+      case 'Gate':
+        return outputs({ value: ready.inputs.pass === true ? ready.inputs.value ?? null : null });
+      case 'Debug':
+        return outputs({});
+      default: {
+        const fake = python[ready.nodeId];
+        if (!fake) return { status: 'failed', error: `no fake for ${ready.nodeId}` };
+        const result = fake(ready.inputs);
+        return 'status' in result && (result.status === 'completed' || result.status === 'failed') ? (result as Outcome) : outputs(result);
+      }
+    }
+  };
+}
+
+interface Ended { status: 'completed' | 'failed' | 'skipped'; inputs?: Inputs; outputs?: Inputs; reason?: string; error?: string }
+
+/** Runs everything to the end, one batch at a time, and returns how each instance ended, by `node[lane]`. */
+function runToEnd(state: RunState, run: (ready: ReadyInstance) => Outcome): Record<string, Ended> {
+  const ended: Record<string, Ended> = {};
+  while (!isFinished(state)) {
+    const batch = takeReady(state);
+    for (const s of batch.skipped) ended[at(s)] = { status: 'skipped', inputs: s.inputs, reason: s.reason };
+    for (const c of [...batch.mocked, ...batch.triggered]) ended[at(c)] = { status: 'completed', inputs: c.inputs, outputs: c.outputs };
+    for (const f of batch.failed) ended[at(f)] = { status: 'failed', error: f.error };
+    for (const ready of batch.run) {
+      const outcome = run(ready);
+      settle(state, ready, outcome);
+      ended[at(ready)] = outcome.status === 'completed'
+        ? { status: 'completed', inputs: ready.inputs, outputs: outcome.outputs }
+        : { status: 'failed', inputs: ready.inputs, error: outcome.error };
+    }
+  }
+  return ended;
+}
+
+function runProgram(code: string, python: Record<string, Fake> = {}, options: RunOptions = {}) {
+  const graph = compile(code);
+  const state = createRunState(graph, options);
+  const ended = runToEnd(state, fakeNodes(graph, python));
+  return { ended, state, status: (id: string) => ended[id]?.status };
+}
+
+const completed = (outputs: Record<string, JsonValue>): Outcome => ({ status: 'completed', outputs });
+
+describe('readiness', () => {
+  it('starts every node with no wired inputs at once, independent branches together', () => {
+    const state = createRunState(compile('a = Text { value: "a" }\nb = Number { value: 1 }\nc = Text { value: "c" }'));
+    expect(ids(takeReady(state).run)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('holds a node until every wired input has settled', () => {
+    const graph = compile([
+      'a = Text { value: "a" }', 'b = Text { value: "b" }',
+      'join = Template(x: String, y: String) { template: "{{x}}{{y}}" }', 'join.x = a.value', 'join.y = b.value',
+    ].join('\n'));
+    const state = createRunState(graph);
+    const [a, b] = takeReady(state).run;
+    settle(state, a!, completed({ value: 'a' }));
+    expect(takeReady(state).run).toEqual([]);
+    settle(state, b!, completed({ value: 'b' }));
+    expect(takeReady(state).run).toEqual([{ nodeId: 'join', lane: [], inputs: { x: 'a', y: 'b' } }]);
+  });
+
+  it('returns each instance once', () => {
+    const state = createRunState(compile('a = Text { value: "a" }'));
+    expect(takeReady(state).run).toHaveLength(1);
+    expect(takeReady(state).run).toHaveLength(0);
+  });
+
+  it('is not finished while an instance runs, and is once it settles', () => {
+    const state = createRunState(compile('a = Text { value: "a" }'));
+    const [a] = takeReady(state).run;
+    expect(isFinished(state)).toBe(false);
+    settle(state, a!, completed({ value: 'a' }));
+    expect(isFinished(state)).toBe(true);
+  });
+
+  it('refuses to settle an instance that is not running', () => {
+    const state = createRunState(compile('a = Text { value: "a" }'));
+    expect(() => settle(state, { nodeId: 'a', lane: [] }, completed({}))).toThrow(/not running/);
+    const [a] = takeReady(state).run;
+    settle(state, a!, completed({ value: 'a' }));
+    expect(() => settle(state, a!, completed({ value: 'a' }))).toThrow(/not running/);
+  });
+
+  it('completes a trigger at once with the trigger outputs of this run', () => {
+    const graph = compile('hook = ApiPost -> (city: String) {}\nline = Template(c: String) { template: "{{c}}" }\nline.c = hook.city');
+    const state = createRunState(graph, { triggerOutputs: { hook: { city: 'Oslo', receivedAt: 'now' } } });
+    const batch = takeReady(state);
+    expect(batch.triggered).toEqual([{ nodeId: 'hook', lane: [], inputs: {}, outputs: { city: 'Oslo', receivedAt: 'now' } }]);
+    expect(batch.run).toEqual([{ nodeId: 'line', lane: [], inputs: { c: 'Oslo' } }]);
+  });
+
+  it('completes a trigger without outputs for this run with every output null', () => {
+    const { ended } = runProgram('hook = ApiPost -> (city: String) {}\nline = Template(c: String) { template: "{{c}}" }\nline.c = hook.city');
+    expect(ended.hook).toEqual({ status: 'completed', inputs: {}, outputs: { receivedAt: null, city: null } });
+    expect(ended.line?.status).toBe('skipped');
+  });
+
+  it('fills an unwired input from config and leaves an unwired optional input null', () => {
+    const state = createRunState(compile('t = Template(x: String, y: String?) { template: "{{x}}{{y}}" x: "fixed" }'));
+    expect(takeReady(state).run).toEqual([{ nodeId: 't', lane: [], inputs: { x: 'fixed', y: null } }]);
+  });
+});
+
+describe('null propagation and failure', () => {
+  const chain = [
+    'src = ExecPython -> (v: String?) { code: "x" }',
+    'mid = Template(v: String) { template: "{{v}}" }', 'mid.v = src.v',
+    'end = Template(v: String) { template: "{{v}}" }', 'end.v = mid.text',
+  ].join('\n');
+
+  it('skips a node whose required input is null, with its outputs null, and the skip cascades', () => {
+    const { ended } = runProgram(chain, { src: () => ({ v: null }) });
+    expect(ended.mid).toEqual({ status: 'skipped', inputs: { v: null }, reason: 'required input v is null' });
+    expect(ended.end).toEqual({ status: 'skipped', inputs: { v: null }, reason: 'required input v is null (mid was skipped)' });
+  });
+
+  it('counts a missing output port as null', () => {
+    const { status } = runProgram(chain, { src: () => ({}) });
+    expect(status('mid')).toBe('skipped');
+  });
+
+  it('runs a node whose optional input receives a null that a node output', () => {
+    const { ended } = runProgram('src = ExecPython -> (v: String?) { code: "x" }\nshow = Debug\nshow.data = src.v', { src: () => ({ v: null }) });
+    expect(ended.show).toMatchObject({ status: 'completed', inputs: { data: null } });
+  });
+
+  it('carries a skip through an optional input when every wired input comes from a skipped node', () => {
+    const { ended } = runProgram(`${chain}\nshow = Debug\nshow.data = mid.text`, { src: () => ({ v: null }) });
+    expect(ended.show).toEqual({ status: 'skipped', inputs: { data: null }, reason: 'every wired input comes from a skipped node (mid was skipped)' });
+  });
+
+  it('lets an optional input absorb a skip when another wired input has a value', () => {
+    const code = `${chain}\nok = Text { value: "ok" }\npk = Pack(a: String?, b: String?)\npk.a = mid.text\npk.b = ok.value`;
+    const { ended } = runProgram(code, { src: () => ({ v: null }) });
+    expect(ended.pk).toMatchObject({ status: 'completed', inputs: { a: null, b: 'ok' } });
+  });
+
+  it('skips when every port of a @require_one_of group is null', () => {
+    const code = 'src = ExecPython -> (a: String?, b: String?) { code: "x" }\npk = Pack(a: String?, b: String?, @require_one_of(a, b))\npk.a = src.a\npk.b = src.b';
+    const { ended } = runProgram(code, { src: () => ({ a: null, b: null }) });
+    expect(ended.pk).toMatchObject({ status: 'skipped', reason: 'none of a, b has a value (@require_one_of)' });
+  });
+
+  it('runs a @require_one_of node when one port of the group has a value', () => {
+    const code = 'src = ExecPython -> (a: String?, b: String?) { code: "x" }\npk = Pack(a: String?, b: String?, @require_one_of(a, b))\npk.a = src.a\npk.b = src.b';
+    const { ended } = runProgram(code, { src: () => ({ a: null, b: 'b' }) });
+    expect(ended.pk).toMatchObject({ status: 'completed', inputs: { a: null, b: 'b' } });
+  });
+
+  it('makes a failed node\'s outputs null, so a required reader skips, and names the failure', () => {
+    const { ended } = runProgram(chain, { src: () => ({ status: 'failed', error: 'boom' }) });
+    expect(ended.src).toMatchObject({ status: 'failed', error: 'boom' });
+    expect(ended.mid).toMatchObject({ status: 'skipped', reason: 'required input v is null (src failed)' });
+  });
+
+  it('runs an optional reader of a failed node with null', () => {
+    const { ended } = runProgram(`${chain}\nshow = Debug\nshow.data = src.v`, { src: () => ({ status: 'failed', error: 'boom' }) });
+    expect(ended.show).toMatchObject({ status: 'completed', inputs: { data: null } });
+  });
+
+  it('keeps independent branches running after a failure and summarizes the run as failed', () => {
+    const { ended, state } = runProgram(`${chain}\nother = Text { value: "o" }\nshout = Template(g: String) { template: "{{g}}!" }\nshout.g = other.value`, {
+      src: () => ({ status: 'failed', error: 'boom' }),
+    });
+    expect(ended.shout).toMatchObject({ status: 'completed', outputs: { text: '"o"!' } });
+    expect(summarize(state)).toEqual({
+      status: 'failed',
+      failed: [{ nodeId: 'src', lane: [], error: 'boom' }],
+      counts: { completed: 2, failed: 1, skipped: 2 },
+    });
+  });
+
+  it('summarizes a run with skips and no failure as completed', () => {
+    const { state } = runProgram(chain, { src: () => ({ v: null }) });
+    expect(summarize(state)).toEqual({ status: 'completed', failed: [], counts: { completed: 1, failed: 0, skipped: 2 } });
+  });
+});
+
+describe('mocks', () => {
+  it('completes a mocked node with its mocked outputs without running it, and downstream reads them', () => {
+    const graph = compile('src = ExecPython -> (v: String) { code: "x" }\nshow = Template(v: String) { template: "{{v}}" }\nshow.v = src.v');
+    const state = createRunState(graph, { mocks: { src: { v: 'mocked' } } });
+    const batch = takeReady(state);
+    expect(batch.mocked).toEqual([{ nodeId: 'src', lane: [], inputs: {}, outputs: { v: 'mocked' } }]);
+    expect(batch.run).toEqual([{ nodeId: 'show', lane: [], inputs: { v: 'mocked' } }]);
+  });
+
+  it('mocks a node in every lane', () => {
+    const code = 'items = List -> (value: List[Number]) { value: [1, 2] }\nsq = ExecPython(n: Number) -> (out: Number) { code: "x" }\nsq.n = items.value';
+    const { ended } = runProgram(code, {}, { mocks: { sq: { out: 7 } } });
+    expect([ended['sq[0]'], ended['sq[1]']]).toEqual([
+      { status: 'completed', inputs: { n: 1 }, outputs: { out: 7 } },
+      { status: 'completed', inputs: { n: 2 }, outputs: { out: 7 } },
+    ]);
+  });
+
+  it('completes a mocked node even where a null input would have skipped it', () => {
+    const code = 'src = ExecPython -> (v: String?) { code: "x" }\nmid = Template(v: String) { template: "{{v}}" }\nmid.v = src.v';
+    const { ended } = runProgram(code, { src: () => ({ v: null }) }, { mocks: { mid: { text: 'canned' } } });
+    expect(ended.mid).toEqual({ status: 'completed', inputs: { v: null }, outputs: { text: 'canned' } });
+  });
+});
+
+describe('parallel lanes', () => {
+  const fanOut = (list: string) => [
+    `items = List -> (value: List[Number]) { value: ${list} }`,
+    'factor = Number { value: 10 }',
+    'mul = ExecPython(n: Number, f: Number) -> (out: Number?) { code: "x" }', 'mul.n = items.value', 'mul.f = factor.value',
+    'label = Template(n: Number) { template: "{{n}}" }', 'label.n = mul.out',
+    'all = ExecPython(outs: List[Number | Null]) -> (sum: Number) { code: "x" }', 'all.outs = mul.out',
+  ].join('\n');
+  const mul = (inputs: Inputs) => ({ out: (inputs.n as number) * (inputs.f as number) });
+
+  it('expands a list into one instance per element, each given its element, with the outside value broadcast', () => {
+    const graph = compile(fanOut('[1, 2, 3]'));
+    const state = createRunState(graph);
+    const [items, factor] = takeReady(state).run;
+    settle(state, items!, completed({ value: [1, 2, 3] }));
+    settle(state, factor!, completed({ value: 10 }));
+    expect(takeReady(state).run).toEqual([
+      { nodeId: 'mul', lane: [0], inputs: { n: 1, f: 10 } },
+      { nodeId: 'mul', lane: [1], inputs: { n: 2, f: 10 } },
+      { nodeId: 'mul', lane: [2], inputs: { n: 3, f: 10 } },
+    ]);
+  });
+
+  it('starts a downstream lane as soon as its own upstream lane settles, reading that lane', () => {
+    const graph = compile(fanOut('[1, 2, 3]'));
+    const state = createRunState(graph);
+    for (const ready of takeReady(state).run) settle(state, ready, fakeNodes(graph)(ready));
+    const lanes = takeReady(state).run;
+    settle(state, lanes[1]!, completed({ out: 20 }));
+    expect(takeReady(state).run).toEqual([{ nodeId: 'label', lane: [1], inputs: { n: 20 } }]);
+  });
+
+  it('gathers the lanes in index order, null for a lane that skipped or failed', () => {
+    const { ended } = runProgram(fanOut('[1, 2, 3, 4]'), {
+      mul: (inputs) => (inputs.n === 2 ? { status: 'failed', error: 'no' } : { out: inputs.n === 3 ? null : mul(inputs).out }),
+      all: () => ({ sum: 0 }),
+    });
+    expect(ended['label[2]']?.status).toBe('skipped');
+    expect(ended.all?.inputs).toEqual({ outs: [10, null, null, 40] });
+  });
+
+  it('waits for every lane before gathering', () => {
+    const graph = compile(fanOut('[1, 2]'));
+    const state = createRunState(graph);
+    for (const ready of takeReady(state).run) settle(state, ready, fakeNodes(graph)(ready));
+    const [first] = takeReady(state).run;
+    settle(state, first!, completed({ out: 10 }));
+    expect(ids(takeReady(state).run)).toEqual(['label[0]']);
+  });
+
+  it('runs no lane for an empty list and gathers []', () => {
+    const { ended, state } = runProgram(fanOut('[]'), { all: () => ({ sum: 0 }) });
+    expect(Object.keys(ended).filter((k) => k.startsWith('mul'))).toEqual([]);
+    expect(ended.all?.inputs).toEqual({ outs: [] });
+    expect(laneCounts(state)).toMatchObject({ mul: 0, label: 0, all: 1 });
+  });
+
+  it('skips a node fed null instead of a list once, at the parent lane path, with everything in its lanes, and a gather gets null', () => {
+    const { ended, state } = runProgram(fanOut('[1]'), {}, { mocks: { items: { value: null } } });
+    expect(ended.mul).toEqual({ status: 'skipped', inputs: {}, reason: 'no lanes for n: it gets null, not a list' });
+    expect(ended.label).toEqual({ status: 'skipped', inputs: {}, reason: 'no lanes for n: mul was skipped' });
+    expect(ended.all).toEqual({ status: 'skipped', inputs: { outs: null }, reason: 'required input outs is null (mul was skipped)' });
+    expect(laneCounts(state)).toMatchObject({ mul: 1, label: 1 });
+  });
+
+  it('reports how many lanes each node had', () => {
+    const { state } = runProgram(fanOut('[1, 2, 3]'), { mul, all: () => ({ sum: 0 }) });
+    expect(laneCounts(state)).toEqual({ items: 1, factor: 1, mul: 3, label: 3, all: 1 });
+  });
+
+  it('zips two lists that expand the same node, by index', () => {
+    const code = [
+      'a = List -> (value: List[Number]) { value: [1, 2] }', 'b = List -> (value: List[String]) { value: ["x", "y"] }',
+      'pair = Template(n: Number, s: String) { template: "{{n}}{{s}}" }', 'pair.n = a.value', 'pair.s = b.value',
+    ].join('\n');
+    const { ended } = runProgram(code);
+    expect([ended['pair[0]']?.inputs, ended['pair[1]']?.inputs]).toEqual([{ n: 1, s: 'x' }, { n: 2, s: 'y' }]);
+  });
+
+  it('fails the node once, at the parent lane path, when two lists that expand it differ in length', () => {
+    const code = [
+      'a = List -> (value: List[Number]) { value: [1, 2] }', 'b = List -> (value: List[String]) { value: ["x", "y", "z"] }',
+      'pair = Template(n: Number, s: String) { template: "{{n}}{{s}}" }', 'pair.n = a.value', 'pair.s = b.value',
+      'show = Debug', 'show.data = pair.text',
+    ].join('\n');
+    const { ended, state } = runProgram(code);
+    expect(ended.pair).toEqual({
+      status: 'failed',
+      error: 'lanes do not line up: n gives 2 and s gives 3; inputs that run a node in the same lanes need lists of the same length',
+    });
+    expect(ended.show).toMatchObject({ status: 'skipped', reason: 'no lanes for data: pair failed' });
+    expect(summarize(state).status).toBe('failed');
+  });
+
+  it('nests lanes for a list of lists and gathers them back as nested lists', () => {
+    const code = [
+      'grid = List -> (value: List[List[Number]]) { value: [[1, 2], [3]] }',
+      'cell = Template(n: Number) { template: "<{{n}}>" }', 'cell.n = grid.value',
+      'rows = ExecPython(cells: List[List[String]]) -> (o: String) { code: "x" }', 'rows.cells = cell.text',
+    ].join('\n');
+    const { ended } = runProgram(code, { rows: () => ({ o: 'done' }) });
+    expect(Object.keys(ended).filter((k) => k.startsWith('cell'))).toEqual(['cell[0,0]', 'cell[0,1]', 'cell[1,0]']);
+    expect(ended['cell[1,0]']?.inputs).toEqual({ n: 3 });
+    expect(ended.rows?.inputs).toEqual({ cells: [['<1>', '<2>'], ['<3>']] });
+  });
+
+  it('opens lanes within lanes from a list made in a lane, and gathers the inner lanes per outer lane', () => {
+    const code = [
+      'words = List -> (value: List[String]) { value: ["ab", "c"] }',
+      'split = ExecPython(w: String) -> (letters: List[String]) { code: "x" }', 'split.w = words.value',
+      'up = Template(l: String) { template: "{{l}}" }', 'up.l = split.letters',
+      'join = ExecPython(ls: List[String]) -> (word: String) { code: "x" }', 'join.ls = up.text',
+    ].join('\n');
+    const { ended } = runProgram(code, {
+      split: (inputs) => ({ letters: [...String(inputs.w)] }),
+      join: (inputs) => ({ word: (inputs.ls as string[]).join('') }),
+    });
+    expect(Object.keys(ended).filter((k) => k.startsWith('up'))).toEqual(['up[0,0]', 'up[0,1]', 'up[1,0]']);
+    expect([ended['join[0]']?.inputs, ended['join[1]']?.inputs]).toEqual([{ ls: ['"a"', '"b"'] }, { ls: ['"c"'] }]);
+  });
+
+  const words = [
+    'words = List -> (value: List[String]) { value: ["ab", "", "c"] }',
+    'split = ExecPython(w: String) -> (letters: List[String]?) { code: "x" }', 'split.w = words.value',
+    'tag = Template(l: String, w: String) { template: "{{l}}{{w}}" }', 'tag.l = split.letters', 'tag.w = words.value',
+    'join = ExecPython(ls: List[String]) -> (word: String) { code: "x" }', 'join.ls = tag.text',
+    'all = ExecPython(ws: List[String | Null]) -> (n: Number) { code: "x" }', 'all.ws = join.word',
+  ].join('\n');
+
+  it('broadcasts a value from an outer lane to every lane inside it', () => {
+    const { ended } = runProgram(words, { split: ({ w }) => ({ letters: [...String(w)] }), join: () => ({ word: 'w' }), all: () => ({ n: 0 }) });
+    expect([ended['tag[0,0]']?.inputs, ended['tag[0,1]']?.inputs, ended['tag[2,0]']?.inputs]).toEqual([
+      { l: 'a', w: 'ab' }, { l: 'b', w: 'ab' }, { l: 'c', w: 'c' },
+    ]);
+  });
+
+  it('skips only the outer lane whose inner list is null, and gathers it as null one level up', () => {
+    const { ended } = runProgram(words, {
+      split: ({ w }) => ({ letters: w === 'ab' ? null : [...String(w)] }),
+      join: ({ ls }) => ({ word: (ls as string[]).join('') }),
+      all: () => ({ n: 0 }),
+    });
+    expect(ended['tag[0]']).toMatchObject({ status: 'skipped', reason: 'no lanes for l: it gets null, not a list' });
+    expect(ended['join[0]']).toMatchObject({ status: 'skipped', reason: 'required input ls is null (tag was skipped)' });
+    expect(ended['join[1]']).toMatchObject({ status: 'completed', inputs: { ls: [] } });
+    expect(ended.all?.inputs).toEqual({ ws: [null, '', '"c""c"'] });
+  });
+
+  it('returns instances in graph order, then lane order, whatever order they settled in', () => {
+    const graph = compile(fanOut('[1, 2, 3]'));
+    const state = createRunState(graph);
+    for (const ready of takeReady(state).run) settle(state, ready, fakeNodes(graph)(ready));
+    const lanes = takeReady(state).run;
+    for (const ready of [...lanes].reverse()) settle(state, ready, completed({ out: 1 }));
+    expect(ids(takeReady(state).run)).toEqual(['label[0]', 'label[1]', 'label[2]', 'all']);
+  });
+
+  it('makes the same decisions when the same settles are replayed', () => {
+    const replay = () => runProgram(fanOut('[1, 2, 3, 4]'), { mul: (i) => (i.n === 3 ? { out: null } : mul(i)), all: () => ({ sum: 1 }) }).ended;
+    expect(JSON.stringify(replay())).toEqual(JSON.stringify(replay()));
+  });
+});
+
+describe('the shared examples', () => {
+  it('hello: adds the two numbers and bundles the result', () => {
+    const graph = example('hello.weft');
+    const ended = runToEnd(createRunState(graph), fakeNodes(graph, {
+      sum: (inputs) => ({ total: (inputs.a as number) + (inputs.b as number), note: `${inputs.a} + ${inputs.b}` }),
+    }));
+    expect(ended.sum?.outputs).toEqual({ total: 42, note: '19 + 23' });
+    expect(ended.show?.inputs).toEqual({ data: { total: 42, note: '19 + 23' } });
+  });
+
+  it('lanes: eight lanes, the lane with qty 5 gathers as null, the report sums the rest', () => {
+    const graph = example('lanes.weft');
+    const state = createRunState(graph);
+    const ended = runToEnd(state, fakeNodes(graph, {
+      orders: () => ({ items: Array.from({ length: 8 }, (_, i) => ({ qty: i + 1, unit: 2.5 })) }),
+      'price_all.price': ({ order, rate }) => {
+        const { qty, unit } = order as { qty: number; unit: number };
+        return { total: qty === 5 ? null : qty * unit * (1 + (rate as number)) };
+      },
+      report: ({ totals }) => {
+        const done = (totals as (number | null)[]).filter((t): t is number => t !== null);
+        return { summary: `${done.length} of ${(totals as unknown[]).length} priced, sum ${done.reduce((a, b) => a + b, 0).toFixed(2)}` };
+      },
+    }));
+    expect(laneCounts(state)['price_all.price']).toBe(8);
+    expect(ended['price_all.price[4]']?.inputs).toEqual({ order: { qty: 5, unit: 2.5 }, rate: 0.2 });
+    const totals = ended.report?.inputs?.totals as (number | null)[];
+    expect(totals).toHaveLength(8);
+    expect(totals[4]).toBeNull();
+    expect(totals.filter((t) => t === null)).toHaveLength(1);
+    expect(ended.out?.inputs).toEqual({ data: '7 of 8 priced, sum 93.00' });
+    expect(summarize(state).status).toBe('completed');
+  });
+
+  it('failure: the broken chain fails then skips, the optional Debug gets null, the other branch completes', () => {
+    const graph = example('failure.weft');
+    const state = createRunState(graph);
+    const ended = runToEnd(state, fakeNodes(graph, {
+      broken: () => ({ status: 'failed', error: 'ZeroDivisionError: division by zero' }),
+    }));
+    expect(ended.broken).toMatchObject({ status: 'failed', error: 'ZeroDivisionError: division by zero' });
+    expect(ended.after_broken?.status).toBe('skipped');
+    expect(ended.skipped_show?.status).toBe('skipped');
+    expect(ended.maybe).toMatchObject({ status: 'completed', inputs: { data: null } });
+    expect(ended.loud).toMatchObject({ status: 'completed', outputs: { text: '"still here"!' } });
+    expect(ended.ok_show?.status).toBe('completed');
+    expect(summarize(state)).toMatchObject({ status: 'failed', failed: [{ nodeId: 'broken', lane: [] }] });
+  });
+});

@@ -275,7 +275,7 @@ describe('parallel lanes', () => {
 
   it('gathers the lanes in index order, null for a lane that skipped or failed', () => {
     const { ended } = runProgram(fanOut('[1, 2, 3, 4]'), {
-      mul: (inputs) => (inputs.n === 2 ? { status: 'failed', error: 'no' } : { out: inputs.n === 3 ? null : mul(inputs).out }),
+      mul: (inputs): Outcome | Inputs => (inputs.n === 2 ? { status: 'failed', error: 'no' } : { out: inputs.n === 3 ? null : mul(inputs).out }),
       all: () => ({ sum: 0 }),
     });
     expect(ended['label[2]']?.status).toBe('skipped');

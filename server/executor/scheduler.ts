@@ -82,7 +82,8 @@ export interface RunSummary {
 
 /** What a node has decided for one lane path: lanes opened under it (above its depth), or an instance. */
 type Slot =
-  | { kind: 'lanes'; count: number }
+  /** `unsettled`: lanes below that have not settled yet, so a gather knows without walking them. */
+  | { kind: 'lanes'; count: number; unsettled: number }
   | { kind: 'running' }
   | { kind: 'completed'; outputs: Record<string, JsonValue> }
   | { kind: 'failed'; error: string }
@@ -114,8 +115,8 @@ export interface RunState {
   byId: Map<string, NodeState>;
   mocks: Record<string, Record<string, JsonValue>>;
   triggerOutputs: Record<string, Record<string, JsonValue>>;
-  /** Indices of nodes that may be able to decide more since they were last looked at. */
-  dirty: Set<number>;
+  /** Nodes that may decide more since last looked at → the lane paths of their sources that changed ('all' at first, or when many did). */
+  dirty: Map<number, LanePath[] | 'all'>;
   running: number;
   found: ReadyBatch;
   failures: FailedInstance[];
@@ -149,7 +150,7 @@ export function createRunState(graph: ExecutableGraph, options: RunOptions = {})
     byId,
     mocks: options.mocks ?? {},
     triggerOutputs: options.triggerOutputs ?? {},
-    dirty: new Set(nodes.map((n) => n.index)),
+    dirty: new Map(nodes.map((n) => [n.index, 'all'])),
     running: 0,
     found: emptyBatch(),
     failures: [],
@@ -175,14 +176,13 @@ export function settle(state: RunState, instance: NodeInstance, outcome: Outcome
   }
   state.running--;
   if (outcome.status === 'completed') {
-    node.slots.set(key, { kind: 'completed', outputs: outcome.outputs });
+    finish(state, node, instance.lane, { kind: 'completed', outputs: outcome.outputs });
     state.counts.completed++;
   } else {
-    node.slots.set(key, { kind: 'failed', error: outcome.error });
+    finish(state, node, instance.lane, { kind: 'failed', error: outcome.error });
     state.counts.failed++;
     state.failures.push({ nodeId: instance.nodeId, lane: [...instance.lane], error: outcome.error });
   }
-  for (const reader of node.readers) state.dirty.add(reader);
 }
 
 /** Nothing running and nothing ready: every instance that can exist has settled. */
@@ -216,26 +216,49 @@ function nodeState(state: RunState, id: string): NodeState {
 /** Decides whatever has become decidable, in graph order; a decision can only unblock later nodes. */
 function advance(state: RunState): void {
   while (state.dirty.size > 0) {
-    for (const index of [...state.dirty].sort((a, b) => a - b)) {
-      if (!state.dirty.delete(index)) continue;
-      const node = state.nodes[index]!;
-      if (advanceNode(state, node)) for (const reader of node.readers) state.dirty.add(reader);
+    for (const index of [...state.dirty.keys()].sort((a, b) => a - b)) {
+      const changed = state.dirty.get(index);
+      if (!changed) continue;
+      state.dirty.delete(index);
+      advanceNode(state, state.nodes[index]!, changed);
     }
   }
 }
 
-/** Tries every open lane path of a node (lanes it opens are tried at once); true when anything was decided. */
-function advanceNode(state: RunState, node: NodeState): boolean {
+/** Beyond this many changed paths a node simply retries all its open lane paths. */
+const MAX_CHANGED_PATHS = 32;
+
+/** Tells a node's readers that its slot at this lane path changed. */
+function touchReaders(state: RunState, node: NodeState, path: LanePath): void {
+  for (const reader of node.readers) {
+    const changed = state.dirty.get(reader);
+    if (changed === 'all') continue;
+    if (!changed) state.dirty.set(reader, [path]);
+    else if (changed.length < MAX_CHANGED_PATHS) changed.push(path);
+    else state.dirty.set(reader, 'all');
+  }
+}
+
+/**
+ * Tries the open lane paths that a change could concern (lanes it opens are tried at once).
+ * Lane paths line up from the outermost level, so a change at p concerns the paths that agree with p
+ * as far as both go.
+ */
+function advanceNode(state: RunState, node: NodeState, changed: LanePath[] | 'all'): void {
   const queue = node.open;
+  const tried = queue.length;
   node.open = [];
-  let decided = false;
   for (let i = 0; i < queue.length; i++) {
     const path = queue[i]!;
-    const done = path.length < node.node.laneDepth ? openLanes(state, node, path, queue) : startInstance(state, node, path);
-    if (done) decided = true;
-    else node.open.push(path);
+    const concerned = i >= tried || changed === 'all' || changed.some((p) => agree(p, path));
+    const done = concerned && (path.length < node.node.laneDepth ? openLanes(state, node, path, queue) : startInstance(state, node, path));
+    if (!done) node.open.push(path);
   }
-  return decided;
+}
+
+function agree(a: LanePath, b: LanePath): boolean {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 type LaneSource = { count: number } | { missing: string };
@@ -263,7 +286,11 @@ function openLanes(state: RunState, node: NodeState, path: number[], queue: numb
     settleHere(state, node, path, { kind: 'failed', error });
     return true;
   }
-  node.slots.set(laneKey(path), { kind: 'lanes', count: first.count });
+  if (first.count === 0) finish(state, node, path, { kind: 'lanes', count: 0, unsettled: 0 });
+  else {
+    node.slots.set(laneKey(path), { kind: 'lanes', count: first.count, unsettled: first.count });
+    touchReaders(state, node, path);
+  }
   for (let i = 0; i < first.count; i++) queue.push([...path, i]);
   return true;
 }
@@ -302,14 +329,14 @@ function startInstance(state: RunState, node: NodeState, lane: number[]): boolea
   const mock = state.mocks[node.node.id];
   if (mock || node.node.isTrigger) {
     const outputs = withEveryPort(node.node, mock ?? state.triggerOutputs[node.node.id] ?? {});
-    node.slots.set(key, { kind: 'completed', outputs });
+    finish(state, node, lane, { kind: 'completed', outputs });
     state.counts.completed++;
     (mock ? state.found.mocked : state.found.triggered).push({ ...instance, outputs });
     return true;
   }
   const reason = skipReason(node.node, seen);
   if (reason) {
-    node.slots.set(key, { kind: 'skipped', reason });
+    finish(state, node, lane, { kind: 'skipped', reason });
     state.counts.skipped++;
     state.found.skipped.push({ ...instance, reason });
     return true;
@@ -320,9 +347,19 @@ function startInstance(state: RunState, node: NodeState, lane: number[]): boolea
   return true;
 }
 
+/** Records a slot that will not change again, and counts it as settled in the lanes above it. */
+function finish(state: RunState, node: NodeState, path: LanePath, slot: Slot): void {
+  node.slots.set(laneKey(path), slot);
+  touchReaders(state, node, path);
+  for (let length = path.length - 1; length >= 0; length--) {
+    const parent = node.slots.get(laneKey(path.slice(0, length)));
+    if (parent?.kind !== 'lanes' || --parent.unsettled > 0) return;
+  }
+}
+
 /** Skips or fails a node at a lane path where its lanes cannot open: one instance stands for all lanes below. */
 function settleHere(state: RunState, node: NodeState, path: number[], slot: Extract<Slot, { kind: 'skipped' | 'failed' }>): void {
-  node.slots.set(laneKey(path), slot);
+  finish(state, node, path, slot);
   node.instances++;
   const instance = { nodeId: node.node.id, lane: [...path] };
   if (slot.kind === 'skipped') {
@@ -365,6 +402,7 @@ function readInput(state: RunState, node: NodeState, input: ExecutableInput, lan
 /** The source's lanes under `prefix` as nested lists, in index order; null for a lane that skipped or failed. */
 function gather(source: NodeState, port: string, prefix: LanePath): Seen | undefined {
   const slot = lookup(source, prefix);
+  if (slot?.kind === 'lanes' && slot.unsettled > 0) return undefined;
   return slot?.kind === 'lanes' ? gatherLanes(source, port, prefix, slot.count) : seenIn(source, slot, port);
 }
 

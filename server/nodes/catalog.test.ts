@@ -37,8 +37,9 @@ describe('the node catalog', () => {
     expect(JSON.parse(JSON.stringify(entries))).toEqual(entries);
   });
 
-  it('leaves run() to the executor: no node has one yet', () => {
-    expect([...catalog.values()].filter((d) => d.run !== undefined)).toEqual([]);
+  it('gives run() to every node that computes, and none to triggers, forms and annotations (the executor drives those)', () => {
+    const withoutRun = [...catalog.values()].filter((d) => d.run === undefined).map((d) => d.type);
+    expect(withoutRun.sort()).toEqual(['Annotation', 'ApiPost', 'Cron', 'HumanQuery', 'HumanTrigger']);
   });
 });
 

@@ -37,7 +37,7 @@ const FIELD_PORTS: Record<FieldType, FieldPorts> = {
 
 export const fieldTakesInput = (fieldType: FieldType): boolean => FIELD_PORTS[fieldType].input !== undefined;
 
-const fieldSchema = z.object({
+export const formFieldSchema = z.object({
   fieldType: z.enum(FIELD_TYPES, {
     error: (issue) =>
       issue.input === undefined
@@ -60,7 +60,7 @@ const fieldSchema = z.object({
     .optional(),
 });
 
-export type FormField = z.infer<typeof fieldSchema>;
+export type FormField = z.infer<typeof formFieldSchema>;
 
 interface FieldListRules {
   /** HumanTrigger forms start an execution, so no field can be fed by an input. */
@@ -107,7 +107,7 @@ function fieldListProblems(fields: JsonValue[], rules: FieldListRules): ConfigPr
 
 /** The zod schema of a field list, with the cross-field rules (duplicate keys, options…). */
 export function fieldListSchema(rules: FieldListRules) {
-  return z.array(fieldSchema, { error: 'a form needs fields: a list of {"fieldType": …, "key": …}' }).superRefine(
+  return z.array(formFieldSchema, { error: 'a form needs fields: a list of {"fieldType": …, "key": …}' }).superRefine(
     (fields, ctx) => {
       if (!Array.isArray(fields)) return;
       for (const problem of fieldListProblems(fields as JsonValue[], rules)) {

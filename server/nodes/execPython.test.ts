@@ -32,6 +32,15 @@ describe('ExecPython', () => {
     });
   });
 
+  it("prices one lane's order and reports over the gathered totals (lanes.weft)", async () => {
+    const price = 'if order["qty"] == 5:\n    return {"total": None}\nreturn {"total": order["qty"] * order["unit"] * (1 + rate)}';
+    const priced = await python(price, { inputs: { order: { qty: 2, unit: 2.5 }, rate: 0.2 }, outputs: ['total'] });
+    expect(priced.outputs).toEqual({ total: 6 });
+    const report = 'done = [t for t in totals if t is not None]\nreturn {"summary": f"{len(done)} of {len(totals)} priced, sum {sum(done):.2f}"}';
+    const reported = await python(report, { inputs: { totals: [3, null, 6] }, outputs: ['summary'] });
+    expect(reported.outputs).toEqual({ summary: '2 of 3 priced, sum 9.00' });
+  });
+
   it('gives null for a declared output the code does not return, and notes returned keys nobody declared', async () => {
     const result = await python('return {"total": None, "extra": 1}', { outputs: ['total', 'note'] });
     expect(result.outputs).toEqual({ total: null, note: null });

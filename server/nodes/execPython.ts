@@ -68,9 +68,9 @@ function abnormalEnd(finished: Finished, limits: Limits, binary: string): string
     return `could not start Python ("${binary}"): ${finished.originalMessage}; set the server's Python binary setting`;
   }
   if (finished.signal) {
-    return `python3 was killed by ${finished.signal}, most likely for going over the memory limit of ${limits.memoryMb} MB`;
+    return `Python was killed by ${finished.signal}, most likely for going over the memory limit of ${limits.memoryMb} MB`;
   }
-  return `python3 exited with code ${finished.exitCode} before returning its outputs`;
+  return `Python exited with code ${finished.exitCode} before returning its outputs`;
 }
 
 function failureMessage(result: Extract<RunnerResult, { ok: false }>): string {

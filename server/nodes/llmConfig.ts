@@ -14,7 +14,7 @@ export const llmConfigNode: NodeDefinition = {
     systemPrompt: z.string().optional(),
     temperature: z.number().min(0).max(2).optional(),
     apiKey: z.string().optional().describe('Overrides the server-wide key'),
-    baseUrl: z.string().url().optional().describe('Overrides the server-wide OpenAI-compatible endpoint (LLM_BASE_URL)'),
+    baseUrl: z.url().optional().describe('Overrides the server-wide OpenAI-compatible endpoint (LLM_BASE_URL)'),
   }),
   isTrigger: false,
   runs: true,

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { NodeSettings } from './nodes/definition';
+import { defaultNodeSettings } from './nodes/settings';
 
 /**
  * Every setting of the platform, read once from the environment. Nothing else in the
@@ -26,6 +28,15 @@ const environmentSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     WEB_MODE: z.enum(['static', 'dev', 'none']).default('static'),
     MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1_000_000),
+    EXECUTOR_CONCURRENCY: z.coerce.number().int().positive().default(8),
+    PYTHON_BINARY: z.string().default(defaultNodeSettings.python.binary),
+    PYTHON_TIMEOUT_MS: z.coerce.number().int().positive().default(defaultNodeSettings.python.timeoutMs),
+    PYTHON_MEMORY_MB: z.coerce.number().int().positive().default(defaultNodeSettings.python.memoryMb),
+    HTTP_NODE_TIMEOUT_MS: z.coerce.number().int().positive().default(defaultNodeSettings.http.timeoutMs),
+    HTTP_NODE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(defaultNodeSettings.http.maxBodyBytes),
+    LLM_BASE_URL: optionalUrl,
+    LLM_API_KEY: z.string().optional(),
+    LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(defaultNodeSettings.llm.timeoutMs),
   })
   .refine((env) => Boolean(env.RESTATE_INGRESS_URL) === Boolean(env.RESTATE_ADMIN_URL), {
     message: 'Set both RESTATE_INGRESS_URL and RESTATE_ADMIN_URL to use an existing Restate, or neither to start an embedded one',
@@ -40,7 +51,8 @@ export interface Config {
   restate:
     | { kind: 'embedded'; directory: string; binary?: string }
     | { kind: 'external'; ingressUrl: string; adminUrl: string };
-  executor: { port?: number; advertisedUrl?: string };
+  executor: { port?: number; advertisedUrl?: string; concurrency: number };
+  nodes: NodeSettings;
   logLevel: LogLevel;
   web: { mode: 'static' | 'dev' | 'none'; distDirectory: string; rootDirectory: string };
 }
@@ -65,7 +77,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       env.RESTATE_INGRESS_URL && env.RESTATE_ADMIN_URL
         ? { kind: 'external', ingressUrl: env.RESTATE_INGRESS_URL, adminUrl: env.RESTATE_ADMIN_URL }
         : { kind: 'embedded', directory: path.join(dataDir, 'restate'), binary: env.RESTATE_SERVER_BINARY },
-    executor: { port: env.EXECUTOR_PORT, advertisedUrl: env.EXECUTOR_URL },
+    executor: { port: env.EXECUTOR_PORT, advertisedUrl: env.EXECUTOR_URL, concurrency: env.EXECUTOR_CONCURRENCY },
+    nodes: {
+      python: { binary: env.PYTHON_BINARY, timeoutMs: env.PYTHON_TIMEOUT_MS, memoryMb: env.PYTHON_MEMORY_MB },
+      http: { timeoutMs: env.HTTP_NODE_TIMEOUT_MS, maxBodyBytes: env.HTTP_NODE_MAX_BODY_BYTES },
+      llm: { ...defaultNodeSettings.llm, baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, timeoutMs: env.LLM_TIMEOUT_MS },
+    },
     logLevel: env.LOG_LEVEL,
     web: {
       mode: env.WEB_MODE,

@@ -51,7 +51,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
       executor: config.executor.port,
     });
     const endpoint = await serveExecutorEndpoint({
-      services: [createExecutionWorkflow(records)],
+      services: [createExecutionWorkflow({ records, nodeSettings: config.nodes, concurrency: config.executor.concurrency })],
       port: ports.executor,
       host: config.http.host,
       log,

@@ -35,13 +35,13 @@ describe('SQL migrations', () => {
         testConfigId: testConfig.id,
         projectId: project.id, versionId: version.id, trigger: 'ApiPost', triggeredBy: '127.0.0.1',
         triggerPayload: { city: 'Oslo' }, status: 'failed', error: 'boom', costUsd: '0.0000001234',
-        completedAt: new Date(), lastSeq: 3,
+        completedAt: new Date(), lastSeq: 3, invocationId: 'inv_1',
       },
     });
     await prisma.nodeRun.create({
       data: {
         executionId: execution.id, nodeId: 'g.child', nodeType: 'Template', lane: [2, 0], laneKey: '2.0', status: 'skipped',
-        inputs: { a: null }, output: { text: null }, error: null, costUsd: '0.5', startedAt: new Date(), completedAt: new Date(), seq: 2,
+        inputs: { a: null }, output: { text: null }, error: null, details: { stdout: 'hi' }, costUsd: '0.5', startedAt: new Date(), completedAt: new Date(), seq: 2,
       },
     });
     await prisma.humanTask.create({
@@ -58,7 +58,8 @@ describe('SQL migrations', () => {
     });
     expect(stored.costUsd.toString()).toBe('1.234e-7');
     expect(stored.triggerPayload).toEqual({ city: 'Oslo' });
-    expect(stored.nodeRuns[0]).toMatchObject({ lane: [2, 0], status: 'skipped', inputs: { a: null } });
+    expect(stored.nodeRuns[0]).toMatchObject({ lane: [2, 0], status: 'skipped', inputs: { a: null }, details: { stdout: 'hi' } });
+    expect(stored.invocationId).toBe('inv_1');
     expect(stored.events[0]?.payload).toEqual({ any: ['json'] });
     expect(stored.version?.label).toBe('v1');
     expect(stored.testConfig?.mocks).toEqual({ x: { value: 'mocked' } });

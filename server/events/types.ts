@@ -5,6 +5,7 @@ export interface ExecutionSnapshot {
   id: string;
   projectId: string;
   versionId: string | null;
+  testConfigId: string | null;
   trigger: TriggerKind;
   triggeredBy: string | null;
   status: ExecutionStatus;
@@ -25,6 +26,7 @@ export interface NodeRunSnapshot {
   inputs: unknown;
   output: unknown;
   error: string | null;
+  details: unknown;
   costUsd: string;
   startedAt: string | null;
   completedAt: string | null;

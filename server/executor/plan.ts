@@ -1,17 +1,26 @@
-import type { JsonValue } from '../weft/types';
 import { compileWeft, type Diagnostic } from '../weft';
 import type { ExecutableGraph } from '../weft/ir';
+import { describeValue, parseType, valueFits, type JsonValue } from '../weft/types';
 
-export type ExecutionPlan = { ok: true; graph: ExecutableGraph } | { ok: false; error: string; diagnostics: Diagnostic[] };
+type OutputsByNode = Record<string, Record<string, JsonValue>>;
 
-/** Compiles a version's code into the graph to run, or the diagnostics that stop it from running. */
-export function planExecution(source: { code: string; layout: string }): ExecutionPlan {
+export type ExecutionPlan =
+  | { ok: true; graph: ExecutableGraph; mocks: OutputsByNode; triggerOutputs: OutputsByNode }
+  | { ok: false; error: string; diagnostics?: Diagnostic[] };
+
+/**
+ * Compiles a version's code into the graph to run, with the run's mocks and trigger
+ * outputs checked against the nodes' output ports; or the reason it cannot run.
+ */
+export function planExecution(source: { code: string; layout: string; mocks?: unknown; triggerPayload?: unknown }): ExecutionPlan {
   const { graph, diagnostics } = compileWeft(source.code, source.layout);
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
-  if (!graph || errors.length > 0) {
-    return { ok: false, error: describeErrors(errors), diagnostics: errors };
-  }
-  return { ok: true, graph: graph.executable };
+  if (!graph || errors.length > 0) return { ok: false, error: describeErrors(errors), diagnostics: errors };
+  const mocks = checkOutputs(graph.executable, source.mocks ?? {}, 'mock');
+  if (typeof mocks === 'string') return { ok: false, error: mocks };
+  const triggerOutputs = checkOutputs(graph.executable, source.triggerPayload ?? {}, 'input');
+  if (typeof triggerOutputs === 'string') return { ok: false, error: triggerOutputs };
+  return { ok: true, graph: graph.executable, mocks, triggerOutputs };
 }
 
 export function describeErrors(errors: readonly Diagnostic[]): string {
@@ -19,4 +28,34 @@ export function describeErrors(errors: readonly Diagnostic[]): string {
   return `The program does not compile (${errors.length} error${errors.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
 }
 
-export type { JsonValue };
+/** `{ node: { port: value } }` given for a run: every node, port and value must fit the program. */
+export function checkOutputs(graph: ExecutableGraph, given: unknown, what: 'mock' | 'input'): OutputsByNode | string {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    return `Each ${what} must be given as { "<node id>": { "<output port>": value } }`;
+  }
+  const problems: string[] = [];
+  for (const [nodeId, outputs] of Object.entries(given)) {
+    const node = graph.nodes.find((candidate) => candidate.id === nodeId);
+    if (!node) {
+      problems.push(`${what} for unknown node "${nodeId}"`);
+      continue;
+    }
+    if (what === 'input' && !node.isTrigger) problems.push(`"${nodeId}" is not a trigger node: only triggers take run inputs`);
+    if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) {
+      problems.push(`${what} for "${nodeId}" must be an object of output values`);
+      continue;
+    }
+    for (const [port, value] of Object.entries(outputs as Record<string, JsonValue>)) {
+      const output = node.outputs.find((candidate) => candidate.name === port);
+      if (!output) {
+        problems.push(`"${nodeId}" has no output "${port}" (its outputs are ${node.outputs.map((o) => o.name).join(', ') || 'none'})`);
+        continue;
+      }
+      const type = parseType(output.type);
+      if (type.ok && value !== null && !valueFits(value, type.type)) {
+        problems.push(`${what} for ${nodeId}.${port} is ${describeValue(value)}, which is not a ${output.type}`);
+      }
+    }
+  }
+  return problems.length > 0 ? `This run cannot start: ${problems.join('; ')}` : (given as OutputsByNode);
+}

@@ -1,5 +1,23 @@
-import type { Execution, NodeRun, NodeRunStatus, Prisma, PrismaClient, TriggerKind } from '../db/generated/client';
+import type { Execution, HumanTask, NodeRun, NodeRunStatus, Prisma, PrismaClient, TriggerKind } from '../db/generated/client';
 import { commitExecutionChange, commitNewExecution } from '../events/record';
+
+type Json = Prisma.InputJsonValue;
+
+export interface NodeRunChange {
+  nodeId: string;
+  nodeType: string;
+  lane?: number[];
+  status: NodeRunStatus;
+  inputs?: Json;
+  output?: Json;
+  error?: string | null;
+  details?: Json;
+  costUsd?: string;
+  startedAt?: Date;
+  completedAt?: Date;
+}
+
+export const laneKeyOf = (lane: readonly number[]) => lane.join('.');
 
 /** The executor's writes to the record: each one a committed, published change. */
 export class ExecutionRecords {
@@ -10,7 +28,8 @@ export class ExecutionRecords {
     projectId: string;
     trigger: TriggerKind;
     triggeredBy?: string;
-    triggerPayload?: Prisma.InputJsonValue;
+    triggerPayload?: Json;
+    testConfigId?: string;
   }): Promise<Execution> {
     const project = await this.prisma.project.findUniqueOrThrow({ where: { id: input.projectId } });
     const version = await this.versionForRun(project.id, project.code, project.layout);
@@ -20,11 +39,16 @@ export class ExecutionRecords {
       trigger: input.trigger,
       triggeredBy: input.triggeredBy,
       triggerPayload: input.triggerPayload,
+      testConfigId: input.testConfigId,
     });
   }
 
-  async markRunning(executionId: string): Promise<void> {
-    await commitExecutionChange(this.prisma, executionId, { execution: { status: 'running' } });
+  async setInvocationId(executionId: string, invocationId: string): Promise<void> {
+    await this.prisma.execution.update({ where: { id: executionId }, data: { invocationId } });
+  }
+
+  async setStatus(executionId: string, status: 'running' | 'waiting_for_input'): Promise<void> {
+    await commitExecutionChange(this.prisma, executionId, { execution: { status } });
   }
 
   async finish(executionId: string, outcome: { status: 'completed' | 'failed' | 'cancelled'; error?: string }): Promise<void> {
@@ -33,40 +57,87 @@ export class ExecutionRecords {
     });
   }
 
-  async recordNodeRun(
-    executionId: string,
-    run: {
-      nodeId: string;
-      nodeType: string;
-      lane?: number[];
-      status: NodeRunStatus;
-      inputs?: Prisma.InputJsonValue;
-      output?: Prisma.InputJsonValue;
-      error?: string | null;
-      startedAt?: Date;
-      completedAt?: Date;
-    },
-  ): Promise<NodeRun> {
-    const lane = run.lane ?? [];
-    const laneKey = lane.join('.');
-    const { nodeId, nodeType, ...changes } = run;
+  /** Writes one node run (per lane) and adds its cost to the execution's. */
+  async recordNodeRun(executionId: string, change: NodeRunChange): Promise<NodeRun> {
+    const lane = change.lane ?? [];
+    const laneKey = laneKeyOf(lane);
+    const { nodeId, nodeType, ...fields } = change;
+    const cost = change.costUsd && change.costUsd !== '0' ? change.costUsd : undefined;
     const { nodeRun } = await commitExecutionChange(this.prisma, executionId, {
+      execution: cost ? { costUsd: { increment: cost } } : undefined,
       nodeRun: (tx, seq) =>
         tx.nodeRun.upsert({
           where: { executionId_nodeId_laneKey: { executionId, nodeId, laneKey } },
-          create: { executionId, nodeId, nodeType, laneKey, ...changes, lane, seq },
-          update: { ...changes, seq },
+          create: { executionId, nodeId, nodeType, laneKey, ...fields, lane, seq },
+          update: { ...fields, seq },
         }),
     });
     return nodeRun as NodeRun;
   }
 
-  async loadVersionCode(executionId: string): Promise<{ code: string; layout: string }> {
+  async loadRunSource(executionId: string) {
     const execution = await this.prisma.execution.findUniqueOrThrow({
       where: { id: executionId },
-      include: { version: true, project: true },
+      include: { version: true, project: true, testConfig: true },
     });
-    return execution.version ?? execution.project;
+    const source = execution.version ?? execution.project;
+    return {
+      code: source.code,
+      layout: source.layout,
+      triggerPayload: execution.triggerPayload,
+      mocks: execution.testConfig?.mocks ?? null,
+    };
+  }
+
+  /** Opens the form of a HumanQuery instance (once, whatever the retries) and marks its node run and the execution waiting. */
+  async openHumanTask(
+    executionId: string,
+    task: { nodeId: string; nodeType: string; lane: number[]; title: string; description: string; form: Json; inputs: Json },
+  ): Promise<HumanTask> {
+    const laneKey = laneKeyOf(task.lane);
+    const opened = await this.prisma.humanTask.upsert({
+      where: { executionId_nodeId_laneKey: { executionId, nodeId: task.nodeId, laneKey } },
+      create: { executionId, nodeId: task.nodeId, lane: task.lane, laneKey, title: task.title, description: task.description, form: task.form },
+      update: {},
+    });
+    await this.recordNodeRun(executionId, {
+      nodeId: task.nodeId,
+      nodeType: task.nodeType,
+      lane: task.lane,
+      status: 'waiting_for_input',
+      inputs: task.inputs,
+      startedAt: new Date(),
+    });
+    await this.setStatus(executionId, 'waiting_for_input');
+    return opened;
+  }
+
+  /** Closes a task with its answer (or as skipped) unless it is closed already. */
+  async closeHumanTask(
+    executionId: string,
+    nodeId: string,
+    lane: number[],
+    close: { state: 'answered' | 'skipped' | 'cancelled'; answer?: Json; answeredBy?: string },
+  ): Promise<void> {
+    await this.prisma.humanTask.updateMany({
+      where: { executionId, nodeId, laneKey: laneKeyOf(lane), state: 'open' },
+      data: { state: close.state, answer: close.answer, answeredBy: close.answeredBy, answeredAt: new Date() },
+    });
+  }
+
+  async openTaskCount(executionId: string): Promise<number> {
+    return this.prisma.humanTask.count({ where: { executionId, state: 'open' } });
+  }
+
+  /** After a cancel: node runs still going and open forms are cancelled with the execution. */
+  async cancelUnfinished(executionId: string): Promise<void> {
+    const unfinished = await this.prisma.nodeRun.findMany({
+      where: { executionId, status: { in: ['pending', 'running', 'waiting_for_input'] } },
+    });
+    for (const run of unfinished) {
+      await this.recordNodeRun(executionId, { nodeId: run.nodeId, nodeType: run.nodeType, lane: run.lane, status: 'cancelled', completedAt: new Date() });
+    }
+    await this.prisma.humanTask.updateMany({ where: { executionId, state: 'open' }, data: { state: 'cancelled', answeredAt: new Date() } });
   }
 
   private async versionForRun(projectId: string, code: string, layout: string) {

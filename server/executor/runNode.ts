@@ -1,34 +1,70 @@
 import type { Prisma } from '../db/generated/client';
+import { nodeDefinition } from '../nodes/catalog';
+import { NodeFailure, type NodeSettings } from '../nodes/definition';
 import type { ExecutableNode } from '../weft/ir';
+import type { JsonValue } from '../weft/types';
 import type { ExecutionRecords } from './records';
+import type { Outcome, ReadyInstance } from './scheduler';
 
-const constantTypes = new Set(['Text', 'Number', 'Boolean', 'List', 'Dict', 'Date']);
+type Json = Prisma.InputJsonValue;
 
-export interface NodeResult {
-  output: Record<string, unknown>;
-  error?: string;
-}
-
-/** Runs one node and records it: running, then completed (with its output) or failed. */
-export async function runPlannedNode(
+/**
+ * Runs one node instance and records it: running, then completed with its outputs or
+ * failed with its error. A node's own failure is an outcome; a failure to record it
+ * throws, so that Restate retries the step.
+ */
+export async function runNodeInstance(
   records: ExecutionRecords,
+  settings: NodeSettings,
   executionId: string,
   node: ExecutableNode,
-  _upstreamOutputs: Record<string, Record<string, unknown>>,
-): Promise<NodeResult> {
-  const base = { nodeId: node.id, nodeType: node.type };
-  await records.recordNodeRun(executionId, { ...base, status: 'running', startedAt: new Date() });
-  if (!constantTypes.has(node.type)) {
-    const error = `Node type ${node.type} cannot run yet`;
-    await records.recordNodeRun(executionId, { ...base, status: 'failed', error, completedAt: new Date() });
-    return { output: {}, error };
+  ready: ReadyInstance,
+): Promise<Outcome> {
+  const identity = { nodeId: node.id, nodeType: node.type, lane: ready.lane };
+  const inputs = ready.inputs as Json;
+  await records.recordNodeRun(executionId, { ...identity, status: 'running', inputs, startedAt: new Date() });
+  const result = await runDefinition(settings, node, ready);
+  if (result.ok) {
+    await records.recordNodeRun(executionId, {
+      ...identity,
+      status: 'completed',
+      output: result.outputs as Json,
+      details: result.details as Json | undefined,
+      costUsd: result.costUsd,
+      completedAt: new Date(),
+    });
+    return { status: 'completed', outputs: result.outputs };
   }
-  const output = { value: node.config.value ?? null };
   await records.recordNodeRun(executionId, {
-    ...base,
-    status: 'completed',
-    output: output as Prisma.InputJsonValue,
+    ...identity,
+    status: 'failed',
+    error: result.error,
+    details: result.details as Json | undefined,
     completedAt: new Date(),
   });
-  return { output };
+  return { status: 'failed', error: result.error };
+}
+
+type DefinitionResult =
+  | { ok: true; outputs: Record<string, JsonValue>; costUsd?: string; details?: Record<string, JsonValue> }
+  | { ok: false; error: string; details?: Record<string, JsonValue> };
+
+async function runDefinition(settings: NodeSettings, node: ExecutableNode, ready: ReadyInstance): Promise<DefinitionResult> {
+  const definition = nodeDefinition(node.type);
+  if (!definition?.run) return { ok: false, error: `Node type ${node.type} does not run on its own` };
+  try {
+    const result = await definition.run({
+      nodeId: node.id,
+      inputs: ready.inputs,
+      config: node.config,
+      outputs: node.outputs,
+      settings,
+      signal: new AbortController().signal,
+    });
+    const outputs = Object.fromEntries(node.outputs.map((port) => [port.name, result.outputs[port.name] ?? null]));
+    return { ok: true, outputs, costUsd: result.costUsd, details: result.details };
+  } catch (error) {
+    if (error instanceof NodeFailure) return { ok: false, error: error.message, details: error.details };
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
 }

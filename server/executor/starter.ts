@@ -2,9 +2,9 @@ import * as clients from '@restatedev/restate-sdk-clients';
 import type { Execution, Prisma, TriggerKind } from '../db/generated/client';
 import type { Logger } from '../log';
 import type { ExecutionRecords } from './records';
-import type { ExecutionWorkflow } from './workflow';
+import { humanAnswerPromise, type ExecutionWorkflow, type HumanAnswer } from './workflow';
 
-/** Records a new execution, then hands it to Restate as a workflow keyed by its id. */
+/** Starts executions on Restate (a workflow keyed by the execution id) and sends them what they wait for. */
 export class ExecutionStarter {
   private readonly ingress: clients.Ingress;
 
@@ -21,12 +21,14 @@ export class ExecutionStarter {
     trigger: TriggerKind;
     triggeredBy?: string;
     triggerPayload?: Prisma.InputJsonValue;
+    testConfigId?: string;
   }): Promise<Execution> {
     const execution = await this.records.createExecution(input);
     try {
-      await this.ingress
+      const submitted = await this.ingress
         .workflowClient<ExecutionWorkflow>({ name: 'Execution' }, execution.id)
         .workflowSubmit({ executionId: execution.id });
+      await this.records.setInvocationId(execution.id, submitted.invocationId);
     } catch (error) {
       const reason = `Could not hand the execution to Restate: ${(error as Error).message}`;
       this.log.error('execution not started', { executionId: execution.id, error });
@@ -35,5 +37,12 @@ export class ExecutionStarter {
     }
     this.log.info('execution started', { executionId: execution.id, projectId: input.projectId, trigger: input.trigger });
     return execution;
+  }
+
+  /** Resumes the execution waiting on a HumanQuery instance with its answer (or skip). */
+  async answer(executionId: string, nodeId: string, lane: number[], answer: HumanAnswer): Promise<void> {
+    await this.ingress
+      .workflowClient<ExecutionWorkflow>({ name: 'Execution' }, executionId)
+      .answer({ promise: humanAnswerPromise(nodeId, lane), answer });
   }
 }

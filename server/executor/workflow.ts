@@ -1,43 +1,203 @@
 import * as restate from '@restatedev/restate-sdk';
-import type { ExecutionRecords } from './records';
+import type { Prisma } from '../db/generated/client';
+import type { NodeSettings } from '../nodes/definition';
+import { buildForm, type FormSchema } from '../nodes/humanForm';
+import type { ExecutableNode } from '../weft/ir';
+import type { JsonValue } from '../weft/types';
+import { laneKeyOf, type ExecutionRecords } from './records';
 import { planExecution } from './plan';
-import { runPlannedNode } from './runNode';
+import { runNodeInstance } from './runNode';
+import {
+  createRunState, settle, summarize, takeReady, type NodeInstance, type Outcome, type ReadyBatch, type ReadyInstance, type RunState,
+} from './scheduler';
 
 export interface ExecutionInput {
   executionId: string;
 }
 
+/** What a person's answer (or skip) to a HumanQuery form resolves its durable promise with. */
+export type HumanAnswer =
+  | { kind: 'answered'; outputs: Record<string, JsonValue>; answer: JsonValue; answeredBy?: string }
+  | { kind: 'skipped'; answeredBy?: string };
+
+export interface ExecutorDependencies {
+  records: ExecutionRecords;
+  nodeSettings: NodeSettings;
+  concurrency: number;
+}
+
+const humanQueryType = 'HumanQuery';
+export const humanAnswerPromise = (nodeId: string, lane: readonly number[]) => `answer:${nodeId}:${laneKeyOf(lane)}`;
+const instanceKey = (instance: NodeInstance) => `${instance.nodeId}[${laneKeyOf(instance.lane)}]`;
+
+/** A step of some node instance that is under way: its settled value says what comes next. */
+type Step =
+  | { key: string; kind: 'outcome'; outcome: Outcome }
+  | { key: string; kind: 'asked' }
+  | { key: string; kind: 'answer'; answer: HumanAnswer };
+
 /**
- * One workflow per execution, keyed by the execution id. Each step that touches the
- * outside world runs inside ctx.run, so after a crash Restate replays the journal and
- * no finished step runs again.
+ * One workflow per execution, keyed by the execution id. Every node instance's work is a
+ * journaled ctx.run step, and a HumanQuery waits on a durable promise: after a crash of
+ * any process Restate replays the journal, so finished steps are not run again and the
+ * scheduler, fed the same outcomes in the same order, makes the same decisions.
  */
-export function createExecutionWorkflow(records: ExecutionRecords) {
+export function createExecutionWorkflow({ records, nodeSettings, concurrency }: ExecutorDependencies) {
   return restate.workflow({
     name: 'Execution',
     handlers: {
       run: async (ctx: restate.WorkflowContext, input: ExecutionInput): Promise<void> => {
         const { executionId } = input;
-        await ctx.run('mark running', () => records.markRunning(executionId));
-        const plan = await ctx.run('plan', async () => planExecution(await records.loadVersionCode(executionId)));
-        if (!plan.ok) {
-          await ctx.run('refuse', () => records.finish(executionId, { status: 'failed', error: plan.error }));
-          return;
+        try {
+          await ctx.run('start', () => records.setStatus(executionId, 'running'));
+          const plan = await ctx.run('plan', async () => planExecution(await records.loadRunSource(executionId)));
+          if (!plan.ok) {
+            await ctx.run('refuse', () => records.finish(executionId, { status: 'failed', error: plan.error }));
+            return;
+          }
+          const state = createRunState(plan.graph, { mocks: plan.mocks, triggerOutputs: plan.triggerOutputs });
+          const nodes = new Map(plan.graph.nodes.map((node) => [node.id, node]));
+          await drive(ctx, state, nodes);
+          const summary = summarize(state);
+          const error = summary.failed.map((f) => `${f.nodeId}${f.lane.length ? `[${f.lane.join('.')}]` : ''}: ${f.error}`).join('\n');
+          await ctx.run('finish', () =>
+            records.finish(executionId, summary.status === 'failed' ? { status: 'failed', error } : { status: 'completed' }),
+          );
+        } catch (error) {
+          if (error instanceof restate.TerminalError && error.code === 409) {
+            await ctx.run('cancelled', async () => {
+              await records.cancelUnfinished(executionId);
+              await records.finish(executionId, { status: 'cancelled', error: 'Cancelled' });
+            });
+          }
+          throw error;
         }
-        const outputs: Record<string, Record<string, unknown>> = {};
-        let failed: string | undefined;
-        for (const nodeId of plan.graph.order) {
-          const node = plan.graph.nodes.find((candidate) => candidate.id === nodeId)!;
-          const result = await ctx.run(`node ${node.id}`, () => runPlannedNode(records, executionId, node, outputs));
-          outputs[node.id] = result.output;
-          if (result.error && !failed) failed = `${node.id}: ${result.error}`;
+
+        async function drive(ctx: restate.WorkflowContext, state: RunState, nodes: Map<string, ExecutableNode>) {
+          const inFlight = new Map<string, restate.RestatePromise<Step>>();
+          const waiting: ReadyInstance[] = [];
+          const readyByKey = new Map<string, ReadyInstance>();
+          let batchNumber = 0;
+          while (true) {
+            const batch = takeReady(state);
+            if (hasSettledWithoutRunning(batch)) {
+              await ctx.run(`settle batch ${batchNumber++}`, () => recordSettledBatch(records, executionId, nodes, batch));
+            }
+            for (const ready of batch.run) {
+              waiting.push(ready);
+              readyByKey.set(instanceKey(ready), ready);
+            }
+            while (waiting.length > 0 && inFlight.size < concurrency) {
+              const ready = waiting.shift()!;
+              const key = instanceKey(ready);
+              inFlight.set(key, startInstance(ctx, nodes.get(ready.nodeId)!, ready, key));
+            }
+            if (inFlight.size === 0) return;
+            const step = await restate.RestatePromise.race([...inFlight.values()]);
+            inFlight.delete(step.key);
+            const ready = readyByKey.get(step.key)!;
+            const node = nodes.get(ready.nodeId)!;
+            if (step.kind === 'asked') {
+              inFlight.set(
+                step.key,
+                ctx.promise<HumanAnswer>(humanAnswerPromise(node.id, ready.lane)).get().map((answer) => ({ key: step.key, kind: 'answer' as const, answer: answer! })),
+              );
+              continue;
+            }
+            if (step.kind === 'answer') {
+              const outcome = await ctx.run(`answered ${step.key}`, () => recordAnswer(node, ready, step.answer));
+              settle(state, ready, outcome);
+              readyByKey.delete(step.key);
+              continue;
+            }
+            settle(state, ready, step.outcome);
+            readyByKey.delete(step.key);
+          }
         }
-        await ctx.run('finish', () =>
-          records.finish(executionId, failed ? { status: 'failed', error: failed } : { status: 'completed' }),
-        );
+
+        function startInstance(ctx: restate.WorkflowContext, node: ExecutableNode, ready: ReadyInstance, key: string): restate.RestatePromise<Step> {
+          if (node.type === humanQueryType) {
+            return ctx.run(`ask ${key}`, () => askHuman(node, ready)).map(() => ({ key, kind: 'asked' as const }));
+          }
+          return ctx
+            .run(`run ${key}`, () => runNodeInstance(records, nodeSettings, executionId, node, ready))
+            .map((outcome) => ({ key, kind: 'outcome' as const, outcome: outcome! }));
+        }
+
+        async function askHuman(node: ExecutableNode, ready: ReadyInstance): Promise<void> {
+          const form: FormSchema = buildForm(node.config, ready.inputs);
+          await records.openHumanTask(executionId, {
+            nodeId: node.id,
+            nodeType: node.type,
+            lane: ready.lane,
+            title: form.title,
+            description: form.description ?? '',
+            form: form as unknown as Prisma.InputJsonValue,
+            inputs: ready.inputs as Prisma.InputJsonValue,
+          });
+        }
+
+        async function recordAnswer(node: ExecutableNode, ready: ReadyInstance, answer: HumanAnswer): Promise<Outcome> {
+          const identity = { nodeId: node.id, nodeType: node.type, lane: ready.lane };
+          if (answer.kind === 'skipped') {
+            await records.closeHumanTask(executionId, node.id, ready.lane, { state: 'skipped', answeredBy: answer.answeredBy });
+            await records.recordNodeRun(executionId, { ...identity, status: 'skipped', completedAt: new Date() });
+          } else {
+            await records.closeHumanTask(executionId, node.id, ready.lane, {
+              state: 'answered',
+              answer: answer.answer as Prisma.InputJsonValue,
+              answeredBy: answer.answeredBy,
+            });
+            await records.recordNodeRun(executionId, {
+              ...identity,
+              status: 'completed',
+              output: answer.outputs as Prisma.InputJsonValue,
+              completedAt: new Date(),
+            });
+          }
+          if ((await records.openTaskCount(executionId)) === 0) await records.setStatus(executionId, 'running');
+          const outputs = answer.kind === 'answered' ? answer.outputs : {};
+          return { status: 'completed', outputs: Object.fromEntries(node.outputs.map((port) => [port.name, outputs[port.name] ?? null])) };
+        }
+      },
+
+      /** Resolves the durable promise a HumanQuery instance waits on (the API validated the answer). */
+      answer: async (ctx: restate.WorkflowSharedContext, request: { promise: string; answer: HumanAnswer }): Promise<void> => {
+        if (await ctx.promise<HumanAnswer>(request.promise).peek()) {
+          throw new restate.TerminalError('This form has already been answered', { errorCode: 409 });
+        }
+        await ctx.promise<HumanAnswer>(request.promise).resolve(request.answer);
       },
     },
   });
+}
+
+function hasSettledWithoutRunning(batch: ReadyBatch): boolean {
+  return batch.skipped.length + batch.mocked.length + batch.triggered.length + batch.failed.length > 0;
+}
+
+/** Instances the scheduler settled itself (skips, mocks, triggers, lanes that do not line up) are recorded together. */
+async function recordSettledBatch(records: ExecutionRecords, executionId: string, nodes: Map<string, ExecutableNode>, batch: ReadyBatch) {
+  const now = new Date();
+  const typeOf = (nodeId: string) => nodes.get(nodeId)?.type ?? 'Unknown';
+  for (const skipped of batch.skipped) {
+    await records.recordNodeRun(executionId, {
+      nodeId: skipped.nodeId, nodeType: typeOf(skipped.nodeId), lane: skipped.lane, status: 'skipped',
+      inputs: skipped.inputs as Prisma.InputJsonValue, details: { reason: skipped.reason }, completedAt: now,
+    });
+  }
+  for (const done of [...batch.triggered, ...batch.mocked]) {
+    await records.recordNodeRun(executionId, {
+      nodeId: done.nodeId, nodeType: typeOf(done.nodeId), lane: done.lane, status: 'completed',
+      inputs: done.inputs as Prisma.InputJsonValue, output: done.outputs as Prisma.InputJsonValue,
+      details: batch.mocked.includes(done) ? { mocked: true } : undefined, startedAt: now, completedAt: now,
+    });
+  }
+  for (const failed of batch.failed) {
+    await records.recordNodeRun(executionId, {
+      nodeId: failed.nodeId, nodeType: typeOf(failed.nodeId), lane: failed.lane, status: 'failed', error: failed.error, completedAt: now,
+    });
+  }
 }
 
 export type ExecutionWorkflow = ReturnType<typeof createExecutionWorkflow>;

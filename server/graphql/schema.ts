@@ -7,6 +7,7 @@ import './types/nodeType';
 import './types/project';
 import './types/execution';
 import './types/nodeRun';
+import './types/humanTask';
 import './types/executionEvent';
 
 /** The whole GraphQL schema, assembled once from the type files above. */

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
-import { describeErrors } from '../../executor/plan';
+import type { Prisma } from '../../db/generated/client';
+import { planExecution } from '../../executor/plan';
 import { builder } from '../builder';
 import { compileForDisplay } from '../compiled';
 import { notFound, parseId } from '../ids';
@@ -20,6 +21,7 @@ export const ExecutionRef = builder.prismaObject('Execution', {
     lastSeq: t.exposeInt('lastSeq', { description: 'The seq of its newest event: pass it as afterSeq to executionEvents.' }),
     project: t.relation('project'),
     nodeRuns: t.relation('nodeRuns', { query: { orderBy: [{ seq: 'asc' }] } }),
+    openTasks: t.relation('humanTasks', { description: 'HumanQuery forms it waits on.', query: { where: { state: 'open' }, orderBy: [{ createdAt: 'asc' }] } }),
     graph: t.field({
       type: GraphRef,
       nullable: true,
@@ -52,18 +54,33 @@ builder.mutationFields((t) => ({
   runProject: t.prismaField({
     type: 'Execution',
     description: "Starts an execution of the project's current code.",
-    args: { projectId: t.arg.id({ required: true }) },
+    args: {
+      projectId: t.arg.id({ required: true }),
+      inputs: t.arg({ type: 'JSON', required: false, description: 'Outputs of the trigger nodes for this run: `{ "<trigger node id>": { "<port>": value } }`.' }),
+      testConfigId: t.arg.id({ required: false, description: 'Run with the mocks of this test config.' }),
+    },
     resolve: async (query, _parent, args, context) => {
       const projectId = parseId(args.projectId, 'project');
+      const testConfigId = args.testConfigId ? parseId(args.testConfigId, 'test config') : undefined;
       const project = await context.prisma.project.findUnique({ where: { id: projectId }, select: { id: true, code: true, layout: true } });
       if (!project) throw notFound('Project', projectId);
-      const errors = compileForDisplay(project.code, project.layout).diagnostics.filter((d) => d.severity === 'error');
-      if (errors.length > 0) {
-        throw new GraphQLError(describeErrors(errors), {
-          extensions: { code: 'PROGRAM_HAS_ERRORS', diagnostics: errors },
+      const testConfig = testConfigId
+        ? await context.prisma.testConfig.findFirst({ where: { id: testConfigId, projectId }, select: { mocks: true } })
+        : undefined;
+      if (testConfig === null) throw notFound('Test config', testConfigId!);
+      const plan = planExecution({ code: project.code, layout: project.layout, mocks: testConfig?.mocks, triggerPayload: args.inputs ?? undefined });
+      if (!plan.ok) {
+        throw new GraphQLError(plan.error, {
+          extensions: plan.diagnostics ? { code: 'PROGRAM_HAS_ERRORS', diagnostics: plan.diagnostics } : { code: 'BAD_USER_INPUT' },
         });
       }
-      const started = await context.executions.start({ projectId, trigger: 'Manual', triggeredBy: 'graphql' });
+      const started = await context.executions.start({
+        projectId,
+        trigger: 'Manual',
+        triggeredBy: 'graphql',
+        triggerPayload: (args.inputs ?? undefined) as Prisma.InputJsonValue | undefined,
+        testConfigId,
+      });
       return context.prisma.execution.findUniqueOrThrow({ ...query, where: { id: started.id } });
     },
   }),

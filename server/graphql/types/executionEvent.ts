@@ -59,6 +59,7 @@ function executionFromSnapshot(snapshot: ExecutionSnapshot): Execution {
   return {
     ...snapshot,
     triggerPayload: null,
+    invocationId: null,
     costUsd: new Prisma.Decimal(snapshot.costUsd),
     startedAt: new Date(snapshot.startedAt),
     completedAt: snapshot.completedAt ? new Date(snapshot.completedAt) : null,
@@ -71,6 +72,7 @@ function nodeRunFromSnapshot(snapshot: NodeRunSnapshot): NodeRun {
     laneKey: snapshot.lane.join('.'),
     inputs: snapshot.inputs as Prisma.JsonValue,
     output: snapshot.output as Prisma.JsonValue,
+    details: snapshot.details as Prisma.JsonValue,
     costUsd: new Prisma.Decimal(snapshot.costUsd),
     startedAt: snapshot.startedAt ? new Date(snapshot.startedAt) : null,
     completedAt: snapshot.completedAt ? new Date(snapshot.completedAt) : null,

@@ -12,6 +12,11 @@ export const NodeRunRef = builder.prismaObject('NodeRun', {
     inputs: t.expose('inputs', { type: 'JSON', nullable: true }),
     output: t.expose('output', { type: 'JSON', nullable: true }),
     error: t.exposeString('error', { nullable: true }),
+    details: t.expose('details', {
+      type: 'JSON',
+      nullable: true,
+      description: 'What the node reported besides its outputs: stdout/stderr, a traceback, HTTP status, tokens, a skip reason…',
+    }),
     costUsd: t.expose('costUsd', { type: 'USD' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { graphqlData, graphqlRequest } from './support/graphql';
+import { createProject, executionDetails, readExample, runProject, waitForStatus } from './support/executions';
+import {
+  createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
+} from './support/platform';
+
+describe('the executor runs Weft programs with their semantics', () => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let platform: RunningPlatform;
+  const url = () => platform.graphqlUrl;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    dataDir = await makeDataDir();
+    platform = await startPlatform({ dataDir, databaseUrl: database.url });
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await database?.drop();
+    await removeDataDir(dataDir);
+  }, 60_000);
+
+  it('runs hello.weft: Python adds the numbers, Pack bundles them, Debug shows them', async () => {
+    const executionId = await runProject(url(), await createProject(url(), 'hello', await readExample('hello')));
+    const execution = await waitForStatus(url(), executionId, ['completed', 'failed']);
+    expect(execution.status).toBe('completed');
+    expect(execution.node('sum')).toMatchObject({ status: 'completed', inputs: { a: 19, b: 23 }, output: { total: 42, note: '19 + 23' } });
+    expect(execution.node('bundle')?.output).toEqual({ out: { total: 42, note: '19 + 23' } });
+    expect(execution.node('show')).toMatchObject({ status: 'completed', inputs: { data: { total: 42, note: '19 + 23' } } });
+  });
+
+  it('runs failure.weft: the failing branch skips downstream, the independent branch completes, the run fails', async () => {
+    const executionId = await runProject(url(), await createProject(url(), 'failure', await readExample('failure')));
+    const execution = await waitForStatus(url(), executionId, ['completed', 'failed']);
+    expect(execution.status).toBe('failed');
+    expect(execution.error).toMatch(/^broken: .*ZeroDivisionError/);
+    expect(execution.node('broken')?.status).toBe('failed');
+    expect(execution.node('broken')?.error).toContain('division by zero');
+    expect(execution.node('after_broken')?.status).toBe('skipped');
+    expect(execution.node('skipped_show')?.status).toBe('skipped');
+    expect(execution.node('maybe')).toMatchObject({ status: 'completed', inputs: { data: null } });
+    expect(execution.node('loud')).toMatchObject({ status: 'completed', output: { text: 'still here!' } });
+    expect(execution.node('ok_show')?.status).toBe('completed');
+  });
+
+  it('runs lanes.weft: one node run per lane, gathered in order with null for the lane that gave none', async () => {
+    const executionId = await runProject(url(), await createProject(url(), 'lanes', await readExample('lanes')));
+    const execution = await waitForStatus(url(), executionId, ['completed', 'failed']);
+    expect(execution.status).toBe('completed');
+    const lanes = execution.runs.filter((run) => run.nodeId === 'price_all.price');
+    expect(lanes.map((run) => run.lane).sort((a, b) => a[0]! - b[0]!)).toEqual([[0], [1], [2], [3], [4], [5], [6], [7]]);
+    expect(execution.node('price_all.price', [4])?.output).toEqual({ total: null });
+    expect(execution.node('price_all.price', [0])?.inputs).toEqual({ order: { qty: 1, unit: 2.5 }, rate: 0.2 });
+    const totals = execution.node('report')?.inputs as { totals: (number | null)[] };
+    expect(totals.totals).toHaveLength(8);
+    expect(totals.totals[4]).toBeNull();
+    expect(execution.node('report')?.output).toEqual({ summary: '7 of 8 priced, sum 93.00' });
+  });
+
+  it('runs approval.weft: waits for the reviewer, refuses an answer that does not fit, resumes on a good one', async () => {
+    const executionId = await runProject(url(), await createProject(url(), 'approval', await readExample('approval')));
+    const waiting = await waitForStatus(url(), executionId, ['waiting_for_input']);
+    expect(waiting.node('review')?.status).toBe('waiting_for_input');
+    const [task] = waiting.openTasks;
+    expect(task).toMatchObject({ nodeId: 'review' });
+    const reply = task!.form.fields.find((field: { key: string }) => field.key === 'reply');
+    expect(reply.value).toBe('Hello Dana Okafor, we are sorry about: Invoice 7731 was charged twice.. A refund is on its way.');
+
+    const refused = await graphqlRequest(url(), `mutation ($id: ID!, $answer: JSON!) { answerHumanTask(id: $id, answer: $answer) { state } }`, {
+      id: task!.id,
+      answer: { reply: 'Sure', tone: 'sarcastic' },
+    });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('INVALID_ANSWER');
+    expect(refused.errors?.[0]?.message).toContain('tone');
+    expect((await executionDetails(url(), executionId)).status).toBe('waiting_for_input');
+
+    const { answerHumanTask } = await graphqlData(url(), `mutation ($id: ID!, $answer: JSON!) { answerHumanTask(id: $id, answer: $answer, answeredBy: "dana") { state answeredBy } }`, {
+      id: task!.id,
+      answer: { reply: 'Refund sent.', tone: 'warm', decision: 'approve' },
+    });
+    expect(answerHumanTask).toEqual({ state: 'answered', answeredBy: 'dana' });
+    const done = await waitForStatus(url(), executionId, ['completed', 'failed']);
+    expect(done.status).toBe('completed');
+    expect(done.node('sent')).toMatchObject({ status: 'completed', inputs: { data: 'Refund sent.' } });
+    expect(done.node('dropped')).toMatchObject({ status: 'completed', inputs: { data: null } });
+
+    const again = await graphqlRequest(url(), `mutation ($id: ID!) { answerHumanTask(id: $id, answer: {}) { state } }`, { id: task!.id });
+    expect(again.errors?.[0]?.extensions?.code).toBe('TASK_CLOSED');
+  });
+
+  it('runs a trigger program by hand with the trigger outputs given as inputs, and refuses inputs that do not fit', async () => {
+    const projectId = await createProject(url(), 'webhook', await readExample('webhook'));
+    const refused = await graphqlRequest(url(), `mutation ($id: ID!, $inputs: JSON) { runProject(projectId: $id, inputs: $inputs) { id } }`, {
+      id: projectId,
+      inputs: { hook: { city: 'Oslo', degrees: 'cold' } },
+    });
+    expect(refused.errors?.[0]?.message).toBe('This run cannot start: input for hook.degrees is a String, which is not a Number');
+    const executionId = await runProject(url(), projectId, { inputs: { hook: { city: 'Oslo', degrees: -3 } } });
+    const execution = await waitForStatus(url(), executionId, ['completed', 'failed']);
+    expect(execution.node('line')?.output).toEqual({ text: 'Oslo: -3 °C' });
+  });
+});

@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import { graphqlData } from './graphql';
+import { webSocketSubscriber } from './subscriptions';
+
+export const examplesDirectory = new URL('../../../shared/examples/', import.meta.url);
+
+export async function readExample(name: string): Promise<string> {
+  return readFile(new URL(`${name}.weft`, examplesDirectory), 'utf8');
+}
+
+export async function createProject(graphqlUrl: string, name: string, code: string): Promise<string> {
+  const { createProject } = await graphqlData(graphqlUrl, `mutation ($name: String!, $code: String!) { createProject(name: $name, code: $code) { id } }`, { name, code });
+  return createProject.id;
+}
+
+export async function runProject(graphqlUrl: string, projectId: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const { runProject } = await graphqlData(graphqlUrl, `mutation ($id: ID!, $inputs: JSON, $testConfigId: ID) {
+    runProject(projectId: $id, inputs: $inputs, testConfigId: $testConfigId) { id } }`, { id: projectId, ...extra });
+  return runProject.id;
+}
+
+/** Follows executionEvents until the execution reaches one of `statuses`; resolves to its final snapshot. */
+export async function waitForStatus(graphqlUrl: string, executionId: string, statuses: string[], timeoutMs = 60_000) {
+  const subscriber = webSocketSubscriber(graphqlUrl);
+  try {
+    const events = subscriber.subscribe<{ executionEvents: { execution: { status: string } } }>(
+      `subscription ($id: ID!) { executionEvents(executionId: $id) { seq execution { status } } }`,
+      { id: executionId },
+    );
+    await events.until((received) => received.some((e) => statuses.includes(e.executionEvents.execution.status)), timeoutMs);
+    events.stop();
+  } finally {
+    await subscriber.close();
+  }
+  return executionDetails(graphqlUrl, executionId);
+}
+
+export interface NodeRunView {
+  nodeId: string;
+  lane: number[];
+  status: string;
+  inputs: unknown;
+  output: any;
+  error: string | null;
+  details: any;
+  startedAt: string | null;
+}
+
+export async function executionDetails(graphqlUrl: string, executionId: string) {
+  const { execution } = await graphqlData(graphqlUrl, `query ($id: ID!) {
+    execution(id: $id) {
+      id status error costUsd lastSeq
+      nodeRuns { nodeId lane status inputs output error details startedAt }
+      openTasks { id nodeId lane form }
+    } }`, { id: executionId });
+  const runs = execution.nodeRuns as NodeRunView[];
+  return {
+    ...execution,
+    runs,
+    node: (nodeId: string, lane: number[] = []) => runs.find((run) => run.nodeId === nodeId && run.lane.join('.') === lane.join('.')),
+  } as {
+    status: string;
+    error: string | null;
+    costUsd: string;
+    lastSeq: number;
+    openTasks: { id: string; nodeId: string; lane: number[]; form: any }[];
+    runs: NodeRunView[];
+    node: (nodeId: string, lane?: number[]) => NodeRunView | undefined;
+  };
+}

@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import type { ExecutionRowFieldsFragment } from '../../graphql/generated/graphql';
 import { useNow } from '../../time/useNow';
 import { formatDuration, formatRelative } from '../../time/format';
@@ -11,7 +12,9 @@ export function ExecutionRow({ execution }: { execution: ExecutionRowFieldsFragm
       <td className="mono" title={execution.id}>
         {execution.id.slice(-8)}
       </td>
-      <td>{execution.project.name}</td>
+      <td>
+        <Link to={`/projects/${execution.project.id}`}>{execution.project.name}</Link>
+      </td>
       <td>{execution.trigger}</td>
       <td title={new Date(started).toLocaleString()}>{formatRelative(started, now)}</td>
       <td>{formatDuration(ended - started)}</td>
@@ -19,6 +22,11 @@ export function ExecutionRow({ execution }: { execution: ExecutionRowFieldsFragm
         <span className={`status status-${execution.status}`}>{execution.status.replaceAll('_', ' ')}</span>
       </td>
       <td className="mono">${Number(execution.costUsd).toFixed(4)}</td>
+      <td>
+        <Link className="view-run" to={`/projects/${execution.project.id}?executionId=${execution.id}`}>
+          On the graph
+        </Link>
+      </td>
     </tr>
   );
 }

@@ -78,6 +78,7 @@ export function ExecutionsPage() {
             <th>Duration</th>
             <th>Status</th>
             <th>Cost</th>
+            <th><span className="visually-hidden">Run</span></th>
           </tr>
         </thead>
         <tbody>

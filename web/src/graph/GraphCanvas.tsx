@@ -1,0 +1,105 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  applyNodeChanges, Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow,
+  type NodeChange, type OnNodeDrag,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import type { GraphFieldsFragment } from '../graphql/generated/graphql';
+import type { RunStore } from '../run/useExecutionRun';
+import { useRunState } from '../run/useExecutionRun';
+import { RunStoreContext } from '../run/RunStoreContext';
+import { nodeTypes } from './nodes';
+import { GroupToggleContext } from './nodes/groupToggle';
+import { flowEdges, flowNodes, layoutPosition, type WeftFlowNode } from './toFlow';
+import type { Placement } from './layoutText';
+import './graph.css';
+
+export interface GraphCanvasProps {
+  graph: GraphFieldsFragment;
+  runStore: RunStore | null;
+  onSelectNode: (nodeId: string | null) => void;
+  /** A node was dragged or a group opened or closed: save its placement in the layout. */
+  onPlaceNode: (nodeId: string, placement: Placement) => void;
+}
+
+/** The compiled graph drawn with React Flow, with the run being shown (if any) layered on it. */
+export function GraphCanvas(props: GraphCanvasProps) {
+  return (
+    <ReactFlowProvider>
+      <RunStoreContext.Provider value={props.runStore}>
+        <Canvas {...props} />
+      </RunStoreContext.Provider>
+    </ReactFlowProvider>
+  );
+}
+
+function Canvas({ graph, runStore, onSelectNode, onPlaceNode }: GraphCanvasProps) {
+  const [nodes, setNodes] = useState<WeftFlowNode[]>(() => flowNodes(graph));
+  const { fitView } = useReactFlow();
+
+  useEffect(() => {
+    setNodes((previous) => {
+      const selected = new Set(previous.filter((node) => node.selected).map((node) => node.id));
+      return flowNodes(graph).map((node) => (selected.has(node.id) ? { ...node, selected: true } : node));
+    });
+  }, [graph]);
+
+  // Fit the view when the set of nodes changes (first draw, a node added or removed), not on every save.
+  const shape = useMemo(() => graph.nodes.map((node) => node.id).join(' '), [graph]);
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2 }));
+    return () => cancelAnimationFrame(frame);
+  }, [shape, fitView]);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<WeftFlowNode>[]) => setNodes((current) => applyNodeChanges(changes, current)),
+    [],
+  );
+
+  const onNodeDragStop: OnNodeDrag<WeftFlowNode> = useCallback(
+    (_event, _node, dragged) => {
+      for (const node of dragged) onPlaceNode(node.id, { ...layoutPosition(node), expanded: node.data.expanded });
+    },
+    [onPlaceNode],
+  );
+
+  const toggleGroup = useCallback(
+    (groupId: string, expanded: boolean) => {
+      const group = nodes.find((node) => node.id === groupId);
+      if (group) onPlaceNode(groupId, { ...layoutPosition(group), expanded });
+    },
+    [nodes, onPlaceNode],
+  );
+
+  const run = useRunState(runStore);
+  const hidden = useMemo(() => new Set(nodes.filter((node) => node.hidden).map((node) => node.id)), [nodes]);
+  const edges = useMemo(
+    () =>
+      flowEdges(graph, hidden, (sourceId) => {
+        const summary = run.nodes.get(sourceId);
+        return summary && { carried: summary.status === 'completed', failed: summary.status === 'failed' };
+      }),
+    [graph, hidden, run.nodes],
+  );
+
+  return (
+    <GroupToggleContext.Provider value={toggleGroup}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onNodeDragStop={onNodeDragStop}
+        onNodeClick={(_event, node) => onSelectNode(node.data.node.kind === 'annotation' ? null : node.id)}
+        onPaneClick={() => onSelectNode(null)}
+        nodesConnectable={false}
+        edgesFocusable={false}
+        minZoom={0.1}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </GroupToggleContext.Provider>
+  );
+}

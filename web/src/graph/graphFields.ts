@@ -1,0 +1,52 @@
+import { graphql } from '../graphql/generated';
+
+graphql(`
+  fragment GraphFields on Graph {
+    nodes {
+      id
+      localId
+      type
+      kind
+      label
+      parent
+      expanded
+      autoPlaced
+      config
+      laneDepth
+      position {
+        x
+        y
+      }
+      size {
+        width
+        height
+      }
+      inputs {
+        name
+        type
+        optional
+        lane {
+          mode
+          depth
+        }
+      }
+      outputs {
+        name
+        type
+        optional
+      }
+    }
+    edges {
+      id
+      kind
+      source {
+        node
+        port
+      }
+      target {
+        node
+        port
+      }
+    }
+  }
+`);

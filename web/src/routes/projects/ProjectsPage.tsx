@@ -1,0 +1,110 @@
+import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { useMutation, useQuery } from 'urql';
+import { graphql } from '../../graphql/generated';
+import { useNow } from '../../time/useNow';
+import { formatRelative } from '../../time/format';
+import { projectFromFile } from './importProject';
+
+const ProjectsQuery = graphql(`
+  query Projects($first: Int!) {
+    projects(first: $first) {
+      totalCount
+      edges {
+        node {
+          id
+          name
+          description
+          updatedAt
+        }
+      }
+    }
+  }
+`);
+
+const CreateProject = graphql(`
+  mutation CreateProject($name: String!, $code: String, $description: String) {
+    createProject(name: $name, code: $code, description: $description) {
+      id
+      layout
+    }
+  }
+`);
+
+const SaveImportedLayout = graphql(`
+  mutation SaveImportedLayout($id: ID!, $layout: String!) {
+    updateProject(id: $id, layout: $layout) {
+      id
+      layout
+    }
+  }
+`);
+
+/** Every project, newest first: create a blank one, import a .weft file, open one. */
+export function ProjectsPage() {
+  const [{ data, error, fetching }] = useQuery({ query: ProjectsQuery, variables: { first: 200 } });
+  const [creating, createProject] = useMutation(CreateProject);
+  const [, saveLayout] = useMutation(SaveImportedLayout);
+  const [name, setName] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const navigate = useNavigate();
+  const now = useNow(30_000);
+
+  async function create(event: FormEvent) {
+    event.preventDefault();
+    const trimmed = name.trim();
+    if (!trimmed) return setProblem('Give the project a name.');
+    const result = await createProject({ name: trimmed });
+    if (result.error || !result.data) return setProblem(`Could not create the project: ${result.error?.message}`);
+    navigate(`/projects/${result.data.createProject.id}`);
+  }
+
+  async function importFile(event: ChangeEvent<HTMLInputElement>) {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file) return;
+    const imported = projectFromFile(file.name, await file.text());
+    if ('problem' in imported) return setProblem(imported.problem);
+    const result = await createProject({ name: imported.name, code: imported.code, description: imported.description });
+    if (result.error || !result.data) return setProblem(`Could not import ${file.name}: ${result.error?.message}`);
+    const id = result.data.createProject.id;
+    if (imported.layout) {
+      const saved = await saveLayout({ id, layout: imported.layout });
+      if (saved.error) return setProblem(`Imported ${file.name}, but its layout was refused: ${saved.error.message}`);
+    }
+    navigate(`/projects/${id}`);
+  }
+
+  const projects = data?.projects.edges.map((edge) => edge.node) ?? [];
+  return (
+    <section className="projects">
+      <h1>Projects</h1>
+      <div className="project-actions">
+        <form onSubmit={create} className="inline-form">
+          <label htmlFor="new-project-name" className="visually-hidden">Name of the new project</label>
+          <input id="new-project-name" placeholder="New project name" value={name} onChange={(e) => setName(e.target.value)} />
+          <button type="submit" disabled={creating.fetching}>Create blank project</button>
+        </form>
+        <label className="button secondary file-button">
+          Import a .weft file…
+          <input type="file" accept=".weft,.json,text/plain,application/json" onChange={importFile} />
+        </label>
+      </div>
+      {problem && <p className="error" role="alert">{problem}</p>}
+      {error && <p className="error">Could not load projects: {error.message}</p>}
+      {fetching && !data && <p>Loading…</p>}
+      {data && projects.length === 0 && <p className="empty">No projects yet. Create one or import a Weft file.</p>}
+      <ul className="project-list">
+        {projects.map((project) => (
+          <li key={project.id} data-project-id={project.id}>
+            <Link to={`/projects/${project.id}`} className="project-name">{project.name}</Link>
+            {project.description && <span className="project-description">{project.description}</span>}
+            <span className="project-updated" title={new Date(project.updatedAt).toLocaleString()}>
+              changed {formatRelative(Date.parse(project.updatedAt), now)}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -18,6 +18,7 @@ export interface EmbeddedRestate extends RestateUrls {
 
 const startTimeoutMs = 60_000;
 const stopTimeoutMs = 10_000;
+const maxRestartsPerMinute = 5;
 
 /**
  * Starts `restate-server` (from the npm package) as a child process with its data in
@@ -36,47 +37,81 @@ export async function startEmbeddedRestate(options: { directory: string; binary?
   const ports = await rememberedPorts(path.join(directory, 'ports.json'), ['ingress', 'admin', 'node'] as const, {});
   const ingressUrl = `http://127.0.0.1:${ports.ingress}`;
   const adminUrl = `http://127.0.0.1:${ports.admin}`;
-  const child = execa(binary, ['--no-logo'], {
-    env: {
-      RESTATE_BASE_DIR: directory,
-      RESTATE_NODE_NAME: 'embedded',
-      RESTATE_LISTEN_MODE: 'tcp',
-      RESTATE_BIND_ADDRESS: `127.0.0.1:${ports.node}`,
-      RESTATE_ADVERTISED_ADDRESS: `http://127.0.0.1:${ports.node}`,
-      RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${ports.ingress}`,
-      RESTATE_ADMIN__BIND_ADDRESS: `127.0.0.1:${ports.admin}`,
-      // A laptop-sized footprint; both apply when the node is first provisioned.
-      RESTATE_DEFAULT_NUM_PARTITIONS: '4',
-      RESTATE_ROCKSDB_TOTAL_MEMORY_SIZE: '256MB',
-      RESTATE_LOG_FORMAT: 'json',
-    },
-    extendEnv: true,
-    stdin: 'ignore',
-    buffer: false,
-    reject: false,
-    cleanup: true,
-    forceKillAfterDelay: stopTimeoutMs,
-  });
-  if (child.pid === undefined) throw new Error(`Could not start restate-server (${binary})`);
-  await writeFile(pidFile, String(child.pid));
-  const recentOutput = keepRecentLines(child, log);
+  const environment = {
+    RESTATE_BASE_DIR: directory,
+    RESTATE_NODE_NAME: 'embedded',
+    RESTATE_LISTEN_MODE: 'tcp',
+    RESTATE_BIND_ADDRESS: `127.0.0.1:${ports.node}`,
+    RESTATE_ADVERTISED_ADDRESS: `http://127.0.0.1:${ports.node}`,
+    RESTATE_INGRESS__BIND_ADDRESS: `127.0.0.1:${ports.ingress}`,
+    RESTATE_ADMIN__BIND_ADDRESS: `127.0.0.1:${ports.admin}`,
+    // A laptop-sized footprint; both apply when the node is first provisioned.
+    RESTATE_DEFAULT_NUM_PARTITIONS: '4',
+    RESTATE_ROCKSDB_TOTAL_MEMORY_SIZE: '256MB',
+    RESTATE_LOG_FORMAT: 'json',
+  };
 
-  const exited = child.then((result) => result);
-  const ready = waitUntilHealthy(ingressUrl, adminUrl);
-  const outcome = await Promise.race([ready.then(() => 'ready' as const), exited.then(() => 'exited' as const)]);
-  if (outcome === 'exited') {
-    throw new Error(`restate-server exited before it was ready. Its last output:\n${recentOutput().join('\n')}`);
-  }
-  log.info('restate-server started', { pid: child.pid, ingressUrl, adminUrl, directory });
+  const launch = async () => {
+    const child = execa(binary, ['--no-logo'], {
+      env: environment,
+      extendEnv: true,
+      stdin: 'ignore',
+      buffer: false,
+      reject: false,
+      cleanup: true,
+      forceKillAfterDelay: stopTimeoutMs,
+    });
+    if (child.pid === undefined) throw new Error(`Could not start restate-server (${binary})`);
+    await writeFile(pidFile, String(child.pid));
+    const recentOutput = keepRecentLines(child, log);
+    const exited = child.then((result) => result);
+    const ready = waitUntilHealthy(ingressUrl, adminUrl);
+    const outcome = await Promise.race([ready.then(() => 'ready' as const), exited.then(() => 'exited' as const)]);
+    if (outcome === 'exited') {
+      throw new Error(`restate-server exited before it was ready. Its last output:\n${recentOutput().join('\n')}`);
+    }
+    log.info('restate-server started', { pid: child.pid, ingressUrl, adminUrl, directory });
+    return { child, exited };
+  };
+
+  let current = await launch();
+  let stopping = false;
+  const restarts: number[] = [];
+  // Supervision: a restate-server that dies on its own is started again on the same data and
+  // ports; executions in flight resume from its journal. A crash loop gives up after a while.
+  const superviseExit = (running: typeof current) => {
+    void running.exited.then(async (result) => {
+      if (stopping) return;
+      const now = Date.now();
+      restarts.push(now);
+      while (restarts.length > 0 && restarts[0]! < now - 60_000) restarts.shift();
+      if (restarts.length > maxRestartsPerMinute) {
+        log.error('restate-server keeps exiting; not restarting it again', { exitCode: result.exitCode, signal: result.signal });
+        return;
+      }
+      log.warn('restate-server exited unexpectedly; restarting it', { exitCode: result.exitCode, signal: result.signal });
+      await sleep(500);
+      try {
+        current = await launch();
+        superviseExit(current);
+      } catch (error) {
+        log.error('could not restart restate-server', { error });
+      }
+    });
+  };
+  superviseExit(current);
 
   return {
     ingressUrl,
     adminUrl,
-    pid: child.pid,
+    get pid() {
+      return current.child.pid!;
+    },
     stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
+      stopping = true;
+      if (current.child.exitCode === null) {
+        current.child.kill('SIGTERM');
+        await current.exited;
       }
       await rm(pidFile, { force: true });
     },

@@ -1,0 +1,143 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { graphqlData } from './support/graphql';
+import { createProject, readExample, runProject, waitForStatus } from './support/executions';
+import {
+  createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
+} from './support/platform';
+import { webSocketSubscriber } from './support/subscriptions';
+
+const fastThenSlow = `
+fast = ExecPython -> (stamp: Number) {
+  code: \`\`\`
+import time
+return {"stamp": time.time()}
+  \`\`\`
+}
+slow = ExecPython(after: Number) -> (done: Number) {
+  code: \`\`\`
+import time
+time.sleep(3)
+return {"done": after}
+  \`\`\`
+}
+slow.after = fast.stamp
+show = Debug
+show.data = slow.done
+`;
+
+type NodeEvent = { executionEvents: { seq: number; nodeRun: { nodeId: string; status: string; output: any } | null } };
+
+/** Every stored event of an execution, replayed from the start. */
+async function allEvents(graphqlUrl: string, executionId: string, lastSeq: number) {
+  const subscriber = webSocketSubscriber(graphqlUrl);
+  try {
+    const events = subscriber.subscribe<NodeEvent>(
+      `subscription ($id: ID!) { executionEvents(executionId: $id, afterSeq: 0) { seq nodeRun { nodeId status output } } }`,
+      { id: executionId },
+    );
+    const received = await events.until((r) => r.length >= lastSeq);
+    events.stop();
+    return received;
+  } finally {
+    await subscriber.close();
+  }
+}
+
+async function waitForNode(graphqlUrl: string, executionId: string, nodeId: string, status: string) {
+  const subscriber = webSocketSubscriber(graphqlUrl);
+  try {
+    const events = subscriber.subscribe<NodeEvent>(
+      `subscription ($id: ID!) { executionEvents(executionId: $id) { seq nodeRun { nodeId status output } } }`,
+      { id: executionId },
+    );
+    await events.until((r) => r.some((e) => e.executionEvents.nodeRun?.nodeId === nodeId && e.executionEvents.nodeRun.status === status));
+    events.stop();
+  } finally {
+    await subscriber.close();
+  }
+}
+
+function restatePidOf(platform: RunningPlatform): number {
+  const pids = [...platform.output().matchAll(/"msg":"restate-server started"[^\n]*"pid":(\d+)/g)].map((m) => Number(m[1]));
+  return pids.at(-1)!;
+}
+
+describe('executions survive crashes', () => {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }, 60_000);
+
+  async function freshPlatform() {
+    const database: TestDatabase = await createTestDatabase();
+    const dataDir = await makeDataDir();
+    cleanups.push(() => database.drop(), () => removeDataDir(dataDir));
+    const start = async () => {
+      const platform = await startPlatform({ dataDir, databaseUrl: database.url });
+      cleanups.push(() => platform.stop());
+      return platform;
+    };
+    return { start };
+  }
+
+  async function expectFinishedWithoutRerunningFast(platform: RunningPlatform, executionId: string, stampBeforeCrash: number) {
+    const execution = await waitForStatus(platform.graphqlUrl, executionId, ['completed', 'failed'], 90_000);
+    expect(execution.status).toBe('completed');
+    expect(execution.node('fast')?.output).toEqual({ stamp: stampBeforeCrash });
+    expect(execution.node('show')?.inputs).toEqual({ data: stampBeforeCrash });
+    const events = await allEvents(platform.graphqlUrl, executionId, execution.lastSeq);
+    expect(events.map((e) => e.executionEvents.seq)).toEqual(events.map((_, i) => i + 1));
+    const fastStarts = events.filter((e) => e.executionEvents.nodeRun?.nodeId === 'fast' && e.executionEvents.nodeRun.status === 'running');
+    expect(fastStarts).toHaveLength(1);
+  }
+
+  async function startSlowRun(platform: RunningPlatform) {
+    const executionId = await runProject(platform.graphqlUrl, await createProject(platform.graphqlUrl, 'durable', fastThenSlow));
+    await waitForNode(platform.graphqlUrl, executionId, 'slow', 'running');
+    const { execution } = await graphqlData(platform.graphqlUrl, `query ($id: ID!) { execution(id: $id) { nodeRuns { nodeId output } } }`, { id: executionId });
+    const stamp = execution.nodeRuns.find((run: { nodeId: string }) => run.nodeId === 'fast').output.stamp as number;
+    return { executionId, stamp };
+  }
+
+  it('resumes after the server process is killed (kill -9) and started again, without running finished nodes again', async () => {
+    const { start } = await freshPlatform();
+    const first = await start();
+    const { executionId, stamp } = await startSlowRun(first);
+    first.process.kill('SIGKILL');
+    await first.process.catch(() => undefined);
+    const second = await start();
+    await expectFinishedWithoutRerunningFast(second, executionId, stamp);
+  }, 180_000);
+
+  it('resumes after restate-server is killed (kill -9): the platform restarts it', async () => {
+    const { start } = await freshPlatform();
+    const platform = await start();
+    const { executionId, stamp } = await startSlowRun(platform);
+    const restatePid = restatePidOf(platform);
+    process.kill(restatePid, 'SIGKILL');
+    await expectFinishedWithoutRerunningFast(platform, executionId, stamp);
+    expect(restatePidOf(platform)).not.toBe(restatePid);
+    expect(platform.output()).toContain('restate-server exited unexpectedly; restarting it');
+  }, 180_000);
+
+  it('keeps a form waiting across a restart, and the answer after it resumes the run', async () => {
+    const { start } = await freshPlatform();
+    const first = await start();
+    const executionId = await runProject(first.graphqlUrl, await createProject(first.graphqlUrl, 'approval', await readExample('approval')));
+    const waiting = await waitForStatus(first.graphqlUrl, executionId, ['waiting_for_input']);
+    const taskId = waiting.openTasks[0]!.id;
+    first.process.kill('SIGKILL');
+    await first.process.catch(() => undefined);
+
+    const second = await start();
+    await graphqlData(second.graphqlUrl, `mutation ($id: ID!, $answer: JSON!) { answerHumanTask(id: $id, answer: $answer) { state } }`, {
+      id: taskId,
+      answer: { reply: 'Refund sent.', tone: 'formal', decision: 'reject' },
+    });
+    const done = await waitForStatus(second.graphqlUrl, executionId, ['completed', 'failed'], 90_000);
+    expect(done.status).toBe('completed');
+    expect(done.node('dropped')?.inputs).toEqual({ data: true });
+    expect(done.node('send_gate')?.output).toEqual({ value: null });
+    expect(done.node('sent')?.inputs).toEqual({ data: null });
+  }, 180_000);
+});

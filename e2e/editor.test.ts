@@ -35,6 +35,32 @@ ok_show = Debug { label: "Completed" }
 ok_show.data = greeting.value
 `;
 
+const lanesProgram = `names = List -> (value: List[String]) { label: "Names" value: ["Ada", "Grace", "Linus"] }
+greet = Group(who: String) -> (line: String) {
+  hello = Template(who: String) { label: "Hello" template: "Hello {{who}}" }
+  hello.who = self.who
+  self.line = hello.text
+}
+greet.who = names.value
+all = Pack(lines: List[String]) { label: "All lines" }
+all.lines = greet.line
+show = Debug { label: "Show" }
+show.data = all.out
+`;
+
+async function savedLayout(platform: RunningPlatform, projectId: string): Promise<string> {
+  const { project } = await graphqlData(platform.graphqlUrl, `query ($id: ID!) { project(id: $id) { layout } }`, { id: projectId });
+  return project.layout as string;
+}
+
+async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 function graphNode(page: Page, nodeId: string, status?: string) {
   return page.locator(`.react-flow__node[data-id="${nodeId}"] .weft-node${status ? `[data-status="${status}"]` : ''}`);
 }
@@ -199,6 +225,7 @@ describe('the project editor in Chromium', () => {
     await page.goto(`${platform.url}/executions`);
     const row = page.locator('tr[data-status="failed"]').first();
     await row.waitFor();
+    await page.screenshot({ path: path.join(screenshots, 'executions.png') });
     await row.getByRole('link', { name: 'On the graph' }).click();
     await page.waitForURL(/\/projects\/[^/?]+\?executionId=/);
     await graphNode(page, 'broken', 'failed').waitFor({ timeout: 15_000 });
@@ -207,4 +234,36 @@ describe('the project editor in Chromium', () => {
     await page.waitForURL(projectUrl);
     await graphNode(page, 'shout').waitFor();
   }, 60_000);
+
+  it('opens a group, saves dragged positions into the layout, and shows the lanes of a run', async () => {
+    const { createProject } = await graphqlData(platform.graphqlUrl, `
+      mutation ($code: String!) { createProject(name: "Lanes", code: $code) { id } }`, { code: lanesProgram });
+    const projectId = createProject.id as string;
+    await page.goto(`${platform.url}/projects/${projectId}`);
+    await graphNode(page, 'greet').waitFor();
+    await expect(page.locator('.react-flow__node[data-id="greet.hello"]').count()).resolves.toBe(0);
+
+    await page.getByRole('button', { name: 'Expand greet' }).click();
+    await graphNode(page, 'greet.hello').waitFor();
+    await eventually(async () => /^greet @layout -?\d+ -?\d+ expanded$/m.test(await savedLayout(platform, projectId)), 'the group to be saved open');
+
+    const names = await page.locator('.react-flow__node[data-id="names"] .node-header').boundingBox();
+    await page.mouse.move(names!.x + 40, names!.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(names!.x + 90, names!.y + 110, { steps: 8 });
+    await page.mouse.up();
+    await eventually(async () => /^names @layout -?\d+ [1-9]\d* *$/m.test(await savedLayout(platform, projectId)), 'the dragged position to be saved');
+    expect(await savedLayout(platform, projectId)).toMatch(/^greet @layout .* expanded$/m);
+
+    await page.getByRole('button', { name: 'Run' }).click();
+    await graphNode(page, 'show', 'completed').waitFor({ timeout: 30_000 });
+    await expect(graphNode(page, 'greet.hello', 'completed').locator('.lane-badge').textContent()).resolves.toBe('3 lanes');
+
+    await graphNode(page, 'greet.hello').click();
+    const inspector = page.locator('.inspector');
+    await expect(inspector.getByRole('combobox', { name: 'Lane' }).locator('option').count()).resolves.toBe(3);
+    await inspector.getByRole('button', { name: 'Next lane' }).click();
+    await expect(inspector.locator('section[aria-label="Outputs"] .json-string').textContent()).resolves.toBe('"Hello Grace"');
+    await page.screenshot({ path: path.join(screenshots, 'editor-lanes.png') });
+  }, 90_000);
 });

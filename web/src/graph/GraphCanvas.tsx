@@ -44,8 +44,8 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode }: GraphCanvasProps
     });
   }, [graph]);
 
-  // Fit the view when the set of nodes changes (first draw, a node added or removed), not on every save.
-  const shape = useMemo(() => graph.nodes.map((node) => node.id).join(' '), [graph]);
+  // Fit the view when what is drawn changes (first draw, a node added or removed, a group opened), not on every drag.
+  const shape = useMemo(() => graph.nodes.map((node) => `${node.id}${node.expanded ? '+' : ''}`).join(' '), [graph]);
   useEffect(() => {
     const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2 }));
     return () => cancelAnimationFrame(frame);

@@ -24,7 +24,19 @@ export function RunHeader({ runStore, executionId }: { runStore: RunStore; execu
         <span className="muted">{runStore.problem ?? 'Connecting…'}</span>
       )}
       <Link to={{ search: "" }} className="run-close">Hide run</Link>
-      {execution?.error && <pre className="run-error">{execution.error}</pre>}
+      {execution?.error && <RunError error={execution.error} />}
     </div>
+  );
+}
+
+/** The first line of the error, with the rest (a traceback, often) one click away. */
+function RunError({ error }: { error: string }) {
+  const [headline, ...rest] = error.trim().split('\n');
+  if (rest.length === 0) return <p className="run-error">{headline}</p>;
+  return (
+    <details className="run-error">
+      <summary>{headline}</summary>
+      <pre>{rest.join('\n').replace(/^\n+/, '')}</pre>
+    </details>
   );
 }

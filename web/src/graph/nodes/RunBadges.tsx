@@ -18,10 +18,15 @@ export function RunBadges({ run }: { run: NodeRunSummary | undefined }) {
       {failed?.error ? (
         <div className="node-error-preview" title={failed.error}>{failed.error.split('\n').filter(Boolean).at(-1)}</div>
       ) : (
-        first && first.output !== null && first.output !== undefined && run.status === 'completed' && (
+        first && hasValue(first.output) && run.status === 'completed' && (
           <div className="node-output-preview">{previewOutput(first.output)}{run.lanes.length > 1 ? ' …' : ''}</div>
         )
       )}
     </>
   );
+}
+
+function hasValue(output: unknown): boolean {
+  if (output === null || output === undefined) return false;
+  return typeof output !== 'object' || Array.isArray(output) || Object.keys(output).length > 0;
 }

@@ -159,7 +159,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
           {refusal.diagnostics.length > 0 && <DiagnosticsList diagnostics={refusal.diagnostics} onSelect={goTo} />}
         </div>
       )}
-      <div className={`editor-body${selectedNode ? ' with-inspector' : ''}`}>
+      <div className="editor-body">
         <section className="editor-code" aria-label="Code">
           <CodePanel ref={codePanel} code={code} diagnostics={dirty ? [] : saved.diagnostics} onChange={setCode} onSave={save} />
           <div className="editor-diagnostics">
@@ -176,10 +176,10 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
           ) : (
             <p className="empty graph-empty">The code cannot be read as Weft yet, so there is no graph to draw.</p>
           )}
+          {selectedNode && (
+            <NodeInspector key={selectedNode.id} node={selectedNode} runStore={runStore} onClose={() => setSelectedNodeId(null)} />
+          )}
         </section>
-        {selectedNode && (
-          <NodeInspector key={selectedNode.id} node={selectedNode} runStore={runStore} onClose={() => setSelectedNodeId(null)} />
-        )}
       </div>
     </div>
   );

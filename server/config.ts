@@ -29,6 +29,7 @@ const environmentSchema = z
     WEB_MODE: z.enum(['static', 'dev', 'none']).default('static'),
     MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1_000_000),
     EXECUTOR_CONCURRENCY: z.coerce.number().int().positive().default(8),
+    MAX_OUTPUT_BYTES_PER_PORT: z.coerce.number().int().positive().default(1024 * 1024),
     PYTHON_BINARY: z.string().default(defaultNodeSettings.python.binary),
     PYTHON_TIMEOUT_MS: z.coerce.number().int().positive().default(defaultNodeSettings.python.timeoutMs),
     PYTHON_MEMORY_MB: z.coerce.number().int().positive().default(defaultNodeSettings.python.memoryMb),
@@ -51,7 +52,7 @@ export interface Config {
   restate:
     | { kind: 'embedded'; directory: string; binary?: string }
     | { kind: 'external'; ingressUrl: string; adminUrl: string };
-  executor: { port?: number; advertisedUrl?: string; concurrency: number };
+  executor: { port?: number; advertisedUrl?: string; concurrency: number; maxOutputBytesPerPort: number };
   nodes: NodeSettings;
   logLevel: LogLevel;
   web: { mode: 'static' | 'dev' | 'none'; distDirectory: string; rootDirectory: string };
@@ -77,7 +78,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       env.RESTATE_INGRESS_URL && env.RESTATE_ADMIN_URL
         ? { kind: 'external', ingressUrl: env.RESTATE_INGRESS_URL, adminUrl: env.RESTATE_ADMIN_URL }
         : { kind: 'embedded', directory: path.join(dataDir, 'restate'), binary: env.RESTATE_SERVER_BINARY },
-    executor: { port: env.EXECUTOR_PORT, advertisedUrl: env.EXECUTOR_URL, concurrency: env.EXECUTOR_CONCURRENCY },
+    executor: { port: env.EXECUTOR_PORT, advertisedUrl: env.EXECUTOR_URL, concurrency: env.EXECUTOR_CONCURRENCY,
+      maxOutputBytesPerPort: env.MAX_OUTPUT_BYTES_PER_PORT,
+    },
     nodes: {
       python: { binary: env.PYTHON_BINARY, timeoutMs: env.PYTHON_TIMEOUT_MS, memoryMb: env.PYTHON_MEMORY_MB },
       http: { timeoutMs: env.HTTP_NODE_TIMEOUT_MS, maxBodyBytes: env.HTTP_NODE_MAX_BODY_BYTES },

@@ -51,7 +51,14 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
       executor: config.executor.port,
     });
     const endpoint = await serveExecutorEndpoint({
-      services: [createExecutionWorkflow({ records, nodeSettings: config.nodes, concurrency: config.executor.concurrency })],
+      services: [
+        createExecutionWorkflow({
+          records,
+          nodeSettings: config.nodes,
+          concurrency: config.executor.concurrency,
+          maxOutputBytesPerPort: config.executor.maxOutputBytesPerPort,
+        }),
+      ],
       port: ports.executor,
       host: config.http.host,
       log,
@@ -63,7 +70,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     await events.start();
     stops.push(() => events.stop());
 
-    const executions = new ExecutionStarter(records, restate.ingressUrl, log.child({ part: 'executor' }));
+    const executions = new ExecutionStarter(records, restate, log.child({ part: 'executor' }));
     const http = await startHttpServer({
       config,
       context: { prisma: database.prisma, events, executions },

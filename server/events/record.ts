@@ -1,23 +1,39 @@
 import type { Prisma, PrismaClient } from '../db/generated/client';
-import type { Execution, NodeRun } from '../db/generated/client';
+import type { Execution, ExecutionStatus, NodeRun } from '../db/generated/client';
 import { eventsChannel, type ExecutionEventPayload, type ExecutionSnapshot, type NodeRunSnapshot } from './types';
 
 type Transaction = Prisma.TransactionClient;
+
+const finalStatuses: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled'];
+
+export interface ExecutionChange {
+  execution?: Prisma.ExecutionUpdateInput;
+  nodeRun?: (tx: Transaction, seq: number) => Promise<NodeRun>;
+  /**
+   * Looked at with the execution row locked: true when the change is already recorded (a
+   * step replayed by Restate), so nothing is written and `seq` does not move.
+   */
+  alreadyRecorded?: (tx: Transaction, current: { status: ExecutionStatus }) => Promise<boolean> | boolean;
+}
 
 /**
  * Changes an execution (and optionally one of its node runs) and stores the matching
  * event in one transaction. The NOTIFY is part of that transaction, so PostgreSQL sends
  * it only once the change is committed: subscribers never see an event that was rolled back.
+ * A finished execution's record is final: later changes (a step that was still running when
+ * it was cancelled) are dropped. Resolves to null when nothing was written.
  */
 export async function commitExecutionChange(
   prisma: PrismaClient,
   executionId: string,
-  change: {
-    execution?: Prisma.ExecutionUpdateInput;
-    nodeRun?: (tx: Transaction, seq: number) => Promise<NodeRun>;
-  },
-): Promise<{ execution: Execution; nodeRun?: NodeRun }> {
+  change: ExecutionChange,
+): Promise<{ execution: Execution; nodeRun?: NodeRun } | null> {
   return prisma.$transaction(async (tx) => {
+    const [current] = await tx.$queryRaw<{ status: ExecutionStatus }[]>`
+      SELECT status FROM "Execution" WHERE id = ${executionId}::uuid FOR UPDATE`;
+    if (!current) throw new Error(`Execution ${executionId} does not exist`);
+    if (finalStatuses.includes(current.status)) return null;
+    if (await change.alreadyRecorded?.(tx, current)) return null;
     const execution = await tx.execution.update({
       where: { id: executionId },
       data: { ...change.execution, lastSeq: { increment: 1 } },

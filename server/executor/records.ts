@@ -1,4 +1,4 @@
-import type { Execution, HumanTask, NodeRun, NodeRunStatus, Prisma, PrismaClient, TriggerKind } from '../db/generated/client';
+import type { Execution, HumanTask, NodeRunStatus, Prisma, PrismaClient, TriggerKind } from '../db/generated/client';
 import { commitExecutionChange, commitNewExecution } from '../events/record';
 
 type Json = Prisma.InputJsonValue;
@@ -30,9 +30,11 @@ export class ExecutionRecords {
     triggeredBy?: string;
     triggerPayload?: Json;
     testConfigId?: string;
+    /** Run this version instead of the project's current code (a re-run). */
+    versionId?: string;
   }): Promise<Execution> {
     const project = await this.prisma.project.findUniqueOrThrow({ where: { id: input.projectId } });
-    const version = await this.versionForRun(project.id, project.code, project.layout);
+    const version = input.versionId ? { id: input.versionId } : await this.versionForRun(project.id, project.code, project.layout);
     return commitNewExecution(this.prisma, {
       projectId: project.id,
       versionId: version.id,
@@ -47,32 +49,40 @@ export class ExecutionRecords {
     await this.prisma.execution.update({ where: { id: executionId }, data: { invocationId } });
   }
 
-  async setStatus(executionId: string, status: 'running' | 'waiting_for_input'): Promise<void> {
-    await commitExecutionChange(this.prisma, executionId, { execution: { status } });
+  async setStatus(executionId: string, status: 'running' | 'waiting_for_input' | 'paused'): Promise<void> {
+    await commitExecutionChange(this.prisma, executionId, {
+      execution: { status },
+      alreadyRecorded: (_tx, current) => current.status === status,
+    });
   }
 
+  /** Ends the execution; an execution that has already ended keeps its first ending. */
   async finish(executionId: string, outcome: { status: 'completed' | 'failed' | 'cancelled'; error?: string }): Promise<void> {
     await commitExecutionChange(this.prisma, executionId, {
       execution: { status: outcome.status, error: outcome.error ?? null, completedAt: new Date() },
     });
   }
 
-  /** Writes one node run (per lane) and adds its cost to the execution's. */
-  async recordNodeRun(executionId: string, change: NodeRunChange): Promise<NodeRun> {
+  /**
+   * Writes one node run (per lane) and adds its cost to the execution's. Writing the status
+   * it already has is a no-op, so a step that Restate replays records each transition once.
+   */
+  async recordNodeRun(executionId: string, change: NodeRunChange): Promise<void> {
     const lane = change.lane ?? [];
     const laneKey = laneKeyOf(lane);
     const { nodeId, nodeType, ...fields } = change;
+    const where = { executionId_nodeId_laneKey: { executionId, nodeId, laneKey } };
     const cost = change.costUsd && change.costUsd !== '0' ? change.costUsd : undefined;
-    const { nodeRun } = await commitExecutionChange(this.prisma, executionId, {
+    await commitExecutionChange(this.prisma, executionId, {
+      alreadyRecorded: async (tx) => (await tx.nodeRun.findUnique({ where, select: { status: true } }))?.status === change.status,
       execution: cost ? { costUsd: { increment: cost } } : undefined,
       nodeRun: (tx, seq) =>
         tx.nodeRun.upsert({
-          where: { executionId_nodeId_laneKey: { executionId, nodeId, laneKey } },
+          where,
           create: { executionId, nodeId, nodeType, laneKey, ...fields, lane, seq },
           update: { ...fields, seq },
         }),
     });
-    return nodeRun as NodeRun;
   }
 
   async loadRunSource(executionId: string) {

@@ -15,7 +15,7 @@ type Json = Prisma.InputJsonValue;
  */
 export async function runNodeInstance(
   records: ExecutionRecords,
-  settings: NodeSettings,
+  limits: { settings: NodeSettings; maxOutputBytesPerPort: number },
   executionId: string,
   node: ExecutableNode,
   ready: ReadyInstance,
@@ -23,7 +23,7 @@ export async function runNodeInstance(
   const identity = { nodeId: node.id, nodeType: node.type, lane: ready.lane };
   const inputs = ready.inputs as Json;
   await records.recordNodeRun(executionId, { ...identity, status: 'running', inputs, startedAt: new Date() });
-  const result = await runDefinition(settings, node, ready);
+  const result = checkOutputSizes(await runDefinition(limits.settings, node, ready), limits.maxOutputBytesPerPort);
   if (result.ok) {
     await records.recordNodeRun(executionId, {
       ...identity,
@@ -67,4 +67,20 @@ async function runDefinition(settings: NodeSettings, node: ExecutableNode, ready
     if (error instanceof NodeFailure) return { ok: false, error: error.message, details: error.details };
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** Outputs are stored whole; one larger than the limit fails the node instead of the database. */
+function checkOutputSizes(result: DefinitionResult, maxBytes: number): DefinitionResult {
+  if (!result.ok) return result;
+  for (const [port, value] of Object.entries(result.outputs)) {
+    const bytes = Buffer.byteLength(JSON.stringify(value));
+    if (bytes > maxBytes) {
+      return {
+        ok: false,
+        error: `Output "${port}" is ${bytes} bytes, more than the ${maxBytes} bytes a port may hold (MAX_OUTPUT_BYTES_PER_PORT)`,
+        details: result.details,
+      };
+    }
+  }
+  return result;
 }

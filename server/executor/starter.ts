@@ -10,10 +10,10 @@ export class ExecutionStarter {
 
   constructor(
     private readonly records: ExecutionRecords,
-    ingressUrl: string,
+    private readonly restate: { ingressUrl: string; adminUrl: string },
     private readonly log: Logger,
   ) {
-    this.ingress = clients.connect({ url: ingressUrl });
+    this.ingress = clients.connect({ url: restate.ingressUrl });
   }
 
   async start(input: {
@@ -22,12 +22,11 @@ export class ExecutionStarter {
     triggeredBy?: string;
     triggerPayload?: Prisma.InputJsonValue;
     testConfigId?: string;
+    versionId?: string;
   }): Promise<Execution> {
     const execution = await this.records.createExecution(input);
     try {
-      const submitted = await this.ingress
-        .workflowClient<ExecutionWorkflow>({ name: 'Execution' }, execution.id)
-        .workflowSubmit({ executionId: execution.id });
+      const submitted = await this.workflow(execution.id).workflowSubmit({ executionId: execution.id });
       await this.records.setInvocationId(execution.id, submitted.invocationId);
     } catch (error) {
       const reason = `Could not hand the execution to Restate: ${(error as Error).message}`;
@@ -41,8 +40,30 @@ export class ExecutionStarter {
 
   /** Resumes the execution waiting on a HumanQuery instance with its answer (or skip). */
   async answer(executionId: string, nodeId: string, lane: number[], answer: HumanAnswer): Promise<void> {
-    await this.ingress
-      .workflowClient<ExecutionWorkflow>({ name: 'Execution' }, executionId)
-      .answer({ promise: humanAnswerPromise(nodeId, lane), answer });
+    await this.workflow(executionId).answer({ promise: humanAnswerPromise(nodeId, lane), answer });
+  }
+
+  /** Stops the execution at once: Restate cancels the workflow, which records what was cut short. */
+  async cancel(execution: { id: string; invocationId: string | null }): Promise<void> {
+    if (!execution.invocationId) throw new Error(`Execution ${execution.id} was never handed to Restate`);
+    const response = await fetch(`${this.restate.adminUrl}/invocations/${encodeURIComponent(execution.invocationId)}/cancel`, {
+      method: 'PATCH',
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok && response.status !== 404) {
+      throw new Error(`Restate did not cancel execution ${execution.id}: HTTP ${response.status} ${await response.text()}`);
+    }
+  }
+
+  async pause(executionId: string): Promise<void> {
+    await this.workflow(executionId).pause();
+  }
+
+  async resume(executionId: string): Promise<void> {
+    await this.workflow(executionId).resume();
+  }
+
+  private workflow(executionId: string) {
+    return this.ingress.workflowClient<ExecutionWorkflow>({ name: 'Execution' }, executionId);
   }
 }

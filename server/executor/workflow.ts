@@ -24,6 +24,7 @@ export interface ExecutorDependencies {
   records: ExecutionRecords;
   nodeSettings: NodeSettings;
   concurrency: number;
+  maxOutputBytesPerPort: number;
 }
 
 const humanQueryType = 'HumanQuery';
@@ -34,7 +35,14 @@ const instanceKey = (instance: NodeInstance) => `${instance.nodeId}[${laneKeyOf(
 type Step =
   | { key: string; kind: 'outcome'; outcome: Outcome }
   | { key: string; kind: 'asked' }
-  | { key: string; kind: 'answer'; answer: HumanAnswer };
+  | { key: string; kind: 'answer'; answer: HumanAnswer }
+  | { key: string; kind: 'pause' }
+  | { key: string; kind: 'resume' };
+
+const pauseCountKey = 'pauses';
+const pausedAtKey = 'pausedAt';
+const pausePromise = (n: number) => `pause-${n}`;
+const resumePromise = (n: number) => `resume-${n}`;
 
 /**
  * One workflow per execution, keyed by the execution id. Every node instance's work is a
@@ -42,7 +50,7 @@ type Step =
  * any process Restate replays the journal, so finished steps are not run again and the
  * scheduler, fed the same outcomes in the same order, makes the same decisions.
  */
-export function createExecutionWorkflow({ records, nodeSettings, concurrency }: ExecutorDependencies) {
+export function createExecutionWorkflow({ records, nodeSettings, concurrency, maxOutputBytesPerPort }: ExecutorDependencies) {
   return restate.workflow({
     name: 'Execution',
     handlers: {
@@ -78,6 +86,13 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency }: 
           const waiting: ReadyInstance[] = [];
           const readyByKey = new Map<string, ReadyInstance>();
           let batchNumber = 0;
+          let pauseNumber = 1;
+          let paused = false;
+          const control = () =>
+            paused
+              ? ctx.promise<boolean>(resumePromise(pauseNumber)).get().map(() => ({ key: '#control', kind: 'resume' as const }))
+              : ctx.promise<boolean>(pausePromise(pauseNumber)).get().map(() => ({ key: '#control', kind: 'pause' as const }));
+          let controlRequest = control();
           while (true) {
             const batch = takeReady(state);
             if (hasSettledWithoutRunning(batch)) {
@@ -87,13 +102,30 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency }: 
               waiting.push(ready);
               readyByKey.set(instanceKey(ready), ready);
             }
-            while (waiting.length > 0 && inFlight.size < concurrency) {
+            // Paused: what is running finishes, nothing new starts.
+            while (!paused && waiting.length > 0 && inFlight.size < concurrency) {
               const ready = waiting.shift()!;
               const key = instanceKey(ready);
               inFlight.set(key, startInstance(ctx, nodes.get(ready.nodeId)!, ready, key));
             }
-            if (inFlight.size === 0) return;
-            const step = await restate.RestatePromise.race([...inFlight.values()]);
+            if (inFlight.size === 0 && !paused) return;
+            const step = await restate.RestatePromise.race([...inFlight.values(), controlRequest]);
+            if (step.kind === 'pause' || step.kind === 'resume') {
+              paused = step.kind === 'pause';
+              if (paused) {
+                ctx.set(pauseCountKey, pauseNumber);
+                ctx.set(pausedAtKey, pauseNumber);
+                await ctx.run(`paused ${pauseNumber}`, () => records.setStatus(executionId, 'paused'));
+              } else {
+                ctx.clear(pausedAtKey);
+                await ctx.run(`resumed ${pauseNumber}`, async () =>
+                  records.setStatus(executionId, (await records.openTaskCount(executionId)) > 0 ? 'waiting_for_input' : 'running'),
+                );
+                pauseNumber += 1;
+              }
+              controlRequest = control();
+              continue;
+            }
             inFlight.delete(step.key);
             const ready = readyByKey.get(step.key)!;
             const node = nodes.get(ready.nodeId)!;
@@ -105,7 +137,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency }: 
               continue;
             }
             if (step.kind === 'answer') {
-              const outcome = await ctx.run(`answered ${step.key}`, () => recordAnswer(node, ready, step.answer));
+              const outcome = await ctx.run(`answered ${step.key}`, () => recordAnswer(node, ready, step.answer, paused));
               settle(state, ready, outcome);
               readyByKey.delete(step.key);
               continue;
@@ -120,7 +152,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency }: 
             return ctx.run(`ask ${key}`, () => askHuman(node, ready)).map(() => ({ key, kind: 'asked' as const }));
           }
           return ctx
-            .run(`run ${key}`, () => runNodeInstance(records, nodeSettings, executionId, node, ready))
+            .run(`run ${key}`, () => runNodeInstance(records, { settings: nodeSettings, maxOutputBytesPerPort }, executionId, node, ready))
             .map((outcome) => ({ key, kind: 'outcome' as const, outcome: outcome! }));
         }
 
@@ -137,7 +169,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency }: 
           });
         }
 
-        async function recordAnswer(node: ExecutableNode, ready: ReadyInstance, answer: HumanAnswer): Promise<Outcome> {
+        async function recordAnswer(node: ExecutableNode, ready: ReadyInstance, answer: HumanAnswer, paused: boolean): Promise<Outcome> {
           const identity = { nodeId: node.id, nodeType: node.type, lane: ready.lane };
           if (answer.kind === 'skipped') {
             await records.closeHumanTask(executionId, node.id, ready.lane, { state: 'skipped', answeredBy: answer.answeredBy });
@@ -155,10 +187,25 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency }: 
               completedAt: new Date(),
             });
           }
-          if ((await records.openTaskCount(executionId)) === 0) await records.setStatus(executionId, 'running');
+          if (!paused && (await records.openTaskCount(executionId)) === 0) await records.setStatus(executionId, 'running');
           const outputs = answer.kind === 'answered' ? answer.outputs : {};
           return { status: 'completed', outputs: Object.fromEntries(node.outputs.map((port) => [port.name, outputs[port.name] ?? null])) };
         }
+      },
+
+      /** Asks the execution to start no new node; what is running finishes. */
+      pause: async (ctx: restate.WorkflowSharedContext): Promise<void> => {
+        const next = ((await ctx.get<number>(pauseCountKey)) ?? 0) + 1;
+        const request = ctx.promise<boolean>(pausePromise(next));
+        if ((await request.peek()) === undefined) await request.resolve(true);
+      },
+
+      /** Lets a paused execution go on. */
+      resume: async (ctx: restate.WorkflowSharedContext): Promise<void> => {
+        const pausedAt = await ctx.get<number>(pausedAtKey);
+        if (!pausedAt) throw new restate.TerminalError('This execution is not paused', { errorCode: 409 });
+        const request = ctx.promise<boolean>(resumePromise(pausedAt));
+        if ((await request.peek()) === undefined) await request.resolve(true);
       },
 
       /** Resolves the durable promise a HumanQuery instance waits on (the API validated the answer). */

@@ -8,6 +8,7 @@ import './types/project';
 import './types/execution';
 import './types/nodeRun';
 import './types/humanTask';
+import './types/testConfig';
 import './types/executionEvent';
 
 /** The whole GraphQL schema, assembled once from the type files above. */

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
-import type { Prisma } from '../../db/generated/client';
+import type { ExecutionStatus, Prisma } from '../../db/generated/client';
 import { planExecution } from '../../executor/plan';
 import { builder } from '../builder';
+import type { GraphQLContext } from '../context';
 import { compileForDisplay } from '../compiled';
 import { notFound, parseId } from '../ids';
 import { ExecutionStatusEnum, TriggerKindEnum } from './enums';
@@ -20,6 +21,7 @@ export const ExecutionRef = builder.prismaObject('Execution', {
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
     lastSeq: t.exposeInt('lastSeq', { description: 'The seq of its newest event: pass it as afterSeq to executionEvents.' }),
     project: t.relation('project'),
+    testConfig: t.relation('testConfig', { nullable: true, description: 'The mocks this run was made with, if any.' }),
     nodeRuns: t.relation('nodeRuns', { query: { orderBy: [{ seq: 'asc' }] } }),
     openTasks: t.relation('humanTasks', { description: 'HumanQuery forms it waits on.', query: { where: { state: 'open' }, orderBy: [{ createdAt: 'asc' }] } }),
     graph: t.field({
@@ -84,4 +86,65 @@ builder.mutationFields((t) => ({
       return context.prisma.execution.findUniqueOrThrow({ ...query, where: { id: started.id } });
     },
   }),
+  cancelExecution: t.prismaField({
+    type: 'Execution',
+    description: 'Stops a pending, running, waiting or paused execution at once; unfinished node runs and open forms are cancelled.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _parent, args, context) => {
+      const execution = await executionIn(context, String(args.id), ['pending', 'running', 'waiting_for_input', 'paused'], 'cancelled');
+      await context.executions.cancel(execution);
+      return context.prisma.execution.findUniqueOrThrow({ ...query, where: { id: execution.id } });
+    },
+  }),
+  pauseExecution: t.prismaField({
+    type: 'Execution',
+    description: 'Lets the nodes that are running finish and starts no new one, until resumeExecution.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _parent, args, context) => {
+      const execution = await executionIn(context, String(args.id), ['pending', 'running', 'waiting_for_input'], 'paused');
+      await context.executions.pause(execution.id);
+      return context.prisma.execution.findUniqueOrThrow({ ...query, where: { id: execution.id } });
+    },
+  }),
+  resumeExecution: t.prismaField({
+    type: 'Execution',
+    description: 'Lets a paused execution go on.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _parent, args, context) => {
+      const execution = await executionIn(context, String(args.id), ['paused'], 'resumed');
+      await context.executions.resume(execution.id);
+      return context.prisma.execution.findUniqueOrThrow({ ...query, where: { id: execution.id } });
+    },
+  }),
+  rerunExecution: t.prismaField({
+    type: 'Execution',
+    description: 'Starts a new execution of the same version, with the same inputs, trigger payload and test config.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _parent, args, context) => {
+      const id = parseId(args.id, 'execution');
+      const original = await context.prisma.execution.findUnique({ where: { id } });
+      if (!original) throw notFound('Execution', id);
+      const started = await context.executions.start({
+        projectId: original.projectId,
+        versionId: original.versionId ?? undefined,
+        trigger: 'Rerun',
+        triggeredBy: `rerun of ${original.id}`,
+        triggerPayload: (original.triggerPayload ?? undefined) as Prisma.InputJsonValue | undefined,
+        testConfigId: original.testConfigId ?? undefined,
+      });
+      return context.prisma.execution.findUniqueOrThrow({ ...query, where: { id: started.id } });
+    },
+  }),
 }));
+
+async function executionIn(context: GraphQLContext, rawId: string, allowed: ExecutionStatus[], action: string) {
+  const id = parseId(rawId, 'execution');
+  const execution = await context.prisma.execution.findUnique({ where: { id } });
+  if (!execution) throw notFound('Execution', id);
+  if (!allowed.includes(execution.status)) {
+    throw new GraphQLError(`Execution ${id} is ${execution.status.replaceAll('_', ' ')}; it cannot be ${action}`, {
+      extensions: { code: 'WRONG_STATUS', status: execution.status },
+    });
+  }
+  return execution;
+}

@@ -1,0 +1,85 @@
+import { GraphQLError } from 'graphql';
+import type { Prisma } from '../../db/generated/client';
+import { checkOutputs } from '../../executor/plan';
+import { builder } from '../builder';
+import { compileForDisplay } from '../compiled';
+import type { GraphQLContext } from '../context';
+import { notFound, parseId } from '../ids';
+
+builder.prismaObject('TestConfig', {
+  description: "A named set of mocks: in a run made with it, the chosen nodes don't run and give these outputs instead.",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    mocks: t.expose('mocks', { type: 'JSON', description: '`{ "<node id>": { "<output port>": value } }`' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    project: t.relation('project'),
+  }),
+});
+
+builder.prismaObjectField('Project', 'testConfigs', (t) =>
+  t.relation('testConfigs', { query: { orderBy: [{ name: 'asc' }] } }),
+);
+
+/** Mocks are checked against the project's current code: every node, port and value type must fit. */
+async function checkedMocks(context: GraphQLContext, projectId: string, mocks: unknown): Promise<Prisma.InputJsonValue> {
+  const project = await context.prisma.project.findUnique({ where: { id: projectId }, select: { code: true, layout: true } });
+  if (!project) throw notFound('Project', projectId);
+  const { graph } = compileForDisplay(project.code, project.layout);
+  const errors = compileForDisplay(project.code, project.layout).diagnostics.some((d) => d.severity === 'error');
+  if (!graph || errors) {
+    throw new GraphQLError('Fix the errors in the code before saving mocks: they are checked against it', { extensions: { code: 'PROGRAM_HAS_ERRORS' } });
+  }
+  const checked = checkOutputs(graph.executable, mocks, 'mock');
+  if (typeof checked === 'string') throw new GraphQLError(checked.replace('This run cannot start: ', 'These mocks do not fit the program: '), { extensions: { code: 'BAD_USER_INPUT' } });
+  return checked as Prisma.InputJsonValue;
+}
+
+function uniqueName(error: unknown, name: string): never {
+  if ((error as { code?: string }).code === 'P2002') {
+    throw new GraphQLError(`This project already has a test config named "${name}"`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  throw error;
+}
+
+builder.mutationFields((t) => ({
+  createTestConfig: t.prismaField({
+    type: 'TestConfig',
+    args: {
+      projectId: t.arg.id({ required: true }),
+      name: t.arg.string({ required: true }),
+      mocks: t.arg({ type: 'JSON', required: true }),
+    },
+    resolve: async (query, _parent, args, context) => {
+      const projectId = parseId(args.projectId, 'project');
+      const mocks = await checkedMocks(context, projectId, args.mocks);
+      return context.prisma.testConfig
+        .create({ ...query, data: { projectId, name: args.name.trim(), mocks } })
+        .catch((error: unknown) => uniqueName(error, args.name));
+    },
+  }),
+  updateTestConfig: t.prismaField({
+    type: 'TestConfig',
+    args: { id: t.arg.id({ required: true }), name: t.arg.string({ required: false }), mocks: t.arg({ type: 'JSON', required: false }) },
+    resolve: async (query, _parent, args, context) => {
+      const id = parseId(args.id, 'test config');
+      const existing = await context.prisma.testConfig.findUnique({ where: { id } });
+      if (!existing) throw notFound('Test config', id);
+      const mocks = args.mocks === undefined || args.mocks === null ? undefined : await checkedMocks(context, existing.projectId, args.mocks);
+      return context.prisma.testConfig
+        .update({ ...query, where: { id }, data: { name: args.name?.trim() ?? undefined, mocks } })
+        .catch((error: unknown) => uniqueName(error, args.name ?? existing.name));
+    },
+  }),
+  deleteTestConfig: t.field({
+    type: 'Boolean',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (_parent, args, context) => {
+      const id = parseId(args.id, 'test config');
+      const deleted = await context.prisma.testConfig.deleteMany({ where: { id } });
+      if (deleted.count === 0) throw notFound('Test config', id);
+      return true;
+    },
+  }),
+}));

@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { NavLink, Route, Routes } from 'react-router';
+import { Link, NavLink, Route, Routes } from 'react-router';
 import { ExecutionsPage } from './routes/executions/ExecutionsPage';
 import { ProjectsPage } from './routes/projects/ProjectsPage';
 
@@ -10,7 +10,7 @@ export function App() {
   return (
     <div className="app">
       <header className="app-header">
-        <NavLink to="/" className="brand">Weftworks</NavLink>
+        <Link to="/" className="brand">Weftworks</Link>
         <nav>
           <NavLink to="/" end>Projects</NavLink>
           <NavLink to="/executions">Executions</NavLink>

@@ -28,6 +28,15 @@ const environmentSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     WEB_MODE: z.enum(['static', 'dev', 'none']).default('static'),
     MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1_000_000),
+    AUTH: z.enum(['on', 'off', 'auto']).default('auto'),
+    ADMIN_TOKEN: z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`)').optional(),
+    SECRET: z.string().min(24, 'SECRET must be at least 24 characters (e.g. `openssl rand -hex 32`)').optional(),
+    GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
+    GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5000),
+    GRAPHQL_MAX_ALIASES: z.coerce.number().int().positive().default(20),
+    GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().positive().default(20),
+    GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(5000),
+    GRAPHQL_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
     EXECUTOR_CONCURRENCY: z.coerce.number().int().positive().default(8),
     MAX_OUTPUT_BYTES_PER_PORT: z.coerce.number().int().positive().default(1024 * 1024),
     PYTHON_BINARY: z.string().default(defaultNodeSettings.python.binary),
@@ -43,10 +52,21 @@ const environmentSchema = z
     message: 'Set both RESTATE_INGRESS_URL and RESTATE_ADMIN_URL to use an existing Restate, or neither to start an embedded one',
   });
 
+export interface GraphQLLimits {
+  maxDepth: number;
+  maxCost: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxTokens: number;
+  timeoutMs: number;
+}
+
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
 
 export interface Config {
   http: { host: string; port: number; maxRequestBytes: number };
+  auth: { enabled: boolean; adminToken?: string; secret?: string };
+  graphqlLimits: GraphQLLimits;
   dataDir: string;
   database: { kind: 'embedded'; directory: string } | { kind: 'server'; url: string };
   restate:
@@ -70,6 +90,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   const dataDir = path.resolve(env.DATA_DIR);
   return {
     http: { host: env.HOST, port: env.PORT, maxRequestBytes: env.MAX_REQUEST_BYTES },
+    auth: {
+      enabled: env.AUTH === 'auto' ? !isLoopback(env.HOST) : env.AUTH === 'on',
+      adminToken: env.ADMIN_TOKEN,
+      secret: env.SECRET,
+    },
+    graphqlLimits: {
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxCost: env.GRAPHQL_MAX_COST,
+      maxAliases: env.GRAPHQL_MAX_ALIASES,
+      maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
+      maxTokens: env.GRAPHQL_MAX_TOKENS,
+      timeoutMs: env.GRAPHQL_TIMEOUT_MS,
+    },
     dataDir,
     database: env.DATABASE_URL
       ? { kind: 'server', url: env.DATABASE_URL }
@@ -93,4 +126,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       distDirectory: path.join(projectRoot, 'web', 'dist'),
     },
   };
+}
+
+/** Auth is on by default as soon as the server listens beyond this machine. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }

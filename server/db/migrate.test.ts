@@ -51,6 +51,10 @@ describe('SQL migrations', () => {
       },
     });
     await prisma.executionEvent.create({ data: { executionId: execution.id, seq: 1, kind: 'execution', payload: { any: ['json'] } } });
+    const token = await prisma.apiToken.create({
+      data: { name: 'ci', scopes: ['read', 'answer'], secretHash: 'f'.repeat(64), lastUsedAt: new Date(), revokedAt: new Date() },
+    });
+    expect(await prisma.apiToken.findUniqueOrThrow({ where: { secretHash: 'f'.repeat(64) } })).toMatchObject({ id: token.id, name: 'ci', scopes: ['read', 'answer'] });
 
     const stored = await prisma.execution.findUniqueOrThrow({
       where: { id: execution.id },

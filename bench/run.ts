@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { measureExecutor } from './executor';
 import { measureStartup } from './startup';
 
 const quick = process.argv.includes('--quick');
@@ -13,6 +14,14 @@ const resultsDirectory = path.join(import.meta.dirname, 'results');
 const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
 
 const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result: any) => string }[] = [
+  {
+    name: 'executor',
+    run: () => measureExecutor({ quick }),
+    summary: (r) =>
+      `executor: chain of 100 ${r.chain100.restateMsPerNode} ms/node on Restate vs ${r.chain100.inProcessMsPerNode} in-process (x${r.chain100.ratio}); ` +
+      `fan-out of 100 ${r.fanOut100.restateMsPerNode} vs ${r.fanOut100.inProcessMsPerNode} ms/node (x${r.fanOut100.ratio}); ` +
+      `${r.throughput.executionsPerSecond} executions/s of a 10-node program (${r.throughput.executions} at once)`,
+  },
   {
     name: 'startup',
     run: measureStartup,

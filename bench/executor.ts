@@ -10,7 +10,7 @@ import type { Outcome, ReadyInstance } from '../server/executor/scheduler';
 import { compileWeft } from '../server/weft';
 import type { ExecutableGraph } from '../server/weft/ir';
 import { createProject, runProject, waitForStatus } from '../test/support/executions';
-import { makeDataDir, removeDataDir, startPlatform } from '../test/support/platform';
+import { createTestDatabase, makeDataDir, removeDataDir, startPlatform } from '../test/support/platform';
 
 export function chainProgram(length: number): string {
   const lines = ['n0 = Text { value: "x" }'];
@@ -51,7 +51,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function measureExecutor(options: { quick: boolean }) {
   const repeats = options.quick ? 1 : 3;
   const dataDir = await makeDataDir();
-  const platform = await startPlatform({ dataDir, env: { LOG_LEVEL: 'warn' } });
+  // With DATABASE_URL set, on a fresh database of that server; else on the embedded PGlite.
+  const database = await createTestDatabase();
+  const platform = await startPlatform({ dataDir, databaseUrl: database.url, env: { LOG_LEVEL: 'warn' } });
   try {
     const url = platform.graphqlUrl;
     const timeRun = async (projectId: string) => {
@@ -89,9 +91,10 @@ export async function measureExecutor(options: { quick: boolean }) {
     const ids = await Promise.all(Array.from({ length: executions }, () => runProject(url, tenNodes)));
     await Promise.all(ids.map((id) => waitForStatus(url, id, ['completed', 'failed'], 300_000)));
     const seconds = (performance.now() - began) / 1000;
-    return { ...shapes, throughput: { program: '10-node chain', executions, seconds: round(seconds), executionsPerSecond: round(executions / seconds) } };
+    return { database: database.url ? 'postgresql' : 'pglite', ...shapes, throughput: { program: '10-node chain', executions, seconds: round(seconds), executionsPerSecond: round(executions / seconds) } };
   } finally {
     await platform.stop();
+    await database.drop();
     await removeDataDir(dataDir);
   }
 }

@@ -80,6 +80,20 @@ describe('projects are Weft code', () => {
     expect(execution.graph.nodes).toEqual([{ id: 'greeting', type: 'Text' }]);
   });
 
+  it('imports a project from the public JSON export and from a Weft file, and refuses a broken export', async () => {
+    const exported = JSON.stringify({ name: 'Exported', description: 'from elsewhere', weftCode: 'a = Text { value: "x" }', layoutCode: 'a @layout 40 80', loomCode: 'kept' });
+    const { importProject } = await gql(`mutation ($content: String!) { importProject(content: $content, fileName: "p.json") { name description code layout graph { nodes { id position { x y } } } } }`, { content: exported });
+    expect(importProject).toEqual({
+      name: 'Exported', description: 'from elsewhere', code: 'a = Text { value: "x" }', layout: 'a @layout 40 80',
+      graph: { nodes: [{ id: 'a', position: { x: 40, y: 80 } }] },
+    });
+    const weft = await readFile(new URL('../../shared/examples/hello.weft', import.meta.url), 'utf8');
+    const fromWeft = await gql(`mutation ($content: String!) { importProject(content: $content, fileName: "hello.weft") { name description } }`, { content: weft });
+    expect(fromWeft.importProject).toEqual({ name: 'hello', description: 'Two numbers are added in Python and shown by a Debug node.' });
+    const broken = await graphqlRequest(platform.graphqlUrl, `mutation { importProject(content: "{\"name\": \"x\"}", fileName: "p.json") { id } }`);
+    expect(broken.errors?.[0]?.message).toBe('The export has no weftCode: is it a project export?');
+  });
+
   it('lists the node catalog with config schemas for the palette', async () => {
     const { nodeTypes } = await gql(`{ nodeTypes { type category isTrigger configSchema } }`);
     const types = nodeTypes.map((entry: { type: string }) => entry.type);

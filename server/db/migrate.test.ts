@@ -27,7 +27,7 @@ describe('SQL migrations', () => {
   it('build a database where every field of every model in schema.prisma can be written and read', async () => {
     await applyMigrations(runnerFor(pglite), migrationsDirectory);
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-    const project = await prisma.project.create({ data: { name: 'p', description: 'd', code: 'x = Text', layout: 'x @layout 1 2' } });
+    const project = await prisma.project.create({ data: { name: 'p', description: 'd', code: 'x = Text', layout: 'x @layout 1 2', loomCode: 'loom' } });
     const version = await prisma.version.create({ data: { projectId: project.id, kind: 'manual', label: 'v1', code: project.code, layout: project.layout } });
     const testConfig = await prisma.testConfig.create({ data: { projectId: project.id, name: 'happy path', mocks: { x: { value: 'mocked' } } } });
     const execution = await prisma.execution.create({
@@ -66,6 +66,7 @@ describe('SQL migrations', () => {
     expect(stored.invocationId).toBe('inv_1');
     expect(stored.events[0]?.payload).toEqual({ any: ['json'] });
     expect(stored.version?.label).toBe('v1');
+    expect(stored.project.loomCode).toBe('loom');
     expect(stored.testConfig?.mocks).toEqual({ x: { value: 'mocked' } });
     expect(stored.humanTasks[0]).toMatchObject({ lane: [1], state: 'answered', answer: { ok: true }, answeredBy: 'dana' });
     await prisma.$disconnect();

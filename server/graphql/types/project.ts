@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { builder } from '../builder';
+import { parseProjectImport } from '../../projects/importing';
 import { compileForDisplay } from '../compiled';
 import { notFound, parseId } from '../ids';
 import { DiagnosticRef } from './diagnostic';
@@ -89,6 +90,17 @@ builder.mutationFields((t) => ({
         ...query,
         data: { name, code: args.code ?? '', description: args.description ?? '' },
       });
+    },
+  }),
+  importProject: t.prismaField({
+    type: 'Project',
+    description:
+      'Creates a project from a file: the JSON export {name, description, weftCode, layoutCode, loomCode?}, or Weft code (its `# Project:` and `# Description:` comments name it).',
+    args: { content: t.arg.string({ required: true }), fileName: t.arg.string({ required: false }) },
+    resolve: (query, _parent, args, context) => {
+      const imported = parseProjectImport(args.content, args.fileName ?? '');
+      if ('problem' in imported) throw new GraphQLError(imported.problem, { extensions: { code: 'BAD_USER_INPUT' } });
+      return context.prisma.project.create({ ...query, data: imported });
     },
   }),
   updateProject: t.prismaField({

@@ -4,7 +4,6 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../graphql/generated';
 import { useNow } from '../../time/useNow';
 import { formatRelative } from '../../time/format';
-import { projectFromFile } from './importProject';
 
 const ProjectsQuery = graphql(`
   query Projects($first: Int!) {
@@ -31,11 +30,10 @@ const CreateProject = graphql(`
   }
 `);
 
-const SaveImportedLayout = graphql(`
-  mutation SaveImportedLayout($id: ID!, $layout: String!) {
-    updateProject(id: $id, layout: $layout) {
+const ImportProject = graphql(`
+  mutation ImportProject($content: String!, $fileName: String) {
+    importProject(content: $content, fileName: $fileName) {
       id
-      layout
     }
   }
 `);
@@ -44,7 +42,7 @@ const SaveImportedLayout = graphql(`
 export function ProjectsPage() {
   const [{ data, error, fetching }] = useQuery({ query: ProjectsQuery, variables: { first: 200 } });
   const [creating, createProject] = useMutation(CreateProject);
-  const [, saveLayout] = useMutation(SaveImportedLayout);
+  const [, importProject] = useMutation(ImportProject);
   const [name, setName] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const navigate = useNavigate();
@@ -63,16 +61,9 @@ export function ProjectsPage() {
     const file = event.target.files?.[0];
     event.target.value = '';
     if (!file) return;
-    const imported = projectFromFile(file.name, await file.text());
-    if ('problem' in imported) return setProblem(imported.problem);
-    const result = await createProject({ name: imported.name, code: imported.code, description: imported.description });
-    if (result.error || !result.data) return setProblem(`Could not import ${file.name}: ${result.error?.message}`);
-    const id = result.data.createProject.id;
-    if (imported.layout) {
-      const saved = await saveLayout({ id, layout: imported.layout });
-      if (saved.error) return setProblem(`Imported ${file.name}, but its layout was refused: ${saved.error.message}`);
-    }
-    navigate(`/projects/${id}`);
+    const result = await importProject({ content: await file.text(), fileName: file.name });
+    if (result.error || !result.data) return setProblem(`Could not import ${file.name}: ${result.error?.graphQLErrors[0]?.message ?? result.error?.message}`);
+    navigate(`/projects/${result.data.importProject.id}`);
   }
 
   const projects = data?.projects.edges.map((edge) => edge.node) ?? [];

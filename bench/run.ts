@@ -5,6 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { measureCompile } from './compile';
 import { measureExecutor } from './executor';
 import { measureStartup } from './startup';
 
@@ -14,6 +15,11 @@ const resultsDirectory = path.join(import.meta.dirname, 'results');
 const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
 
 const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result: any) => string }[] = [
+  {
+    name: 'compile',
+    run: async () => measureCompile(5000, quick ? 3 : 9),
+    summary: (r) => `compile: ${r.nodes} nodes (${r.lines} lines) in ${r.medianMs} ms median, ${r.bestMs} ms best, ${r.diagnostics} diagnostics`,
+  },
   {
     name: 'executor',
     run: () => measureExecutor({ quick }),

@@ -1,12 +1,18 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ApiTokens } from './auth/apiTokens';
+import { Authenticator } from './auth/caller';
+import { loadServerSecret } from './auth/secrets';
+import { TaskLinks } from './auth/taskLinks';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import { EventHub } from './events/hub';
 import { ExecutionRecords } from './executor/records';
 import { ExecutionStarter } from './executor/starter';
 import { createExecutionWorkflow } from './executor/workflow';
+import { Metrics } from './http/metrics';
 import { startHttpServer } from './http/server';
+import { eventsChannel } from './events/types';
 import { createLogger, type Logger } from './log';
 import { startEmbeddedRestate } from './restate/embedded';
 import { registerDeployment, serveExecutorEndpoint } from './restate/endpoint';
@@ -70,12 +76,18 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     await events.start();
     stops.push(() => events.stop());
 
+    const metrics = new Metrics();
+    stops.push(await database.listen(eventsChannel, () => metrics.eventsCommitted.inc()));
+    const authenticator = await createAuthenticator(config, database, log);
+
     const executions = new ExecutionStarter(records, restate, log.child({ part: 'executor' }));
     const http = await startHttpServer({
       config,
       context: { prisma: database.prisma, events, executions },
       database,
       restate,
+      authenticator,
+      metrics,
       log: log.child({ part: 'http' }),
     });
     stops.push(() => http.close());
@@ -92,6 +104,16 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     await stopAll();
     throw error;
   }
+}
+
+async function createAuthenticator(config: Config, database: Database, log: Logger): Promise<Authenticator> {
+  const secret = await loadServerSecret(config.auth.secret, config.dataDir);
+  const authenticator = new Authenticator(config.auth.enabled, new ApiTokens(database.prisma), new TaskLinks(secret), config.auth.adminToken);
+  if (config.auth.enabled && !config.auth.adminToken && (await database.prisma.apiToken.count({ where: { revokedAt: null } })) === 0) {
+    log.warn('auth is on and no API token exists: set ADMIN_TOKEN to create the first ones (see README, "API tokens")');
+  }
+  log.info('GraphQL auth', { enabled: config.auth.enabled });
+  return authenticator;
 }
 
 /** One platform process per data folder: PGlite and restate-server must not be shared. */

@@ -3,9 +3,12 @@ import type { ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { credentialOf } from '../auth/authorization';
+import type { Authenticator } from '../auth/caller';
 import type { GraphQLContext } from '../graphql/context';
 
-type Enveloped = ReturnType<YogaServerInstance<Record<string, never>, GraphQLContext>['getEnveloped']>;
+type Yoga = YogaServerInstance<Record<string, never>, GraphQLContext & Record<string, unknown>>;
+type Enveloped = ReturnType<Yoga['getEnveloped']>;
 interface EnvelopedRoot {
   execute: Enveloped['execute'];
   subscribe: Enveloped['subscribe'];
@@ -13,12 +16,19 @@ interface EnvelopedRoot {
 
 /**
  * The graphql-ws protocol on a WebSocket, running through the same Yoga envelope (and
- * so the same schema, context and limits) as HTTP and SSE requests.
+ * so the same schema, context, limits and authorization) as HTTP and SSE requests. With
+ * auth on, a connection without a valid credential in its connection_init payload (or its
+ * upgrade request's Authorization header) is closed with 4403 Forbidden.
  */
-export function createGraphQLWebSocketServer(yoga: YogaServerInstance<Record<string, never>, GraphQLContext>) {
+export function createGraphQLWebSocketServer(yoga: Yoga, authenticator: Authenticator) {
   const webSockets = new WebSocketServer({ noServer: true });
   const server = useServer<Record<string, unknown>, { request: IncomingMessage }>(
     {
+      onConnect: async (context) => {
+        const credential = credentialOf({ connectionParams: context.connectionParams, req: context.extra.request });
+        const caller = await authenticator.callerFor(credential);
+        return caller.kind !== 'anonymous' && caller.kind !== 'invalid credential';
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (context, _id, payload) => {

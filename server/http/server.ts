@@ -3,13 +3,17 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createYoga } from 'graphql-yoga';
 import sirv from 'sirv';
+import type { Authenticator } from '../auth/caller';
+import { type AuthContext, useAuthorization } from '../auth/authorization';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { GraphQLContext } from '../graphql/context';
+import { useGraphQLLimits } from '../graphql/limits';
 import { schema } from '../graphql/schema';
 import type { Logger } from '../log';
 import { createGraphQLWebSocketServer } from './graphqlWs';
 import { checkHealth } from './health';
+import type { Metrics } from './metrics';
 
 export const graphqlPath = '/graphql';
 
@@ -20,24 +24,29 @@ export interface HttpServer {
 
 /**
  * One port for everything a browser or a dashboard needs: GraphQL over HTTP, SSE and
- * WebSocket on /graphql (GraphiQL in a browser), /health, and the SPA for every other path.
+ * WebSocket on /graphql (GraphiQL in a browser), /health, /metrics, and the SPA for every
+ * other path. Every GraphQL operation, on any transport, passes the same plugins: limits,
+ * authorization, metrics.
  */
 export async function startHttpServer(options: {
   config: Config;
   context: GraphQLContext;
   database: Database;
   restate: { ingressUrl: string; adminUrl: string };
+  authenticator: Authenticator;
+  metrics: Metrics;
   log: Logger;
 }): Promise<HttpServer> {
-  const { config, context, database, restate, log } = options;
-  const yoga = createYoga<Record<string, never>, GraphQLContext>({
+  const { config, context, database, restate, authenticator, metrics, log } = options;
+  const yoga = createYoga<Record<string, never>, GraphQLContext & Partial<AuthContext>>({
     schema,
     graphqlEndpoint: graphqlPath,
     context: () => context,
+    plugins: [...useGraphQLLimits(config.graphqlLimits), useAuthorization(authenticator), metrics.plugin()],
     graphiql: { subscriptionsProtocol: 'WS', title: 'Weftworks GraphQL' },
     logging: { debug: (...a) => log.debug(String(a[0])), info: (...a) => log.info(String(a[0])), warn: (...a) => log.warn(String(a[0])), error: (...a) => log.error(String(a[0]), { detail: a[1] }) },
   });
-  const graphqlWs = createGraphQLWebSocketServer(yoga);
+  const graphqlWs = createGraphQLWebSocketServer(yoga, authenticator);
 
   const server = http.createServer();
   const serveSpa = await createSpaHandler(config, server, log);
@@ -48,10 +57,15 @@ export async function startHttpServer(options: {
       const length = Number(request.headers['content-length'] ?? 0);
       if (length > config.http.maxRequestBytes) {
         response.writeHead(413, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ errors: [{ message: `Request body larger than ${config.http.maxRequestBytes} bytes` }] }));
+        response.end(JSON.stringify({ errors: [{ message: `Request body larger than ${config.http.maxRequestBytes} bytes`, extensions: { code: 'REQUEST_TOO_LARGE' } }] }));
         return;
       }
       return yoga.handle(request, response);
+    }
+    if (pathname === '/metrics') {
+      response.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+      response.end(await metrics.registry.metrics());
+      return;
     }
     if (pathname === '/health') {
       const report = await checkHealth(database, restate);

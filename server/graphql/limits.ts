@@ -1,0 +1,91 @@
+import { EnvelopArmor } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { GraphQLError, type ValidationContext } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { GraphQLLimits } from '../config';
+
+/** Headers that mark a GET or form-encoded request as sent by a script, not a cross-site form or link. */
+export const csrfHeaders = ['x-graphql-csrf', 'x-graphql-yoga-csrf'];
+
+/**
+ * Everything that refuses an abusive operation before (or while) it runs: depth, cost,
+ * aliases, directives and tokens (graphql-armor), a time limit, CSRF prevention; each
+ * refusal carries an `extensions.code` a client can act on.
+ */
+type ArmorPlugin = ReturnType<EnvelopArmor['protect']>['plugins'][number];
+
+export function useGraphQLLimits(limits: GraphQLLimits): (Plugin | ArmorPlugin)[] {
+  const coded = (code: string) => [(_context: ValidationContext | null, error: GraphQLError) => setCode(error, code)];
+  const armor = new EnvelopArmor({
+    maxDepth: { n: limits.maxDepth, onReject: coded('QUERY_TOO_DEEP') },
+    costLimit: { maxCost: limits.maxCost, onReject: coded('QUERY_TOO_COSTLY') },
+    maxAliases: { n: limits.maxAliases, onReject: coded('TOO_MANY_ALIASES') },
+    maxDirectives: { n: limits.maxDirectives, onReject: coded('TOO_MANY_DIRECTIVES') },
+    maxTokens: { n: limits.maxTokens, onReject: coded('TOO_MANY_TOKENS') },
+    // Field suggestions help explorers; the schema is public to them anyway.
+    blockFieldSuggestion: { enabled: false },
+  });
+  return [...armor.protect().plugins, useValidationErrorCodes(), useTimeLimit(limits.timeoutMs), useCsrfPreventionWithCode()];
+}
+
+function setCode(error: GraphQLError, code: string): void {
+  (error.extensions as Record<string, unknown>).code ??= code;
+}
+
+/** Other validation errors (unknown field, wrong argument…) get the code Apollo's clients expect. */
+function useValidationErrorCodes(): Plugin {
+  return {
+    onValidate: () => ({ result }) => {
+      for (const error of result) setCode(error, 'GRAPHQL_VALIDATION_FAILED');
+    },
+    onParse: () => ({ result }) => {
+      if (result instanceof GraphQLError) setCode(result, 'GRAPHQL_PARSE_FAILED');
+    },
+  };
+}
+
+/**
+ * Queries and mutations that take longer than `timeoutMs` get a TIMEOUT error instead of
+ * a result; subscriptions live as long as their client wants.
+ */
+function useTimeLimit(timeoutMs: number): Plugin {
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn(async (args) => {
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<{ errors: GraphQLError[] }>((resolve) => {
+          timer = setTimeout(() => resolve({ errors: [timeoutError(timeoutMs)] }), timeoutMs);
+        });
+        try {
+          return await Promise.race([executeFn(args), timedOut]);
+        } finally {
+          clearTimeout(timer);
+        }
+      });
+    },
+  };
+}
+
+function timeoutError(timeoutMs: number): GraphQLError {
+  return new GraphQLError(`The operation took longer than ${timeoutMs} ms and was stopped; ask for less, or page through it`, {
+    extensions: { code: 'TIMEOUT', http: { status: 504 } },
+  });
+}
+
+function useCsrfPreventionWithCode(): Plugin {
+  const prevention = useCSRFPrevention({ requestHeaders: csrfHeaders });
+  return {
+    onRequestParse(payload) {
+      try {
+        return prevention.onRequestParse?.(payload);
+      } catch (error) {
+        if (error instanceof GraphQLError) {
+          throw new GraphQLError(`${error.message}: send one of ${csrfHeaders.join(', ')} (any value) with GET and form requests`, {
+            extensions: { ...error.extensions, code: 'CSRF_HEADER_REQUIRED' },
+          });
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -31,7 +31,7 @@ const environmentSchema = z
     AUTH: z.enum(['on', 'off', 'auto']).default('auto'),
     ADMIN_TOKEN: z.string().min(24, 'ADMIN_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`)').optional(),
     SECRET: z.string().min(24, 'SECRET must be at least 24 characters (e.g. `openssl rand -hex 32`)').optional(),
-    GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(12),
+    GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(15),
     GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5000),
     GRAPHQL_MAX_ALIASES: z.coerce.number().int().positive().default(20),
     GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().positive().default(20),

@@ -10,6 +10,7 @@ import './types/nodeRun';
 import './types/humanTask';
 import './types/testConfig';
 import './types/executionEvent';
+import './types/apiToken';
 
 /** The whole GraphQL schema, assembled once from the type files above. */
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -2,6 +2,8 @@ import { createClient as createWebSocketClient } from 'graphql-ws';
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
 
 const graphqlPath = '/graphql';
+/** Where the SPA keeps an API token when the server has auth on (set it from the console or a login page). */
+const tokenStorageKey = 'weftworks.apiToken';
 
 function webSocketUrl(): string {
   const url = new URL(graphqlPath, window.location.href);
@@ -9,11 +11,37 @@ function webSocketUrl(): string {
   return url.toString();
 }
 
+function storedToken(): string | null {
+  try {
+    return window.localStorage.getItem(tokenStorageKey);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Headers of every HTTP request: the CSRF header the server requires on GET requests
+ * (urql sends short queries as GET), and the API token, if any.
+ */
+function requestHeaders(): Record<string, string> {
+  const token = storedToken();
+  return { 'x-graphql-csrf': '1', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+}
+
 /** Queries and mutations over HTTP; subscriptions over one graphql-ws WebSocket that reconnects. */
 export function createGraphQLClient(): Client {
-  const webSocket = createWebSocketClient({ url: webSocketUrl(), retryAttempts: Infinity, lazy: true });
+  const webSocket = createWebSocketClient({
+    url: webSocketUrl(),
+    retryAttempts: Infinity,
+    lazy: true,
+    connectionParams: () => {
+      const token = storedToken();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+  });
   return new Client({
     url: graphqlPath,
+    fetchOptions: () => ({ headers: requestHeaders() }),
     exchanges: [
       cacheExchange,
       fetchExchange,

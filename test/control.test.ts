@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { graphqlData, graphqlRequest } from './support/graphql';
 import { createProject, executionDetails, readExample, runProject, waitForStatus } from './support/executions';
-import {
-  createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
-} from './support/platform';
+import { usePlatform } from './support/platform';
 
 const sleepy = (seconds: number) => `
 first = ExecPython -> (n: Number) {
@@ -22,23 +20,10 @@ second.n = first.n
 `;
 
 describe('controlling executions', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let platform: RunningPlatform;
-  const url = () => platform.graphqlUrl;
+  const platform = usePlatform({ env: { MAX_OUTPUT_BYTES_PER_PORT: '1000' } });
+  const url = () => platform.current.graphqlUrl;
   const mutate = (name: string, id: string) => graphqlData(url(), `mutation ($id: ID!) { ${name}(id: $id) { id status } }`, { id });
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataDir = await makeDataDir();
-    platform = await startPlatform({ dataDir, databaseUrl: database.url, env: { MAX_OUTPUT_BYTES_PER_PORT: '1000' } });
-  }, 120_000);
-
-  afterAll(async () => {
-    await platform?.stop();
-    await database?.drop();
-    await removeDataDir(dataDir);
-  }, 60_000);
 
   it('cancels a running execution at once: the running node run and the execution end cancelled', async () => {
     const executionId = await runProject(url(), await createProject(url(), 'long', sleepy(30)));

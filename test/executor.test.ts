@@ -1,27 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { graphqlData, graphqlRequest } from './support/graphql';
 import { createProject, executionDetails, readExample, runProject, waitForStatus } from './support/executions';
-import {
-  createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
-} from './support/platform';
+import { usePlatform } from './support/platform';
 
 describe('the executor runs Weft programs with their semantics', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let platform: RunningPlatform;
-  const url = () => platform.graphqlUrl;
+  const platform = usePlatform();
+  const url = () => platform.current.graphqlUrl;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataDir = await makeDataDir();
-    platform = await startPlatform({ dataDir, databaseUrl: database.url });
-  }, 120_000);
-
-  afterAll(async () => {
-    await platform?.stop();
-    await database?.drop();
-    await removeDataDir(dataDir);
-  }, 60_000);
 
   it('runs hello.weft: Python adds the numbers, Pack bundles them, Debug shows them', async () => {
     const executionId = await runProject(url(), await createProject(url(), 'hello', await readExample('hello')));

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { graphqlData, graphqlRequest } from './support/graphql';
-import {
-  createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
-} from './support/platform';
+import { usePlatform } from './support/platform';
 import { sseSubscriber, webSocketSubscriber } from './support/subscriptions';
 
 const helloCode = `greeting = Text { label: "Greeting" value: "hello" }`;
@@ -28,79 +26,66 @@ type EventData = {
 const finished = (events: EventData[]) => events.some((e) => ['completed', 'failed'].includes(e.executionEvents.execution.status));
 
 describe('the platform, started as `npm start` starts it', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let platform: RunningPlatform;
+  const platform = usePlatform();
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataDir = await makeDataDir();
-    platform = await startPlatform({ dataDir, databaseUrl: database.url });
-  }, 120_000);
-
-  afterAll(async () => {
-    await platform?.stop();
-    await database?.drop();
-    await removeDataDir(dataDir);
-  }, 60_000);
 
   it('reports the database and Restate as reachable on /health', async () => {
-    const response = await fetch(`${platform.url}/health`);
+    const response = await fetch(`${platform.current.url}/health`);
     expect(response.status).toBe(200);
     const report = await response.json();
     expect(report).toMatchObject({
       status: 'ok',
-      database: { ok: true, kind: database.url ? 'server' : 'embedded' },
+      database: { ok: true, kind: platform.database.url ? 'server' : 'embedded' },
       restate: { ok: true },
     });
   });
 
   it('serves GraphiQL to a browser at /graphql', async () => {
-    const response = await fetch(platform.graphqlUrl, { headers: { accept: 'text/html' } });
+    const response = await fetch(platform.current.graphqlUrl, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('GraphiQL');
   });
 
   it('serves the SPA at / and at its client-side routes', async () => {
     for (const route of ['/', '/executions']) {
-      const response = await fetch(`${platform.url}${route}`);
+      const response = await fetch(`${platform.current.url}${route}`);
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('<div id="root">');
     }
   });
 
   it('creates a project and finds it again by id and in the list', async () => {
-    const { createProject } = await graphqlData(platform.graphqlUrl, `
+    const { createProject } = await graphqlData(platform.current.graphqlUrl, `
       mutation { createProject(name: "Greeter", code: ${JSON.stringify(helloCode)}) { id name code } }`);
     expect(createProject).toMatchObject({ name: 'Greeter', code: helloCode });
 
-    const { project, projects } = await graphqlData(platform.graphqlUrl, `
+    const { project, projects } = await graphqlData(platform.current.graphqlUrl, `
       query ($id: ID!) { project(id: $id) { id name } projects(first: 10) { totalCount edges { node { id } } } }`, { id: createProject.id });
     expect(project).toEqual({ id: createProject.id, name: 'Greeter' });
     expect(projects.edges.map((edge: { node: { id: string } }) => edge.node.id)).toContain(createProject.id);
   });
 
   it('answers an unknown id with null and a malformed id with a clear error', async () => {
-    const unknown = await graphqlData(platform.graphqlUrl, `{ project(id: "00000000-0000-7000-8000-000000000000") { id } }`);
+    const unknown = await graphqlData(platform.current.graphqlUrl, `{ project(id: "00000000-0000-7000-8000-000000000000") { id } }`);
     expect(unknown.project).toBeNull();
-    const malformed = await graphqlRequest(platform.graphqlUrl, `{ execution(id: "not-an-id") { id } }`);
+    const malformed = await graphqlRequest(platform.current.graphqlUrl, `{ execution(id: "not-an-id") { id } }`);
     expect(malformed.errors?.[0]?.message).toBe('"not-an-id" is not a valid execution id (expected a UUID)');
-    const runUnknown = await graphqlRequest(platform.graphqlUrl, `mutation { runProject(projectId: "00000000-0000-7000-8000-000000000000") { id } }`);
+    const runUnknown = await graphqlRequest(platform.current.graphqlUrl, `mutation { runProject(projectId: "00000000-0000-7000-8000-000000000000") { id } }`);
     expect(runUnknown.errors?.[0]?.message).toBe('Project 00000000-0000-7000-8000-000000000000 does not exist');
   });
 
   it('runs a project on Restate and streams its events over graphql-ws and SSE, in order', async () => {
-    const { createProject } = await graphqlData(platform.graphqlUrl, `
+    const { createProject } = await graphqlData(platform.current.graphqlUrl, `
       mutation { createProject(name: "Streamed", code: ${JSON.stringify(helloCode)}) { id } }`);
-    const webSocket = webSocketSubscriber(platform.graphqlUrl);
-    const sse = sseSubscriber(platform.graphqlUrl);
+    const webSocket = webSocketSubscriber(platform.current.graphqlUrl);
+    const sse = sseSubscriber(platform.current.graphqlUrl);
     const feed = webSocket.subscribe<{ executionsFeed: { seq: number; execution: { id: string; status: string } } }>(
       `subscription { executionsFeed { seq execution { id status project { name } } } }`,
     );
     try {
       // Give the feed subscription time to be registered before the run starts.
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const { runProject } = await graphqlData(platform.graphqlUrl, `
+      const { runProject } = await graphqlData(platform.current.graphqlUrl, `
         mutation ($id: ID!) { runProject(projectId: $id) { id status } }`, { id: createProject.id });
       expect(runProject.status).toBe('pending');
 
@@ -128,7 +113,7 @@ describe('the platform, started as `npm start` starts it', () => {
       const ours = feedEvents.filter((e) => e.executionsFeed.execution.id === runProject.id).map((e) => e.executionsFeed.seq);
       expect(ours).toEqual([...ours].sort((a, b) => a - b));
 
-      const { execution } = await graphqlData(platform.graphqlUrl, `
+      const { execution } = await graphqlData(platform.current.graphqlUrl, `
         query ($id: ID!) { execution(id: $id) { status completedAt lastSeq project { id } nodeRuns { nodeId status output } } }`, { id: runProject.id });
       expect(execution).toMatchObject({
         status: 'completed',
@@ -145,10 +130,10 @@ describe('the platform, started as `npm start` starts it', () => {
   });
 
   it('replays only what came after afterSeq to a subscriber that reconnects', async () => {
-    const { executions } = await graphqlData(platform.graphqlUrl, `{ executions(first: 1) { edges { node { id lastSeq status } } } }`);
+    const { executions } = await graphqlData(platform.current.graphqlUrl, `{ executions(first: 1) { edges { node { id lastSeq status } } } }`);
     const last = executions.edges[0].node;
     expect(last.status).toBe('completed');
-    const webSocket = webSocketSubscriber(platform.graphqlUrl);
+    const webSocket = webSocketSubscriber(platform.current.graphqlUrl);
     try {
       const resumed = webSocket.subscribe<EventData>(executionEventsSubscription, { executionId: last.id, afterSeq: last.lastSeq - 2 });
       const events = await resumed.until((received) => received.length >= 2);

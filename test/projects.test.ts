@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { graphqlData, graphqlRequest } from './support/graphql';
-import {
-  createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
-} from './support/platform';
+import { usePlatform } from './support/platform';
 
 const broken = `source = Text { value: "x" }
 shout = Template(word: String) { template: "{{word}}!" }
@@ -12,22 +10,9 @@ other = Txet { value: "y" }
 `;
 
 describe('projects are Weft code', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let platform: RunningPlatform;
-  const gql = (query: string, variables?: Record<string, unknown>) => graphqlData(platform.graphqlUrl, query, variables);
+  const platform = usePlatform();
+  const gql = (query: string, variables?: Record<string, unknown>) => graphqlData(platform.current.graphqlUrl, query, variables);
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataDir = await makeDataDir();
-    platform = await startPlatform({ dataDir, databaseUrl: database.url });
-  }, 120_000);
-
-  afterAll(async () => {
-    await platform?.stop();
-    await database?.drop();
-    await removeDataDir(dataDir);
-  }, 60_000);
 
   it('checkWeft reports every problem at once with line, column and a suggestion, and saves nothing', async () => {
     const before = await gql(`{ projects { totalCount } }`);
@@ -48,7 +33,7 @@ describe('projects are Weft code', () => {
     const { createProject } = await gql(`mutation ($code: String!) { createProject(name: "WIP", code: $code) { id diagnostics { severity } } }`, { code: broken });
     expect(createProject.diagnostics.some((d: { severity: string }) => d.severity === 'error')).toBe(true);
 
-    const refused = await graphqlRequest(platform.graphqlUrl, `mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: createProject.id });
+    const refused = await graphqlRequest(platform.current.graphqlUrl, `mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: createProject.id });
     expect(refused.errors?.[0]?.message).toMatch(/^The program does not compile \(3 errors\):\n2:1: shout needs its input "word"[^\n]*\n3:7: [^\n]*did you mean "word"/);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'PROGRAM_HAS_ERRORS', diagnostics: expect.any(Array) });
     const { project } = await gql(`query ($id: ID!) { project(id: $id) { executions { totalCount } } }`, { id: createProject.id });
@@ -90,8 +75,10 @@ describe('projects are Weft code', () => {
     const weft = await readFile(new URL('../../shared/examples/hello.weft', import.meta.url), 'utf8');
     const fromWeft = await gql(`mutation ($content: String!) { importProject(content: $content, fileName: "hello.weft") { name description } }`, { content: weft });
     expect(fromWeft.importProject).toEqual({ name: 'hello', description: 'Two numbers are added in Python and shown by a Debug node.' });
-    const broken = await graphqlRequest(platform.graphqlUrl, `mutation { importProject(content: "{\"name\": \"x\"}", fileName: "p.json") { id } }`);
-    expect(broken.errors?.[0]?.message).toBe('The export has no weftCode: is it a project export?');
+    const refusal = await graphqlRequest(platform.current.graphqlUrl, `mutation ($content: String!) { importProject(content: $content, fileName: "p.json") { id } }`, {
+      content: '{"name": "x"}',
+    });
+    expect(refusal.errors?.[0]?.message).toBe('The export has no weftCode: is it a project export?');
   });
 
   it('lists the node catalog with config schemas for the palette', async () => {

@@ -1,15 +1,30 @@
+export interface GraphQLResponse<Data> {
+  data?: Data;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
 /** A GraphQL request over HTTP POST, as any client would send it. */
 export async function graphqlRequest<Data = Record<string, any>>(
   graphqlUrl: string,
   query: string,
   variables: Record<string, unknown> = {},
-): Promise<{ data?: Data; errors?: { message: string; extensions?: Record<string, unknown> }[] }> {
+): Promise<GraphQLResponse<Data>> {
+  return (await graphqlPost<Data>(graphqlUrl, query, variables)).body;
+}
+
+/** A POST with extra headers (an API token…), answering the HTTP status as well. */
+export async function graphqlPost<Data = Record<string, any>>(
+  graphqlUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: GraphQLResponse<Data> }> {
   const response = await fetch(graphqlUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as { data?: Data; errors?: { message: string }[] };
+  return { status: response.status, body: (await response.json()) as GraphQLResponse<Data> };
 }
 
 /** Like graphqlRequest, but fails the test on any GraphQL error. */

@@ -53,8 +53,8 @@ function collect<T>(subscribe: Subscribe, query: string, variables: Record<strin
 }
 
 /** A graphql-ws client over a real WebSocket, as a browser or dashboard uses it. */
-export function webSocketSubscriber(graphqlUrl: string) {
-  const client = createWebSocketClient({ url: graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+export function webSocketSubscriber(graphqlUrl: string, connectionParams?: Record<string, unknown>) {
+  const client = createWebSocketClient({ url: graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams });
   return {
     subscribe: <T>(query: string, variables: Record<string, unknown> = {}) =>
       collect<T>((request, sink) => client.subscribe(request, sink as never), query, variables),
@@ -63,8 +63,8 @@ export function webSocketSubscriber(graphqlUrl: string) {
 }
 
 /** A GraphQL-over-SSE client (distinct connections mode) using fetch and text/event-stream. */
-export function sseSubscriber(graphqlUrl: string) {
-  const client = createSseClient({ url: graphqlUrl, singleConnection: false, retryAttempts: 0 });
+export function sseSubscriber(graphqlUrl: string, headers?: Record<string, string>) {
+  const client = createSseClient({ url: graphqlUrl, singleConnection: false, retryAttempts: 0, headers });
   return {
     subscribe: <T>(query: string, variables: Record<string, unknown> = {}) =>
       collect<T>((request, sink) => client.subscribe(request, sink as never), query, variables),

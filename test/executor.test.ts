@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { graphqlData, graphqlRequest } from './support/graphql';
 import { createProject, executionDetails, readExample, runProject, waitForStatus } from './support/executions';
-import { usePlatform } from './support/platform';
+import { usePlatform } from './support/usePlatform';
 
 describe('the executor runs Weft programs with their semantics', () => {
   const platform = usePlatform();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { graphqlData, graphqlRequest } from './support/graphql';
-import { usePlatform } from './support/platform';
+import { usePlatform } from './support/usePlatform';
 import { sseSubscriber, webSocketSubscriber } from './support/subscriptions';
 
 const helloCode = `greeting = Text { label: "Greeting" value: "hello" }`;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from '@jest/globals';
 import { graphqlData, graphqlRequest } from './support/graphql';
-import { usePlatform } from './support/platform';
+import { usePlatform } from './support/usePlatform';
 
 const broken = `source = Text { value: "x" }
 shout = Template(word: String) { template: "{{word}}!" }

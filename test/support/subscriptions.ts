@@ -12,6 +12,12 @@ export interface Collector<T> {
   stop(): void;
 }
 
+/** A WebSocket close event says little in JSON; its code and reason are what matter. */
+function describeFailure(error: unknown): string {
+  const close = error as { code?: unknown; reason?: unknown };
+  return typeof close?.code === 'number' ? `connection closed: ${close.code} ${String(close.reason ?? '')}` : JSON.stringify(error);
+}
+
 function collect<T>(subscribe: Subscribe, query: string, variables: Record<string, unknown>): Collector<T> {
   const received: T[] = [];
   const waiters = new Set<() => void>();
@@ -23,7 +29,7 @@ function collect<T>(subscribe: Subscribe, query: string, variables: Record<strin
       waiters.forEach((wake) => wake());
     },
     error: (error) => {
-      failure = error instanceof Error ? error : new Error(JSON.stringify(error));
+      failure = error instanceof Error ? error : new Error(describeFailure(error));
       waiters.forEach((wake) => wake());
     },
     complete: () => undefined,

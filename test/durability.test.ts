@@ -120,6 +120,27 @@ describe('executions survive crashes', () => {
     expect(platform.output()).toContain('restate-server exited unexpectedly; restarting it');
   }, 180_000);
 
+  it('resumes a run with many nodes in flight at the kill, ending with every node run once completed', async () => {
+    const { start } = await freshPlatform();
+    const first = await start();
+    const lines = ['seed = Number { value: 1 }'];
+    for (let i = 0; i < 12; i++) {
+      lines.push(
+        `w${i} = ExecPython(n: Number) -> (n: Number) {\n  code: \`\`\`\nimport time, random\ntime.sleep(random.uniform(0.2, 1.5))\nreturn {"n": n + ${i}}\n  \`\`\`\n}`,
+        `w${i}.n = seed.value`,
+      );
+    }
+    const executionId = await runProject(first.graphqlUrl, await createProject(first.graphqlUrl, 'wide', lines.join('\n')));
+    await waitForNode(first.graphqlUrl, executionId, 'w0', 'running');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    first.process.kill('SIGKILL');
+    await first.process.catch(() => undefined);
+    const second = await start();
+    const done = await waitForStatus(second.graphqlUrl, executionId, ['completed', 'failed'], 90_000);
+    expect(done.status).toBe('completed');
+    for (let i = 0; i < 12; i++) expect(done.node(`w${i}`)).toMatchObject({ status: 'completed', output: { n: 1 + i } });
+  }, 180_000);
+
   it('keeps a form waiting across a restart, and the answer after it resumes the run', async () => {
     const { start } = await freshPlatform();
     const first = await start();

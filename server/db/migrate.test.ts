@@ -30,12 +30,18 @@ describe('SQL migrations', () => {
     const project = await prisma.project.create({ data: { name: 'p', description: 'd', code: 'x = Text', layout: 'x @layout 1 2', loomCode: 'loom' } });
     const version = await prisma.version.create({ data: { projectId: project.id, kind: 'manual', label: 'v1', code: project.code, layout: project.layout } });
     const testConfig = await prisma.testConfig.create({ data: { projectId: project.id, name: 'happy path', mocks: { x: { value: 'mocked' } } } });
+    const trigger = await prisma.trigger.create({
+      data: {
+        projectId: project.id, nodeId: 'tick', kind: 'Cron', state: 'error', error: 'bad zone', timezone: 'Europe/Oslo',
+        config: { cron: '* * * * *' }, outputs: [{ name: 'scheduledTime', type: 'String', optional: false }], versionId: version.id, activatedAt: new Date(),
+      },
+    });
     const execution = await prisma.execution.create({
       data: {
         testConfigId: testConfig.id,
         projectId: project.id, versionId: version.id, trigger: 'ApiPost', triggeredBy: '127.0.0.1',
         triggerPayload: { city: 'Oslo' }, status: 'failed', error: 'boom', costUsd: '0.0000001234',
-        completedAt: new Date(), lastSeq: 3, invocationId: 'inv_1',
+        completedAt: new Date(), lastSeq: 3, invocationId: 'inv_1', triggerId: trigger.id, idempotencyKey: 'delivery-1',
       },
     });
     await prisma.nodeRun.create({
@@ -58,7 +64,7 @@ describe('SQL migrations', () => {
 
     const stored = await prisma.execution.findUniqueOrThrow({
       where: { id: execution.id },
-      include: { nodeRuns: true, events: true, version: true, project: true, humanTasks: true, testConfig: true },
+      include: { nodeRuns: true, events: true, version: true, project: true, humanTasks: true, testConfig: true, triggerSource: { include: { version: true } } },
     });
     expect(stored.costUsd.toString()).toBe('1.234e-7');
     expect(stored.triggerPayload).toEqual({ city: 'Oslo' });
@@ -68,6 +74,14 @@ describe('SQL migrations', () => {
     expect(stored.version?.label).toBe('v1');
     expect(stored.project.loomCode).toBe('loom');
     expect(stored.testConfig?.mocks).toEqual({ x: { value: 'mocked' } });
+    expect(stored).toMatchObject({ triggerId: trigger.id, idempotencyKey: 'delivery-1' });
+    expect(stored.triggerSource).toMatchObject({ nodeId: 'tick', kind: 'Cron', state: 'error', error: 'bad zone', timezone: 'Europe/Oslo', config: { cron: '* * * * *' } });
+    expect(stored.triggerSource?.outputs).toEqual([{ name: 'scheduledTime', type: 'String', optional: false }]);
+    expect(stored.triggerSource?.version?.id).toBe(version.id);
+    await expect(
+      prisma.execution.create({ data: { projectId: project.id, triggerId: trigger.id, idempotencyKey: 'delivery-1' } }),
+    ).rejects.toThrow();
+    expect(await prisma.trigger.findUniqueOrThrow({ where: { projectId_nodeId: { projectId: project.id, nodeId: 'tick' } } })).toMatchObject({ id: trigger.id });
     expect(stored.humanTasks[0]).toMatchObject({ lane: [1], state: 'answered', answer: { ok: true }, answeredBy: 'dana' });
     await prisma.$disconnect();
   });

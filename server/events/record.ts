@@ -71,6 +71,7 @@ export function executionSnapshot(execution: Execution): ExecutionSnapshot {
     versionId: execution.versionId,
     testConfigId: execution.testConfigId,
     trigger: execution.trigger,
+    triggerId: execution.triggerId,
     triggeredBy: execution.triggeredBy,
     status: execution.status,
     error: execution.error,

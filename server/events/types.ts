@@ -7,6 +7,7 @@ export interface ExecutionSnapshot {
   versionId: string | null;
   testConfigId: string | null;
   trigger: TriggerKind;
+  triggerId: string | null;
   triggeredBy: string | null;
   status: ExecutionStatus;
   error: string | null;

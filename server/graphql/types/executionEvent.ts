@@ -60,6 +60,8 @@ function executionFromSnapshot(snapshot: ExecutionSnapshot): Execution {
     ...snapshot,
     triggerPayload: null,
     invocationId: null,
+    triggerId: snapshot.triggerId ?? null,
+    idempotencyKey: null,
     costUsd: new Prisma.Decimal(snapshot.costUsd),
     startedAt: new Date(snapshot.startedAt),
     completedAt: snapshot.completedAt ? new Date(snapshot.completedAt) : null,

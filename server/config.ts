@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { NodeSettings } from './nodes/definition';
 import { defaultNodeSettings } from './nodes/settings';
+import type { VersionPolicy } from './versions/history';
 
 /**
  * Every setting of the platform, read once from the environment. Nothing else in the
@@ -26,6 +27,9 @@ const environmentSchema = z
     EXECUTOR_PORT: port.optional(),
     EXECUTOR_URL: optionalUrl,
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    LOG_SQL: z.enum(['on', 'off']).default('off'),
+    VERSION_INTERVAL_MINUTES: z.coerce.number().min(0).default(10),
+    MAX_AUTO_VERSIONS: z.coerce.number().int().positive().default(50),
     WEB_MODE: z.enum(['static', 'dev', 'none']).default('static'),
     MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1_000_000),
     AUTH: z.enum(['on', 'off', 'auto']).default('auto'),
@@ -68,7 +72,9 @@ export interface Config {
   auth: { enabled: boolean; adminToken?: string; secret?: string };
   graphqlLimits: GraphQLLimits;
   dataDir: string;
-  database: { kind: 'embedded'; directory: string } | { kind: 'server'; url: string };
+  /** `logQueries`: every SQL statement is logged (LOG_SQL=on; for debugging and query-count tests). */
+  database: ({ kind: 'embedded'; directory: string } | { kind: 'server'; url: string }) & { logQueries?: true };
+  versions: VersionPolicy;
   restate:
     | { kind: 'embedded'; directory: string; binary?: string }
     | { kind: 'external'; ingressUrl: string; adminUrl: string };
@@ -104,9 +110,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       timeoutMs: env.GRAPHQL_TIMEOUT_MS,
     },
     dataDir,
-    database: env.DATABASE_URL
-      ? { kind: 'server', url: env.DATABASE_URL }
-      : { kind: 'embedded', directory: path.join(dataDir, 'postgres') },
+    database: {
+      ...(env.DATABASE_URL ? { kind: 'server', url: env.DATABASE_URL } : { kind: 'embedded', directory: path.join(dataDir, 'postgres') }),
+      ...(env.LOG_SQL === 'on' ? { logQueries: true } : {}),
+    } as Config['database'],
+    versions: { intervalMinutes: env.VERSION_INTERVAL_MINUTES, maxAutoVersions: env.MAX_AUTO_VERSIONS },
     restate:
       env.RESTATE_INGRESS_URL && env.RESTATE_ADMIN_URL
         ? { kind: 'external', ingressUrl: env.RESTATE_INGRESS_URL, adminUrl: env.RESTATE_ADMIN_URL }

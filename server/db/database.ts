@@ -21,16 +21,26 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const queryEvents = (enabled: boolean) => (enabled ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {});
+
 export const migrationsDirectory = path.join(projectRoot, 'prisma', 'migrations');
 
 export async function openDatabase(config: Config['database'], log: Logger): Promise<Database> {
-  const database = config.kind === 'embedded' ? await openEmbedded(config.directory) : await openServer(config.url, log);
+  const database = config.kind === 'embedded' ? await openEmbedded(config.directory, Boolean(config.logQueries)) : await openServer(config.url, log, Boolean(config.logQueries));
+  if (config.logQueries) logQueries(database.prisma, log);
   const applied = await applyMigrations(database.sql, migrationsDirectory);
   if (applied.length > 0) log.info('applied database migrations', { migrations: applied });
   return database;
 }
 
-async function openEmbedded(directory: string): Promise<Database> {
+/** Logs each SQL statement Prisma sends (LOG_SQL=on): how tests count the queries of a request. */
+function logQueries(prisma: PrismaClient, log: Logger): void {
+  (prisma as unknown as { $on(event: 'query', listener: (event: { query: string; duration: number }) => void): void }).$on('query', (event) =>
+    log.info('sql query', { sql: event.query, durationMs: event.duration }),
+  );
+}
+
+async function openEmbedded(directory: string, logQueries: boolean): Promise<Database> {
   await mkdir(directory, { recursive: true });
   let pglite: PGlite;
   try {
@@ -41,7 +51,7 @@ async function openEmbedded(directory: string): Promise<Database> {
         'Is another platform process using the same DATA_DIR?',
     );
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), ...queryEvents(logQueries) });
   return {
     kind: 'embedded',
     prisma,
@@ -57,7 +67,7 @@ async function openEmbedded(directory: string): Promise<Database> {
   };
 }
 
-async function openServer(url: string, log: Logger): Promise<Database> {
+async function openServer(url: string, log: Logger, logQueries: boolean): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   try {
     await pool.query('SELECT 1');
@@ -65,7 +75,7 @@ async function openServer(url: string, log: Logger): Promise<Database> {
     await pool.end();
     throw new Error(`Could not connect to PostgreSQL at ${redactPassword(url)}: ${(error as Error).message}`);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), ...queryEvents(logQueries) });
   const listeners: pg.Client[] = [];
   return {
     kind: 'server',

@@ -1,14 +1,16 @@
 import type { Prisma, PrismaClient } from '../db/generated/client';
-import type { Execution, ExecutionStatus, NodeRun } from '../db/generated/client';
-import { eventsChannel, type ExecutionEventPayload, type ExecutionSnapshot, type NodeRunSnapshot } from './types';
+import type { Execution, ExecutionStatus, HumanTask, NodeRun } from '../db/generated/client';
+import { eventsChannel, type ExecutionEventPayload, type ExecutionSnapshot, type HumanTaskSnapshot, type NodeRunSnapshot } from './types';
 
 type Transaction = Prisma.TransactionClient;
 
-const finalStatuses: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled'];
+export const finalStatuses: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled'];
 
 export interface ExecutionChange {
   execution?: Prisma.ExecutionUpdateInput;
   nodeRun?: (tx: Transaction, seq: number) => Promise<NodeRun>;
+  /** Opens or closes a HumanQuery form (not together with `nodeRun`). */
+  humanTask?: (tx: Transaction) => Promise<HumanTask>;
   /**
    * Looked at with the execution row locked: true when the change is already recorded (a
    * step replayed by Restate), so nothing is written and `seq` does not move.
@@ -27,7 +29,7 @@ export async function commitExecutionChange(
   prisma: PrismaClient,
   executionId: string,
   change: ExecutionChange,
-): Promise<{ execution: Execution; nodeRun?: NodeRun } | null> {
+): Promise<{ execution: Execution; nodeRun?: NodeRun; humanTask?: HumanTask } | null> {
   return prisma.$transaction(async (tx) => {
     const [current] = await tx.$queryRaw<{ status: ExecutionStatus }[]>`
       SELECT status FROM "Execution" WHERE id = ${executionId}::uuid FOR UPDATE`;
@@ -39,12 +41,16 @@ export async function commitExecutionChange(
       data: { ...change.execution, lastSeq: { increment: 1 } },
     });
     const nodeRun = change.nodeRun ? await change.nodeRun(tx, execution.lastSeq) : undefined;
-    const payload: ExecutionEventPayload = nodeRun
-      ? { kind: 'nodeRun', execution: executionSnapshot(execution), nodeRun: nodeRunSnapshot(nodeRun) }
-      : { kind: 'execution', execution: executionSnapshot(execution) };
-    await insertEvent(tx, executionId, execution.lastSeq, payload);
-    return { execution, nodeRun };
+    const humanTask = change.humanTask ? await change.humanTask(tx) : undefined;
+    await insertEvent(tx, executionId, execution.lastSeq, eventPayload(execution, nodeRun, humanTask));
+    return { execution, nodeRun, humanTask };
   });
+}
+
+function eventPayload(execution: Execution, nodeRun?: NodeRun, humanTask?: HumanTask): ExecutionEventPayload {
+  if (nodeRun) return { kind: 'nodeRun', execution: executionSnapshot(execution), nodeRun: nodeRunSnapshot(nodeRun) };
+  if (humanTask) return { kind: 'humanTask', execution: executionSnapshot(execution), humanTask: humanTaskSnapshot(humanTask) };
+  return { kind: 'execution', execution: executionSnapshot(execution) };
 }
 
 /** Creates an execution with its first event (seq 1) in one transaction. */
@@ -98,5 +104,22 @@ export function nodeRunSnapshot(nodeRun: NodeRun): NodeRunSnapshot {
     startedAt: nodeRun.startedAt?.toISOString() ?? null,
     completedAt: nodeRun.completedAt?.toISOString() ?? null,
     seq: nodeRun.seq,
+  };
+}
+
+export function humanTaskSnapshot(task: HumanTask): HumanTaskSnapshot {
+  return {
+    id: task.id,
+    executionId: task.executionId,
+    nodeId: task.nodeId,
+    lane: task.lane,
+    title: task.title,
+    description: task.description,
+    form: task.form,
+    state: task.state,
+    answer: task.answer,
+    answeredBy: task.answeredBy,
+    createdAt: task.createdAt.toISOString(),
+    answeredAt: task.answeredAt?.toISOString() ?? null,
   };
 }

@@ -1,4 +1,4 @@
-import type { ExecutionStatus, NodeRunStatus, TriggerKind } from '../db/generated/client';
+import type { ExecutionStatus, HumanTaskState, NodeRunStatus, TriggerKind } from '../db/generated/client';
 
 /** What an execution looked like right after a change: the payload of its events. */
 export interface ExecutionSnapshot {
@@ -34,9 +34,25 @@ export interface NodeRunSnapshot {
   seq: number;
 }
 
+export interface HumanTaskSnapshot {
+  id: string;
+  executionId: string;
+  nodeId: string;
+  lane: number[];
+  title: string;
+  description: string;
+  form: unknown;
+  state: HumanTaskState;
+  answer: unknown;
+  answeredBy: string | null;
+  createdAt: string;
+  answeredAt: string | null;
+}
+
 export type ExecutionEventPayload =
   | { kind: 'execution'; execution: ExecutionSnapshot }
-  | { kind: 'nodeRun'; execution: ExecutionSnapshot; nodeRun: NodeRunSnapshot };
+  | { kind: 'nodeRun'; execution: ExecutionSnapshot; nodeRun: NodeRunSnapshot }
+  | { kind: 'humanTask'; execution: ExecutionSnapshot; humanTask: HumanTaskSnapshot };
 
 /** One committed change, as stored in ExecutionEvent and streamed to subscribers. */
 export type ExecutionEvent = ExecutionEventPayload & {

@@ -1,4 +1,5 @@
 import type { Execution, HumanTask, NodeRunStatus, Prisma, PrismaClient, TriggerKind } from '../db/generated/client';
+import { commitTaskClosed, commitTaskOpened } from '../events/humanTasks';
 import { commitExecutionChange, commitNewExecution } from '../events/record';
 
 type Json = Prisma.InputJsonValue;
@@ -103,13 +104,9 @@ export class ExecutionRecords {
   async openHumanTask(
     executionId: string,
     task: { nodeId: string; nodeType: string; lane: number[]; title: string; description: string; form: Json; inputs: Json },
-  ): Promise<HumanTask> {
-    const laneKey = laneKeyOf(task.lane);
-    const opened = await this.prisma.humanTask.upsert({
-      where: { executionId_nodeId_laneKey: { executionId, nodeId: task.nodeId, laneKey } },
-      create: { executionId, nodeId: task.nodeId, lane: task.lane, laneKey, title: task.title, description: task.description, form: task.form },
-      update: {},
-    });
+  ): Promise<HumanTask | null> {
+    const { nodeId, lane, title, description, form } = task;
+    const opened = await commitTaskOpened(this.prisma, executionId, { nodeId, lane, title, description, form });
     await this.recordNodeRun(executionId, {
       nodeId: task.nodeId,
       nodeType: task.nodeType,
@@ -129,10 +126,7 @@ export class ExecutionRecords {
     lane: number[],
     close: { state: 'answered' | 'skipped' | 'cancelled'; answer?: Json; answeredBy?: string },
   ): Promise<void> {
-    await this.prisma.humanTask.updateMany({
-      where: { executionId, nodeId, laneKey: laneKeyOf(lane), state: 'open' },
-      data: { state: close.state, answer: close.answer, answeredBy: close.answeredBy, answeredAt: new Date() },
-    });
+    await commitTaskClosed(this.prisma, executionId, { nodeId, lane }, close);
   }
 
   async openTaskCount(executionId: string): Promise<number> {
@@ -147,7 +141,8 @@ export class ExecutionRecords {
     for (const run of unfinished) {
       await this.recordNodeRun(executionId, { nodeId: run.nodeId, nodeType: run.nodeType, lane: run.lane, status: 'cancelled', completedAt: new Date() });
     }
-    await this.prisma.humanTask.updateMany({ where: { executionId, state: 'open' }, data: { state: 'cancelled', answeredAt: new Date() } });
+    const open = await this.prisma.humanTask.findMany({ where: { executionId, state: 'open' }, select: { nodeId: true, lane: true } });
+    for (const task of open) await commitTaskClosed(this.prisma, executionId, task, { state: 'cancelled' });
   }
 
   private async versionForRun(projectId: string, code: string, layout: string) {

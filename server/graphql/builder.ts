@@ -1,4 +1,5 @@
 import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
@@ -16,7 +17,8 @@ export const builder = new SchemaBuilder<{
     USD: { Input: string; Output: { toString(): string } | string | number };
   };
 }>({
-  plugins: [PrismaPlugin, RelayPlugin],
+  // The errors plugin must come before the Prisma plugin for `errors` to work on prismaField.
+  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   prisma: {
     client: (context) => context.prisma,
@@ -27,6 +29,10 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+  },
+  errors: {
+    // A mutation's result is its object or one of its typed problems: `... on Execution`, `... on NotFound`.
+    directResult: true,
   },
 });
 

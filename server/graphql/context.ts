@@ -1,10 +1,14 @@
 import type { PrismaClient } from '../db/generated/client';
 import type { EventHub } from '../events/hub';
 import type { ExecutionStarter } from '../executor/starter';
+import type { Triggers } from '../triggers/triggers';
+import type { VersionPolicy } from '../versions/history';
 
-/** What every resolver gets: the record, the live events, and the way to start runs. */
+/** What every resolver gets: the record, the live events, the way to start runs, and how much history to keep. */
 export interface GraphQLContext {
   prisma: PrismaClient;
   events: EventHub;
   executions: ExecutionStarter;
+  triggers: Triggers;
+  versions: VersionPolicy;
 }

@@ -3,14 +3,17 @@ import { builder } from './builder';
 import './types/enums';
 import './types/diagnostic';
 import './types/graph';
+import './types/problems';
 import './types/nodeType';
 import './types/project';
+import './types/version';
 import './types/execution';
 import './types/nodeRun';
 import './types/humanTask';
 import './types/testConfig';
 import './types/executionEvent';
 import './types/apiToken';
+import './types/trigger';
 
 /** The whole GraphQL schema, assembled once from the type files above. */
 export const schema = lexicographicSortSchema(builder.toSchema());

@@ -1,20 +1,24 @@
 import { Prisma } from '../../db/generated/client';
-import type { Execution, NodeRun } from '../../db/generated/client';
-import type { ExecutionEvent, ExecutionSnapshot, NodeRunSnapshot } from '../../events/types';
+import type { Execution, HumanTask, NodeRun } from '../../db/generated/client';
+import type { ExecutionEvent, ExecutionSnapshot, HumanTaskSnapshot, NodeRunSnapshot } from '../../events/types';
 import { builder } from '../builder';
-import { parseId } from '../ids';
-import { ExecutionRef } from './execution';
+import type { GraphQLContext } from '../context';
+import { executionMatches } from '../executionFilter';
+import { notFound, parseId } from '../ids';
+import { ExecutionFilterInput, ExecutionRef, parseExecutionFilter } from './execution';
+import { HumanTaskFilterInput, HumanTaskRef, parseHumanTaskFilter, taskMatches } from './humanTask';
 import { NodeRunRef } from './nodeRun';
 
 const ExecutionEventKind = builder.enumType('ExecutionEventKind', {
   values: {
     execution: { description: 'The execution itself changed (created, started, finished…).' },
     nodeRun: { description: 'One of its node runs changed.' },
+    humanTask: { description: 'One of its HumanQuery forms opened or closed.' },
   } as const,
 });
 
 const ExecutionEventRef = builder.objectRef<ExecutionEvent>('ExecutionEvent').implement({
-  description: 'A committed change of an execution or of one of its node runs.',
+  description: 'A committed change of an execution, of one of its node runs or of one of its forms.',
   fields: (t) => ({
     executionId: t.exposeID('executionId'),
     seq: t.exposeInt('seq', { description: 'Strictly increasing within an execution, without gaps.' }),
@@ -31,33 +35,71 @@ const ExecutionEventRef = builder.objectRef<ExecutionEvent>('ExecutionEvent').im
       description: 'The node run as it was right after this change, for `nodeRun` events.',
       resolve: (event) => (event.kind === 'nodeRun' ? nodeRunFromSnapshot(event.nodeRun) : null),
     }),
+    humanTask: t.field({
+      type: HumanTaskRef,
+      nullable: true,
+      description: 'The form as it was right after this change, for `humanTask` events.',
+      resolve: (event) => (event.kind === 'humanTask' ? humanTaskFromSnapshot(event.humanTask) : null),
+    }),
   }),
 });
+
+async function* onlyMatching<T>(events: AsyncIterable<ExecutionEvent>, pick: (event: ExecutionEvent) => T | undefined): AsyncGenerator<T> {
+  for await (const event of events) {
+    const picked = pick(event);
+    if (picked !== undefined) yield picked;
+  }
+}
+
+async function existingExecution(context: GraphQLContext, rawId: string | number): Promise<string> {
+  const id = parseId(rawId, 'execution');
+  const found = await context.prisma.execution.findUnique({ where: { id }, select: { id: true } });
+  if (!found) throw notFound('Execution', id);
+  return id;
+}
 
 builder.subscriptionFields((t) => ({
   executionsFeed: t.field({
     type: ExecutionEventRef,
-    description: 'Every change of every execution, live, as it is committed.',
-    subscribe: (_root, _args, context) => context.events.allEvents(),
+    description:
+      'Every change of every execution matching `filter` (as the change left it), live, as it is committed. Form events are included so that seq has no gap per execution.',
+    args: { filter: t.arg({ type: ExecutionFilterInput, required: false }) },
+    subscribe: (_root, args, context) => {
+      const filter = parseExecutionFilter(args.filter);
+      return onlyMatching(context.events.allEvents(), (event) => (executionMatches(filter, event.execution) ? event : undefined));
+    },
     resolve: (event) => event,
   }),
   executionEvents: t.field({
     type: ExecutionEventRef,
     description:
-      'Every change of one execution after `afterSeq`: stored events first, then live ones, in seq order, each exactly once.',
+      'Every change of one execution after `afterSeq`: stored events first, then live ones, in seq order, each exactly once. Completes after the event that ends the execution (at once if it ended before `afterSeq`).',
     args: {
       executionId: t.arg.id({ required: true }),
       afterSeq: t.arg.int({ required: false, defaultValue: 0 }),
     },
-    subscribe: (_root, args, context) =>
-      context.events.executionEvents(parseId(args.executionId, 'execution'), args.afterSeq ?? 0),
+    subscribe: async (_root, args, context) =>
+      context.events.executionEvents(await existingExecution(context, args.executionId), args.afterSeq ?? 0),
     resolve: (event) => event,
+  }),
+  humanTaskEvents: t.field({
+    type: HumanTaskRef,
+    description: 'Forms opening and closing, live: each time, the form as the change left it (its `state` says which).',
+    args: { filter: t.arg({ type: HumanTaskFilterInput, required: false }) },
+    subscribe: (_root, args, context) => {
+      const filter = parseHumanTaskFilter(args.filter);
+      return onlyMatching(context.events.allEvents(), (event) =>
+        event.kind === 'humanTask' && taskMatches(filter, event.humanTask, event.execution) ? humanTaskFromSnapshot(event.humanTask) : undefined,
+      );
+    },
+    resolve: (task) => task,
   }),
 }));
 
 function executionFromSnapshot(snapshot: ExecutionSnapshot): Execution {
   return {
     ...snapshot,
+    // Not part of events; resolved fields that need them fall back to the record.
     triggerPayload: null,
     invocationId: null,
     triggerId: snapshot.triggerId ?? null,
@@ -78,5 +120,16 @@ function nodeRunFromSnapshot(snapshot: NodeRunSnapshot): NodeRun {
     costUsd: new Prisma.Decimal(snapshot.costUsd),
     startedAt: snapshot.startedAt ? new Date(snapshot.startedAt) : null,
     completedAt: snapshot.completedAt ? new Date(snapshot.completedAt) : null,
+  };
+}
+
+function humanTaskFromSnapshot(snapshot: HumanTaskSnapshot): HumanTask {
+  return {
+    ...snapshot,
+    laneKey: snapshot.lane.join('.'),
+    form: snapshot.form as Prisma.JsonValue,
+    answer: snapshot.answer as Prisma.JsonValue,
+    createdAt: new Date(snapshot.createdAt),
+    answeredAt: snapshot.answeredAt ? new Date(snapshot.answeredAt) : null,
   };
 }

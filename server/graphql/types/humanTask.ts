@@ -1,11 +1,16 @@
-import { GraphQLError } from 'graphql';
+import { queryFromInfo } from '@pothos/plugin-prisma';
+import type { HumanTask, Prisma } from '../../db/generated/client';
 import { HumanTaskState } from '../../db/generated/enums';
+import { commitTaskClosed, type TaskClosing } from '../../events/humanTasks';
+import type { ExecutionSnapshot, HumanTaskSnapshot } from '../../events/types';
 import { validateAnswer, type FormSchema } from '../../nodes/humanForm';
 import type { JsonValue } from '../../weft/types';
 import type { HumanAnswer } from '../../executor/workflow';
 import { builder } from '../builder';
 import type { GraphQLContext } from '../context';
-import { notFound, parseId } from '../ids';
+import { parseId } from '../ids';
+import { type Connection, type KeysetOrder, keysetPage } from '../keyset';
+import { InvalidAnswer, NotFound, TaskClosed } from './problems';
 
 const HumanTaskStateEnum = builder.enumType(HumanTaskState, { name: 'HumanTaskState' });
 
@@ -27,25 +32,72 @@ export const HumanTaskRef = builder.prismaObject('HumanTask', {
   }),
 });
 
-builder.queryFields((t) => ({
-  humanTasks: t.prismaConnection({
-    type: 'HumanTask',
-    cursor: 'id',
-    description: 'HumanQuery forms, newest first; open ones by default.',
-    args: {
-      state: t.arg({ type: HumanTaskStateEnum, required: false, defaultValue: 'open' }),
-      executionId: t.arg.id({ required: false }),
-    },
-    resolve: (query, _parent, args, context) =>
-      context.prisma.humanTask.findMany({
-        ...query,
-        where: {
-          state: args.state ?? undefined,
-          executionId: args.executionId ? parseId(args.executionId, 'execution') : undefined,
-        },
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
+export const HumanTaskFilterInput = builder.inputType('HumanTaskFilter', {
+  description: 'Which forms to show; every criterion given must hold, and an empty list means any.',
+  fields: (t) => ({
+    executionId: t.id(),
+    projectId: t.id(),
+    state: t.field({ type: [HumanTaskStateEnum], description: 'Any of these states.' }),
   }),
+});
+
+export interface HumanTaskFilter {
+  executionId?: string;
+  projectId?: string;
+  state?: readonly HumanTaskState[];
+}
+
+export function parseHumanTaskFilter(filter: typeof HumanTaskFilterInput.$inferInput | null | undefined): HumanTaskFilter {
+  return {
+    executionId: filter?.executionId ? parseId(filter.executionId, 'execution') : undefined,
+    projectId: filter?.projectId ? parseId(filter.projectId, 'project') : undefined,
+    state: filter?.state && filter.state.length > 0 ? filter.state : undefined,
+  };
+}
+
+function humanTaskWhere(filter: HumanTaskFilter): Prisma.HumanTaskWhereInput {
+  return {
+    ...(filter.executionId ? { executionId: filter.executionId } : {}),
+    ...(filter.projectId ? { execution: { projectId: filter.projectId } } : {}),
+    ...(filter.state ? { state: { in: [...filter.state] } } : {}),
+  };
+}
+
+export function taskMatches(filter: HumanTaskFilter, task: HumanTaskSnapshot, execution: ExecutionSnapshot): boolean {
+  return (
+    (!filter.executionId || task.executionId === filter.executionId) &&
+    (!filter.projectId || execution.projectId === filter.projectId) &&
+    (!filter.state || filter.state.includes(task.state))
+  );
+}
+
+const taskOrder: KeysetOrder<HumanTask> = { field: 'createdAt', direction: 'desc', keyOf: (task) => task.createdAt };
+
+builder.queryFields((t) => ({
+  humanTasks: t.connection(
+    {
+      type: HumanTaskRef,
+      description: 'HumanQuery forms, newest first; open ones unless the filter says otherwise (keyset on the (state, createdAt, id) index).',
+      args: { filter: t.arg({ type: HumanTaskFilterInput, required: false, defaultValue: { state: ['open'] } }) },
+      resolve: (_root, args, context, info) => {
+        const where = humanTaskWhere(parseHumanTaskFilter(args.filter));
+        return keysetPage(
+          args,
+          taskOrder,
+          'date',
+          (page) =>
+            context.prisma.humanTask.findMany({
+              ...queryFromInfo({ context, info, path: ['edges', 'node'] }),
+              where: { AND: [where, page.where] },
+              orderBy: page.orderBy,
+              take: page.take,
+            }),
+          () => context.prisma.humanTask.count({ where }),
+        );
+      },
+    },
+    { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => (connection as unknown as Connection<HumanTask>).totalCount() }) }) },
+  ),
   humanTask: t.prismaField({
     type: 'HumanTask',
     nullable: true,
@@ -58,17 +110,22 @@ builder.queryFields((t) => ({
 async function openTask(context: GraphQLContext, id: string) {
   const taskId = parseId(id, 'task');
   const task = await context.prisma.humanTask.findUnique({ where: { id: taskId } });
-  if (!task) throw notFound('Task', taskId);
-  if (task.state !== 'open') {
-    throw new GraphQLError(`This form is already ${task.state}`, { extensions: { code: 'TASK_CLOSED', state: task.state } });
-  }
+  if (!task) throw new NotFound('Task', taskId);
+  if (task.state !== 'open') throw new TaskClosed(task.state);
   return task;
+}
+
+/** Resumes the waiting execution, then records the closing (the executor records it too; the first one wins). */
+async function close(context: GraphQLContext, task: HumanTask, answer: HumanAnswer, closing: TaskClosing) {
+  await resumeWith(context, task, answer);
+  await commitTaskClosed(context.prisma, task.executionId, task, closing);
 }
 
 builder.mutationFields((t) => ({
   answerHumanTask: t.prismaField({
     type: 'HumanTask',
     description: "Answers a form: the answer is checked against the form's fields, then the waiting execution resumes.",
+    errors: { types: [NotFound, TaskClosed, InvalidAnswer] },
     args: {
       id: t.arg.id({ required: true }),
       answer: t.arg({ type: 'JSON', required: true, description: '`{ "<field key>": value, … }`' }),
@@ -77,17 +134,12 @@ builder.mutationFields((t) => ({
     resolve: async (query, _parent, args, context) => {
       const task = await openTask(context, String(args.id));
       const check = validateAnswer(task.form as unknown as FormSchema, args.answer);
-      if (!check.ok) {
-        const detail = check.problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; ');
-        throw new GraphQLError(`The answer does not fit the form: ${detail}`, {
-          extensions: { code: 'INVALID_ANSWER', problems: check.problems },
-        });
-      }
+      if (!check.ok) throw new InvalidAnswer(check.problems);
       const answeredBy = args.answeredBy ?? undefined;
-      await resumeWith(context, task, { kind: 'answered', outputs: check.outputs, answer: args.answer as JsonValue, answeredBy });
-      await context.prisma.humanTask.updateMany({
-        where: { id: task.id, state: 'open' },
-        data: { state: 'answered', answer: args.answer as object, answeredBy, answeredAt: new Date() },
+      await close(context, task, { kind: 'answered', outputs: check.outputs, answer: args.answer as JsonValue, answeredBy }, {
+        state: 'answered',
+        answer: args.answer as Prisma.InputJsonValue,
+        answeredBy,
       });
       return context.prisma.humanTask.findUniqueOrThrow({ ...query, where: { id: task.id } });
     },
@@ -95,15 +147,12 @@ builder.mutationFields((t) => ({
   skipHumanTask: t.prismaField({
     type: 'HumanTask',
     description: "Skips a form: the node's outputs are null, so what depends on them skips too.",
+    errors: { types: [NotFound, TaskClosed] },
     args: { id: t.arg.id({ required: true }), answeredBy: t.arg.string({ required: false }) },
     resolve: async (query, _parent, args, context) => {
       const task = await openTask(context, String(args.id));
       const answeredBy = args.answeredBy ?? undefined;
-      await resumeWith(context, task, { kind: 'skipped', answeredBy });
-      await context.prisma.humanTask.updateMany({
-        where: { id: task.id, state: 'open' },
-        data: { state: 'skipped', answeredBy, answeredAt: new Date() },
-      });
+      await close(context, task, { kind: 'skipped', answeredBy }, { state: 'skipped', answeredBy });
       return context.prisma.humanTask.findUniqueOrThrow({ ...query, where: { id: task.id } });
     },
   }),
@@ -115,7 +164,7 @@ async function resumeWith(context: GraphQLContext, task: { executionId: string; 
   } catch (error) {
     const message = (error as Error).message;
     if (message.includes('already been answered')) {
-      throw new GraphQLError('This form has already been answered', { extensions: { code: 'TASK_CLOSED' } });
+      throw new TaskClosed('answered');
     }
     throw error;
   }

@@ -1,10 +1,10 @@
-import { GraphQLError } from 'graphql';
 import type { Prisma } from '../../db/generated/client';
 import { checkOutputs } from '../../executor/plan';
 import { builder } from '../builder';
 import { compileForDisplay } from '../compiled';
 import type { GraphQLContext } from '../context';
 import { notFound, parseId } from '../ids';
+import { InvalidInput, NotFound, ProgramHasErrors } from './problems';
 
 builder.prismaObject('TestConfig', {
   description: "A named set of mocks: in a run made with it, the chosen nodes don't run and give these outputs instead.",
@@ -25,20 +25,18 @@ builder.prismaObjectField('Project', 'testConfigs', (t) =>
 /** Mocks are checked against the project's current code: every node, port and value type must fit. */
 async function checkedMocks(context: GraphQLContext, projectId: string, mocks: unknown): Promise<Prisma.InputJsonValue> {
   const project = await context.prisma.project.findUnique({ where: { id: projectId }, select: { code: true, layout: true } });
-  if (!project) throw notFound('Project', projectId);
-  const { graph } = compileForDisplay(project.code, project.layout);
-  const errors = compileForDisplay(project.code, project.layout).diagnostics.some((d) => d.severity === 'error');
-  if (!graph || errors) {
-    throw new GraphQLError('Fix the errors in the code before saving mocks: they are checked against it', { extensions: { code: 'PROGRAM_HAS_ERRORS' } });
-  }
+  if (!project) throw new NotFound('Project', projectId);
+  const { graph, diagnostics } = compileForDisplay(project.code, project.layout);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (!graph || errors.length > 0) throw new ProgramHasErrors('Fix the errors in the code before saving mocks: they are checked against it', errors);
   const checked = checkOutputs(graph.executable, mocks, 'mock');
-  if (typeof checked === 'string') throw new GraphQLError(checked.replace('This run cannot start: ', 'These mocks do not fit the program: '), { extensions: { code: 'BAD_USER_INPUT' } });
+  if (typeof checked === 'string') throw new InvalidInput(checked.replace('This run cannot start: ', 'These mocks do not fit the program: '));
   return checked as Prisma.InputJsonValue;
 }
 
 function uniqueName(error: unknown, name: string): never {
   if ((error as { code?: string }).code === 'P2002') {
-    throw new GraphQLError(`This project already has a test config named "${name}"`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new InvalidInput(`This project already has a test config named "${name}"`);
   }
   throw error;
 }
@@ -46,6 +44,7 @@ function uniqueName(error: unknown, name: string): never {
 builder.mutationFields((t) => ({
   createTestConfig: t.prismaField({
     type: 'TestConfig',
+    errors: { types: [NotFound, ProgramHasErrors, InvalidInput] },
     args: {
       projectId: t.arg.id({ required: true }),
       name: t.arg.string({ required: true }),
@@ -61,11 +60,12 @@ builder.mutationFields((t) => ({
   }),
   updateTestConfig: t.prismaField({
     type: 'TestConfig',
+    errors: { types: [NotFound, ProgramHasErrors, InvalidInput] },
     args: { id: t.arg.id({ required: true }), name: t.arg.string({ required: false }), mocks: t.arg({ type: 'JSON', required: false }) },
     resolve: async (query, _parent, args, context) => {
       const id = parseId(args.id, 'test config');
       const existing = await context.prisma.testConfig.findUnique({ where: { id } });
-      if (!existing) throw notFound('Test config', id);
+      if (!existing) throw new NotFound('Test config', id);
       const mocks = args.mocks === undefined || args.mocks === null ? undefined : await checkedMocks(context, existing.projectId, args.mocks);
       return context.prisma.testConfig
         .update({ ...query, where: { id }, data: { name: args.name?.trim() ?? undefined, mocks } })

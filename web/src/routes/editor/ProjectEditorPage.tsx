@@ -54,7 +54,13 @@ const ProjectEditorQuery = graphql(`
 const SaveProject = graphql(`
   mutation SaveProject($id: ID!, $code: String, $layout: String) {
     updateProject(id: $id, code: $code, layout: $layout) {
-      ...ProjectEditorFields
+      __typename
+      ... on Project {
+        ...ProjectEditorFields
+      }
+      ... on Problem {
+        message
+      }
     }
   }
 `);
@@ -62,8 +68,19 @@ const SaveProject = graphql(`
 const RunProject = graphql(`
   mutation RunProject($projectId: ID!) {
     runProject(projectId: $projectId) {
-      id
-      status
+      __typename
+      ... on Execution {
+        id
+        status
+      }
+      ... on Problem {
+        message
+      }
+      ... on ProgramHasErrors {
+        diagnostics {
+          ...DiagnosticFields
+        }
+      }
     }
   }
 `);
@@ -104,9 +121,14 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
       setProblem(`Could not save: ${result.error?.message}`);
       return false;
     }
+    const updated = result.data.updateProject;
+    if (updated.__typename !== 'Project') {
+      setProblem(`Could not save: ${updated.message}`);
+      return false;
+    }
     setProblem(null);
-    setSaved(result.data.updateProject);
-    layout.current = result.data.updateProject.layout;
+    setSaved(updated);
+    layout.current = updated.layout;
     return true;
   }, [saveProject, saved.id, code]);
 
@@ -114,9 +136,12 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
     async (nodeId: string, placement: Placement) => {
       layout.current = placeNode(layout.current, nodeId, placement);
       const result = await saveProject({ id: saved.id, layout: layout.current });
-      if (result.error || !result.data) return setProblem(`Could not save the layout: ${result.error?.message}`);
+      const updated = result.data?.updateProject;
+      if (!updated || updated.__typename !== 'Project') {
+        return setProblem(`Could not save the layout: ${updated?.message ?? result.error?.message}`);
+      }
       // Keep the code being typed; take the layout, the graph and what the compiler says of the saved code.
-      setSaved(result.data.updateProject);
+      setSaved(updated);
     },
     [saveProject, saved.id],
   );
@@ -125,9 +150,10 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
     setRefusal(null);
     if (dirty && !(await save())) return;
     const result = await runProject({ projectId: saved.id });
-    if (result.error || !result.data) return setRefusal(runRefusal(result.error));
+    const started = result.data?.runProject;
+    if (!started || started.__typename !== 'Execution') return setRefusal(runRefusal(started, result.error));
     setSelectedNodeId(null);
-    setSearchParams({ executionId: result.data.runProject.id });
+    setSearchParams({ executionId: started.id });
   }
 
   function goTo(diagnostic: DiagnosticFieldsFragment) {

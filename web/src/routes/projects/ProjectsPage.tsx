@@ -24,8 +24,14 @@ const ProjectsQuery = graphql(`
 const CreateProject = graphql(`
   mutation CreateProject($name: String!, $code: String, $description: String) {
     createProject(name: $name, code: $code, description: $description) {
-      id
-      layout
+      __typename
+      ... on Project {
+        id
+        layout
+      }
+      ... on Problem {
+        message
+      }
     }
   }
 `);
@@ -33,7 +39,13 @@ const CreateProject = graphql(`
 const ImportProject = graphql(`
   mutation ImportProject($content: String!, $fileName: String) {
     importProject(content: $content, fileName: $fileName) {
-      id
+      __typename
+      ... on Project {
+        id
+      }
+      ... on Problem {
+        message
+      }
     }
   }
 `);
@@ -53,8 +65,9 @@ export function ProjectsPage() {
     const trimmed = name.trim();
     if (!trimmed) return setProblem('Give the project a name.');
     const result = await createProject({ name: trimmed });
-    if (result.error || !result.data) return setProblem(`Could not create the project: ${result.error?.message}`);
-    navigate(`/projects/${result.data.createProject.id}`);
+    const created = result.data?.createProject;
+    if (!created || created.__typename !== 'Project') return setProblem(`Could not create the project: ${created?.message ?? result.error?.message}`);
+    navigate(`/projects/${created.id}`);
   }
 
   async function importFile(event: ChangeEvent<HTMLInputElement>) {
@@ -62,8 +75,11 @@ export function ProjectsPage() {
     event.target.value = '';
     if (!file) return;
     const result = await importProject({ content: await file.text(), fileName: file.name });
-    if (result.error || !result.data) return setProblem(`Could not import ${file.name}: ${result.error?.graphQLErrors[0]?.message ?? result.error?.message}`);
-    navigate(`/projects/${result.data.importProject.id}`);
+    const imported = result.data?.importProject;
+    if (!imported || imported.__typename !== 'Project') {
+      return setProblem(`Could not import ${file.name}: ${imported?.message ?? result.error?.graphQLErrors[0]?.message ?? result.error?.message}`);
+    }
+    navigate(`/projects/${imported.id}`);
   }
 
   const projects = data?.projects.edges.map((edge) => edge.node) ?? [];

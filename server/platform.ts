@@ -83,7 +83,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     const executions = new ExecutionStarter(records, restate, log.child({ part: 'executor' }));
     const http = await startHttpServer({
       config,
-      context: { prisma: database.prisma, events, executions },
+      context: { prisma: database.prisma, events, executions, versions: config.versions },
       database,
       restate,
       authenticator,

@@ -174,7 +174,7 @@ describe('the project editor in Chromium', () => {
     const posts = recordGraphqlPosts(page);
     const executionId = new URL(page.url()).searchParams.get('executionId')!;
     const { runProject } = await graphqlData(platform.graphqlUrl, `
-      mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: projectUrl.split('/').at(-1) });
+      mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: projectUrl.split('/').at(-1) });
     expect(runProject.id).not.toBe(executionId);
     await page.waitForTimeout(1_500);
     expect(posts).toEqual([]);
@@ -237,7 +237,7 @@ describe('the project editor in Chromium', () => {
 
   it('opens a group, saves dragged positions into the layout, and shows the lanes of a run', async () => {
     const { createProject } = await graphqlData(platform.graphqlUrl, `
-      mutation ($code: String!) { createProject(name: "Lanes", code: $code) { id } }`, { code: lanesProgram });
+      mutation ($code: String!) { createProject(name: "Lanes", code: $code) { ... on Project { id } } }`, { code: lanesProgram });
     const projectId = createProject.id as string;
     await page.goto(`${platform.url}/projects/${projectId}`);
     await graphNode(page, 'greet').waitFor();

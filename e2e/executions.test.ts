@@ -40,9 +40,9 @@ describe('the executions page in Chromium', () => {
     const postsAfterLoad = graphqlPosts.length;
 
     const { createProject } = await graphqlData(platform.graphqlUrl, `
-      mutation { createProject(name: "Browser demo", code: "message = Text { value: \\"hi\\" }") { id } }`);
+      mutation { createProject(name: "Browser demo", code: "message = Text { value: \\"hi\\" }") { ... on Project { id } } }`);
     const { runProject } = await graphqlData(platform.graphqlUrl, `
-      mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: createProject.id });
+      mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: createProject.id });
 
     const row = page.locator(`tr[data-execution-id="${runProject.id}"]`);
     await row.waitFor({ timeout: 15_000 });

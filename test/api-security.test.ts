@@ -117,7 +117,7 @@ describe('API security: tokens and scopes', () => {
   /** An approval.weft execution waiting on its form, and that form's link token. */
   async function openApprovalTask() {
     const projectId = await createProjectAs(await readExample('approval'));
-    const { body } = await as(adminToken, `mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: projectId });
+    const { body } = await as(adminToken, `mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: projectId });
     const executionId = body.data!.runProject.id as string;
     const openTasks = async () =>
       (await as(adminToken, `query ($id: ID!) { execution(id: $id) { openTasks { id linkToken } } }`, { id: executionId })).body.data!.execution
@@ -128,7 +128,7 @@ describe('API security: tokens and scopes', () => {
   }
 
   async function createProjectAs(code: string): Promise<string> {
-    const { body } = await as(adminToken, `mutation ($code: String!) { createProject(name: "secured", code: $code) { id } }`, { code });
+    const { body } = await as(adminToken, `mutation ($code: String!) { createProject(name: "secured", code: $code) { ... on Project { id } } }`, { code });
     return body.data!.createProject.id;
   }
 
@@ -142,12 +142,12 @@ describe('API security: tokens and scopes', () => {
     expect(seen.body.data?.humanTask.state).toBe('open');
     const other = await as(linkToken, `query ($id: ID!) { execution(id: $id) { status } }`, { id: executionId });
     expect(other.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const otherTask = await as(linkToken, `mutation { skipHumanTask(id: "01900000-0000-7000-8000-00000000ffff") { state } }`);
+    const otherTask = await as(linkToken, `mutation { skipHumanTask(id: "01900000-0000-7000-8000-00000000ffff") { ... on HumanTask { state } } }`);
     expect(otherTask.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const forged = await as(linkToken.slice(0, -2) + 'xx', `query ($id: ID!) { humanTask(id: $id) { state } }`, { id: taskId });
     expect(forged.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 
-    const answered = await as(linkToken, `mutation ($id: ID!, $answer: JSON!) { answerHumanTask(id: $id, answer: $answer, answeredBy: "reviewer") { state } }`, {
+    const answered = await as(linkToken, `mutation ($id: ID!, $answer: JSON!) { answerHumanTask(id: $id, answer: $answer, answeredBy: "reviewer") { ... on HumanTask { state } } }`, {
       id: taskId,
       answer: { reply: 'Refund sent.', tone: 'warm', decision: 'approve' },
     });
@@ -162,10 +162,10 @@ describe('API security: tokens and scopes', () => {
 
     const reader = webSocketSubscriber(url(), { authorization: `Bearer ${tokens.read}` });
     const feed = reader.subscribe<{ executionsFeed: { execution: { id: string } } }>(`subscription { executionsFeed { seq execution { id } } }`);
-    const mutation = reader.subscribe(`mutation { createProject(name: "nope") { id } }`);
+    const mutation = reader.subscribe(`mutation { createProject(name: "nope") { ... on Project { id } } }`);
     await expect(mutation.until(() => false, 10_000)).rejects.toThrow(/FORBIDDEN/);
     const projectId = await createProjectAs('greeting = Text { value: "hi" }');
-    const { body } = await as(tokens.run, `mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: projectId });
+    const { body } = await as(tokens.run, `mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: projectId });
     const executionId = body.data!.runProject.id;
     await feed.until((received) => received.some((event) => event.executionsFeed.execution.id === executionId));
     feed.stop();
@@ -188,7 +188,7 @@ describe('API security: tokens and scopes', () => {
     const projectId = await createProjectAs('greeting = Text { value: "hi" }');
     const feed = reader.subscribe<{ executionsFeed: { execution: { id: string } } }>(`subscription { executionsFeed { seq execution { id } } }`);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const { body } = await as(tokens.admin, `mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: projectId });
+    const { body } = await as(tokens.admin, `mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: projectId });
     await feed.until((received) => received.some((event) => event.executionsFeed.execution.id === body.data!.runProject.id));
     feed.stop();
     await reader.close();
@@ -239,7 +239,7 @@ describe('API security: tokens and scopes', () => {
   }, 90_000);
 
   async function runProjectAs(token: string, projectId: string): Promise<string> {
-    const { body } = await as(token, `mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: projectId });
+    const { body } = await as(token, `mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: projectId });
     return body.data!.runProject.id;
   }
 });

@@ -32,8 +32,10 @@ describe('controlling executions', () => {
     const execution = await waitForStatus(url(), executionId, ['cancelled'], 15_000);
     expect(execution.node('first')?.status).toBe('cancelled');
     expect(execution.node('second')).toBeUndefined();
-    const again = await graphqlRequest(url(), `mutation ($id: ID!) { cancelExecution(id: $id) { id } }`, { id: executionId });
-    expect(again.errors?.[0]?.message).toBe(`Execution ${executionId} is cancelled; it cannot be cancelled`);
+    const again = await graphqlRequest(url(), `mutation ($id: ID!) { cancelExecution(id: $id) { __typename ... on WrongStatus { message status } } }`, { id: executionId });
+    expect(again.data?.cancelExecution).toEqual({
+      __typename: 'WrongStatus', message: `Execution ${executionId} is cancelled; it cannot be cancelled`, status: 'cancelled',
+    });
   });
 
   it('cancels an execution waiting for a form: the form closes', async () => {
@@ -60,16 +62,16 @@ describe('controlling executions', () => {
     await mutate('resumeExecution', executionId);
     const done = await waitForStatus(url(), executionId, ['completed', 'failed']);
     expect(done.node('second')?.output).toEqual({ n: 2 });
-    const notPaused = await graphqlRequest(url(), `mutation ($id: ID!) { resumeExecution(id: $id) { id } }`, { id: executionId });
-    expect(notPaused.errors?.[0]?.extensions?.code).toBe('WRONG_STATUS');
+    const notPaused = await graphqlRequest(url(), `mutation ($id: ID!) { resumeExecution(id: $id) { ... on Problem { code } } }`, { id: executionId });
+    expect(notPaused.data?.resumeExecution).toEqual({ code: 'WRONG_STATUS' });
   });
 
   it('re-runs an execution on the same version with the same inputs, even after the code changed', async () => {
     const projectId = await createProject(url(), 'webhook', await readExample('webhook'));
     const firstId = await runProject(url(), projectId, { inputs: { hook: { city: 'Lagos', degrees: 31 } } });
     await waitForStatus(url(), firstId, ['completed']);
-    await graphqlData(url(), `mutation ($id: ID!) { updateProject(id: $id, code: "x = Text { value: \\"changed\\" }") { id } }`, { id: projectId });
-    const { rerunExecution } = await graphqlData(url(), `mutation ($id: ID!) { rerunExecution(id: $id) { id trigger triggeredBy } }`, { id: firstId });
+    await graphqlData(url(), `mutation ($id: ID!) { updateProject(id: $id, code: "x = Text { value: \\"changed\\" }") { ... on Project { id } } }`, { id: projectId });
+    const { rerunExecution } = await graphqlData(url(), `mutation ($id: ID!) { rerunExecution(id: $id) { ... on Execution { id trigger triggeredBy } } }`, { id: firstId });
     expect(rerunExecution).toMatchObject({ trigger: 'Rerun', triggeredBy: `rerun of ${firstId}` });
     const rerun = await waitForStatus(url(), rerunExecution.id, ['completed', 'failed']);
     expect(rerun.node('line')?.output).toEqual({ text: 'Lagos: 31 °C' });
@@ -77,14 +79,15 @@ describe('controlling executions', () => {
 
   it('runs with a test config: mocked nodes do not run and give their mocked outputs; bad mocks are refused when saved', async () => {
     const projectId = await createProject(url(), 'hello', await readExample('hello'));
-    const refused = await graphqlRequest(url(), `mutation ($id: ID!, $mocks: JSON!) { createTestConfig(projectId: $id, name: "bad", mocks: $mocks) { id } }`, {
+    const refused = await graphqlRequest(url(), `mutation ($id: ID!, $mocks: JSON!) { createTestConfig(projectId: $id, name: "bad", mocks: $mocks) { __typename ... on Problem { message } } }`, {
       id: projectId,
       mocks: { sum: { total: 'many' }, nothere: {} },
     });
-    expect(refused.errors?.[0]?.message).toBe(
+    expect(refused.data?.createTestConfig.__typename).toBe('InvalidInput');
+    expect(refused.data?.createTestConfig.message).toBe(
       'These mocks do not fit the program: mock for sum.total is a String, which is not a Number; mock for unknown node "nothere"',
     );
-    const { createTestConfig } = await graphqlData(url(), `mutation ($id: ID!, $mocks: JSON!) { createTestConfig(projectId: $id, name: "big sum", mocks: $mocks) { id } }`, {
+    const { createTestConfig } = await graphqlData(url(), `mutation ($id: ID!, $mocks: JSON!) { createTestConfig(projectId: $id, name: "big sum", mocks: $mocks) { ... on TestConfig { id } } }`, {
       id: projectId,
       mocks: { sum: { total: 1000, note: 'mocked' } },
     });

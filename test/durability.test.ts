@@ -151,7 +151,7 @@ describe('executions survive crashes', () => {
     await first.process.catch(() => undefined);
 
     const second = await start();
-    await graphqlData(second.graphqlUrl, `mutation ($id: ID!, $answer: JSON!) { answerHumanTask(id: $id, answer: $answer) { state } }`, {
+    await graphqlData(second.graphqlUrl, `mutation ($id: ID!, $answer: JSON!) { answerHumanTask(id: $id, answer: $answer) { ... on HumanTask { state } } }`, {
       id: taskId,
       answer: { reply: 'Refund sent.', tone: 'formal', decision: 'reject' },
     });

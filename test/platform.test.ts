@@ -56,7 +56,7 @@ describe('the platform, started as `npm start` starts it', () => {
 
   it('creates a project and finds it again by id and in the list', async () => {
     const { createProject } = await graphqlData(platform.current.graphqlUrl, `
-      mutation { createProject(name: "Greeter", code: ${JSON.stringify(helloCode)}) { id name code } }`);
+      mutation { createProject(name: "Greeter", code: ${JSON.stringify(helloCode)}) { ... on Project { id name code } } }`);
     expect(createProject).toMatchObject({ name: 'Greeter', code: helloCode });
 
     const { project, projects } = await graphqlData(platform.current.graphqlUrl, `
@@ -70,13 +70,15 @@ describe('the platform, started as `npm start` starts it', () => {
     expect(unknown.project).toBeNull();
     const malformed = await graphqlRequest(platform.current.graphqlUrl, `{ execution(id: "not-an-id") { id } }`);
     expect(malformed.errors?.[0]?.message).toBe('"not-an-id" is not a valid execution id (expected a UUID)');
-    const runUnknown = await graphqlRequest(platform.current.graphqlUrl, `mutation { runProject(projectId: "00000000-0000-7000-8000-000000000000") { id } }`);
-    expect(runUnknown.errors?.[0]?.message).toBe('Project 00000000-0000-7000-8000-000000000000 does not exist');
+    const runUnknown = await graphqlRequest(platform.current.graphqlUrl, `mutation { runProject(projectId: "00000000-0000-7000-8000-000000000000") { ... on NotFound { message what id } } }`);
+    expect(runUnknown.data?.runProject).toEqual({
+      message: 'Project 00000000-0000-7000-8000-000000000000 does not exist', what: 'Project', id: '00000000-0000-7000-8000-000000000000',
+    });
   });
 
   it('runs a project on Restate and streams its events over graphql-ws and SSE, in order', async () => {
     const { createProject } = await graphqlData(platform.current.graphqlUrl, `
-      mutation { createProject(name: "Streamed", code: ${JSON.stringify(helloCode)}) { id } }`);
+      mutation { createProject(name: "Streamed", code: ${JSON.stringify(helloCode)}) { ... on Project { id } } }`);
     const webSocket = webSocketSubscriber(platform.current.graphqlUrl);
     const sse = sseSubscriber(platform.current.graphqlUrl);
     const feed = webSocket.subscribe<{ executionsFeed: { seq: number; execution: { id: string; status: string } } }>(
@@ -86,7 +88,7 @@ describe('the platform, started as `npm start` starts it', () => {
       // Give the feed subscription time to be registered before the run starts.
       await new Promise((resolve) => setTimeout(resolve, 500));
       const { runProject } = await graphqlData(platform.current.graphqlUrl, `
-        mutation ($id: ID!) { runProject(projectId: $id) { id status } }`, { id: createProject.id });
+        mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id status } } }`, { id: createProject.id });
       expect(runProject.status).toBe('pending');
 
       const overWebSocket = webSocket.subscribe<EventData>(executionEventsSubscription, { executionId: runProject.id, afterSeq: 0 });

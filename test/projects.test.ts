@@ -30,19 +30,20 @@ describe('projects are Weft code', () => {
   });
 
   it('saves code that does not compile, but refuses to run it and says why', async () => {
-    const { createProject } = await gql(`mutation ($code: String!) { createProject(name: "WIP", code: $code) { id diagnostics { severity } } }`, { code: broken });
+    const { createProject } = await gql(`mutation ($code: String!) { createProject(name: "WIP", code: $code) { ... on Project { id diagnostics { severity } } } }`, { code: broken });
     expect(createProject.diagnostics.some((d: { severity: string }) => d.severity === 'error')).toBe(true);
 
-    const refused = await graphqlRequest(platform.current.graphqlUrl, `mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: createProject.id });
-    expect(refused.errors?.[0]?.message).toMatch(/^The program does not compile \(3 errors\):\n2:1: shout needs its input "word"[^\n]*\n3:7: [^\n]*did you mean "word"/);
-    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'PROGRAM_HAS_ERRORS', diagnostics: expect.any(Array) });
+    const refused = await graphqlRequest(platform.current.graphqlUrl, `mutation ($id: ID!) { runProject(projectId: $id) { ... on ProgramHasErrors { code message diagnostics { line message } } } }`, { id: createProject.id });
+    expect(refused.data?.runProject.code).toBe('PROGRAM_HAS_ERRORS');
+    expect(refused.data?.runProject.diagnostics).toHaveLength(3);
+    expect(refused.data?.runProject.message).toMatch(/^The program does not compile \(3 errors\):\n2:1: shout needs its input "word"[^\n]*\n3:7: [^\n]*did you mean "word"/);
     const { project } = await gql(`query ($id: ID!) { project(id: $id) { executions { totalCount } } }`, { id: createProject.id });
     expect(project.executions.totalCount).toBe(0);
   });
 
   it('draws the compiled graph of the current code, and of the version an execution ran', async () => {
     const lanes = await readFile(new URL('../../shared/examples/lanes.weft', import.meta.url), 'utf8');
-    const { createProject } = await gql(`mutation ($code: String!) { createProject(name: "lanes", code: $code) { id } }`, { code: lanes });
+    const { createProject } = await gql(`mutation ($code: String!) { createProject(name: "lanes", code: $code) { ... on Project { id } } }`, { code: lanes });
     const { project } = await gql(`query ($id: ID!) {
       project(id: $id) {
         diagnostics { severity message }
@@ -55,9 +56,9 @@ describe('projects are Weft code', () => {
     expect(byId.get('report')).toMatchObject({ inputs: [{ name: 'totals', type: 'List[Number | Null]', lane: { mode: 'gather', depth: 1 } }] });
 
     const hello = 'greeting = Text { value: "hi" }';
-    await gql(`mutation ($id: ID!, $code: String!) { updateProject(id: $id, code: $code) { id } }`, { id: createProject.id, code: hello });
-    const { runProject } = await gql(`mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: createProject.id });
-    await gql(`mutation ($id: ID!, $code: String!) { updateProject(id: $id, code: $code) { id } }`, {
+    await gql(`mutation ($id: ID!, $code: String!) { updateProject(id: $id, code: $code) { ... on Project { id } } }`, { id: createProject.id, code: hello });
+    const { runProject } = await gql(`mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: createProject.id });
+    await gql(`mutation ($id: ID!, $code: String!) { updateProject(id: $id, code: $code) { ... on Project { id } } }`, {
       id: createProject.id,
       code: 'changed = Number { value: 1 }',
     });
@@ -67,18 +68,18 @@ describe('projects are Weft code', () => {
 
   it('imports a project from the public JSON export and from a Weft file, and refuses a broken export', async () => {
     const exported = JSON.stringify({ name: 'Exported', description: 'from elsewhere', weftCode: 'a = Text { value: "x" }', layoutCode: 'a @layout 40 80', loomCode: 'kept' });
-    const { importProject } = await gql(`mutation ($content: String!) { importProject(content: $content, fileName: "p.json") { name description code layout graph { nodes { id position { x y } } } } }`, { content: exported });
+    const { importProject } = await gql(`mutation ($content: String!) { importProject(content: $content, fileName: "p.json") { ... on Project { name description code layout graph { nodes { id position { x y } } } } } }`, { content: exported });
     expect(importProject).toEqual({
       name: 'Exported', description: 'from elsewhere', code: 'a = Text { value: "x" }', layout: 'a @layout 40 80',
       graph: { nodes: [{ id: 'a', position: { x: 40, y: 80 } }] },
     });
     const weft = await readFile(new URL('../../shared/examples/hello.weft', import.meta.url), 'utf8');
-    const fromWeft = await gql(`mutation ($content: String!) { importProject(content: $content, fileName: "hello.weft") { name description } }`, { content: weft });
+    const fromWeft = await gql(`mutation ($content: String!) { importProject(content: $content, fileName: "hello.weft") { ... on Project { name description } } }`, { content: weft });
     expect(fromWeft.importProject).toEqual({ name: 'hello', description: 'Two numbers are added in Python and shown by a Debug node.' });
-    const refusal = await graphqlRequest(platform.current.graphqlUrl, `mutation ($content: String!) { importProject(content: $content, fileName: "p.json") { id } }`, {
+    const refusal = await graphqlRequest(platform.current.graphqlUrl, `mutation ($content: String!) { importProject(content: $content, fileName: "p.json") { ... on InvalidInput { message } } }`, {
       content: '{"name": "x"}',
     });
-    expect(refusal.errors?.[0]?.message).toBe('The export has no weftCode: is it a project export?');
+    expect(refusal.data?.importProject.message).toBe('The export has no weftCode: is it a project export?');
   });
 
   it('lists the node catalog with config schemas for the palette', async () => {

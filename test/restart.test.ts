@@ -25,7 +25,7 @@ describe('stopping and starting again', () => {
     const first = await startPlatform({ dataDir, databaseUrl: database.url });
     cleanups.push(() => first.stop());
     const restatePid = Number(first.output().match(/"msg":"restate-server started"[^\n]*"pid":(\d+)/)?.[1]);
-    const { createProject } = await graphqlData(first.graphqlUrl, `mutation { createProject(name: "Kept", code: "") { id } }`);
+    const { createProject } = await graphqlData(first.graphqlUrl, `mutation { createProject(name: "Kept", code: "") { ... on Project { id } } }`);
     expect(isRunning(restatePid)).toBe(true);
 
     await first.stop();

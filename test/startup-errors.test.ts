@@ -71,8 +71,8 @@ describe('starting the platform', () => {
     cleanups.push(() => platform.stop());
     expect(platform.output()).not.toContain('restate-server started');
 
-    const { createProject } = await graphqlData(platform.graphqlUrl, `mutation { createProject(name: "ext", code: "v = Number { value: 7 }") { id } }`);
-    const { runProject } = await graphqlData(platform.graphqlUrl, `mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: createProject.id });
+    const { createProject } = await graphqlData(platform.graphqlUrl, `mutation { createProject(name: "ext", code: "v = Number { value: 7 }") { ... on Project { id } } }`);
+    const { runProject } = await graphqlData(platform.graphqlUrl, `mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: createProject.id });
     let status = '';
     for (let attempt = 0; attempt < 100 && status !== 'completed'; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -9,13 +9,13 @@ export async function readExample(name: string): Promise<string> {
 }
 
 export async function createProject(graphqlUrl: string, name: string, code: string): Promise<string> {
-  const { createProject } = await graphqlData(graphqlUrl, `mutation ($name: String!, $code: String!) { createProject(name: $name, code: $code) { id } }`, { name, code });
+  const { createProject } = await graphqlData(graphqlUrl, `mutation ($name: String!, $code: String!) { createProject(name: $name, code: $code) { ... on Project { id } } }`, { name, code });
   return createProject.id;
 }
 
 export async function runProject(graphqlUrl: string, projectId: string, extra: Record<string, unknown> = {}): Promise<string> {
   const { runProject } = await graphqlData(graphqlUrl, `mutation ($id: ID!, $inputs: JSON, $testConfigId: ID) {
-    runProject(projectId: $id, inputs: $inputs, testConfigId: $testConfigId) { id } }`, { id: projectId, ...extra });
+    runProject(projectId: $id, inputs: $inputs, testConfigId: $testConfigId) { ... on Execution { id } } }`, { id: projectId, ...extra });
   return runProject.id;
 }
 

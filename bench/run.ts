@@ -7,7 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { measureCompile } from './compile';
 import { measureExecutor } from './executor';
+import { measureExecutionsPage } from './executionsPage';
 import { measureStartup } from './startup';
+import { measureSubscriberLatency } from './subscriberLatency';
 
 const quick = process.argv.includes('--quick');
 const resultsDirectory = path.join(import.meta.dirname, 'results');
@@ -33,6 +35,22 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
     run: measureStartup,
     summary: (r) =>
       `startup: cold ${r.coldStartMs} ms, warm ${r.warmStartMs} ms to /health 200; idle RSS ${r.idleRssMb.total} MB (server ${r.idleRssMb.server}, restate-server ${r.idleRssMb.restate})`,
+  },
+  {
+    name: 'executions-page',
+    run: () => measureExecutionsPage(quick),
+    summary: (r) =>
+      r.skipped
+        ? `executions page: skipped (${r.skipped})`
+        : `executions page of 50 (project + status) at ${r.executions} rows: keyset p50/p99 ${r.keysetMs.p50}/${r.keysetMs.p99} ms (row-value ${r.rowValueKeysetMs.p50}/${r.rowValueKeysetMs.p99} ms); OFFSET page ${r.offsetPage} ${r.offsetMs.p50}/${r.offsetMs.p99} ms (${r.offsetToKeysetP50}× / ${r.offsetToRowValueKeysetP50}×)`,
+  },
+  {
+    name: 'subscriber-latency',
+    run: () => measureSubscriberLatency(quick),
+    summary: (r) =>
+      r.skipped
+        ? `subscriber latency: skipped (${r.skipped})`
+        : `commit-to-subscriber: ${r.runs.map((run: any) => `${run.subscribers} subs @${run.achievedEventsPerSecond}/s p50 ${run.latencyMs.p50} ms p99 ${run.latencyMs.p99} ms`).join('; ')}; idle subscription ${r.idleSubscriptionKb} KB`,
   },
 ];
 

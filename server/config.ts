@@ -51,6 +51,8 @@ const environmentSchema = z
     LLM_BASE_URL: optionalUrl,
     LLM_API_KEY: z.string().optional(),
     LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(defaultNodeSettings.llm.timeoutMs),
+    ALLOW_SECOND_CRON: z.enum(['true', 'false']).default('false'),
+    WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
   })
   .refine((env) => Boolean(env.RESTATE_INGRESS_URL) === Boolean(env.RESTATE_ADMIN_URL), {
     message: 'Set both RESTATE_INGRESS_URL and RESTATE_ADMIN_URL to use an existing Restate, or neither to start an embedded one',
@@ -80,6 +82,7 @@ export interface Config {
     | { kind: 'external'; ingressUrl: string; adminUrl: string };
   executor: { port?: number; advertisedUrl?: string; concurrency: number; maxOutputBytesPerPort: number };
   nodes: NodeSettings;
+  triggers: { allowSecondCron: boolean; webhookMaxBodyBytes: number };
   logLevel: LogLevel;
   web: { mode: 'static' | 'dev' | 'none'; distDirectory: string; rootDirectory: string };
 }
@@ -127,6 +130,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       http: { timeoutMs: env.HTTP_NODE_TIMEOUT_MS, maxBodyBytes: env.HTTP_NODE_MAX_BODY_BYTES },
       llm: { ...defaultNodeSettings.llm, baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, timeoutMs: env.LLM_TIMEOUT_MS },
     },
+    triggers: { allowSecondCron: env.ALLOW_SECOND_CRON === 'true', webhookMaxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES },
     logLevel: env.LOG_LEVEL,
     web: {
       mode: env.WEB_MODE,

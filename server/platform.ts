@@ -17,6 +17,9 @@ import { createLogger, type Logger } from './log';
 import { startEmbeddedRestate } from './restate/embedded';
 import { registerDeployment, serveExecutorEndpoint } from './restate/endpoint';
 import { rememberedPorts } from './restate/ports';
+import { allowSecondsField } from './nodes/cron';
+import { createCronTriggerObject, CronSchedules } from './triggers/cronObject';
+import { Triggers } from './triggers/triggers';
 
 export interface Platform {
   url: string;
@@ -53,6 +56,9 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     if ('stop' in restate) stops.push(() => restate.stop());
 
     const records = new ExecutionRecords(database.prisma);
+    allowSecondsField(config.triggers.allowSecondCron);
+    const executions = new ExecutionStarter(records, restate, log.child({ part: 'executor' }));
+    const triggers = new Triggers(database.prisma, executions, new CronSchedules(restate.ingressUrl), log.child({ part: 'triggers' }));
     const ports = await rememberedPorts(path.join(config.dataDir, 'ports.json'), ['executor'] as const, {
       executor: config.executor.port,
     });
@@ -64,6 +70,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
           concurrency: config.executor.concurrency,
           maxOutputBytesPerPort: config.executor.maxOutputBytesPerPort,
         }),
+        createCronTriggerObject((triggerId, scheduledTime, actualTime) => triggers.fireCron(triggerId, scheduledTime, actualTime)),
       ],
       port: ports.executor,
       host: config.http.host,
@@ -80,10 +87,10 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     stops.push(await database.listen(eventsChannel, () => metrics.eventsCommitted.inc()));
     const authenticator = await createAuthenticator(config, database, log);
 
-    const executions = new ExecutionStarter(records, restate, log.child({ part: 'executor' }));
+    await triggers.ensureSchedules();
     const http = await startHttpServer({
       config,
-      context: { prisma: database.prisma, events, executions, versions: config.versions },
+      context: { prisma: database.prisma, events, executions, triggers, versions: config.versions },
       database,
       restate,
       authenticator,

@@ -17,6 +17,11 @@ const requiredScopes: Record<'query' | 'mutation' | 'subscription', Record<strin
     resumeExecution: 'run',
     answerHumanTask: 'answer',
     skipHumanTask: 'answer',
+    activateTriggers: 'admin',
+    deactivateTriggers: 'admin',
+    activateTrigger: 'admin',
+    deactivateTrigger: 'admin',
+    submitHumanTrigger: 'run',
   },
   subscription: {},
 };

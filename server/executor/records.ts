@@ -31,8 +31,11 @@ export class ExecutionRecords {
     triggeredBy?: string;
     triggerPayload?: Json;
     testConfigId?: string;
-    /** Run this version instead of the project's current code (a re-run). */
+    /** Run this version instead of the project's current code (a re-run, a trigger's activated version). */
     versionId?: string;
+    /** The trigger that started it, and what makes a retried start of it start one run. */
+    triggerId?: string;
+    idempotencyKey?: string;
   }): Promise<Execution> {
     const project = await this.prisma.project.findUniqueOrThrow({ where: { id: input.projectId } });
     const version = input.versionId ? { id: input.versionId } : await this.versionForRun(project.id, project.code, project.layout);
@@ -43,6 +46,8 @@ export class ExecutionRecords {
       triggeredBy: input.triggeredBy,
       triggerPayload: input.triggerPayload,
       testConfigId: input.testConfigId,
+      triggerId: input.triggerId,
+      idempotencyKey: input.idempotencyKey,
     });
   }
 

@@ -23,8 +23,20 @@ export class ExecutionStarter {
     triggerPayload?: Prisma.InputJsonValue;
     testConfigId?: string;
     versionId?: string;
+    triggerId?: string;
+    idempotencyKey?: string;
   }): Promise<Execution> {
     const execution = await this.records.createExecution(input);
+    await this.handOver(execution);
+    this.log.info('execution started', { executionId: execution.id, projectId: input.projectId, trigger: input.trigger });
+    return execution;
+  }
+
+  /**
+   * Submits a created execution's workflow to Restate; submitting the same execution again
+   * is harmless (one workflow per execution id), so a start interrupted here can be completed.
+   */
+  async handOver(execution: Execution): Promise<void> {
     try {
       const submitted = await this.workflow(execution.id).workflowSubmit({ executionId: execution.id });
       await this.records.setInvocationId(execution.id, submitted.invocationId);
@@ -34,8 +46,6 @@ export class ExecutionStarter {
       await this.records.finish(execution.id, { status: 'failed', error: reason });
       throw new Error(reason);
     }
-    this.log.info('execution started', { executionId: execution.id, projectId: input.projectId, trigger: input.trigger });
-    return execution;
   }
 
   /** Resumes the execution waiting on a HumanQuery instance with its answer (or skip). */

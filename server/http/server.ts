@@ -11,6 +11,7 @@ import type { GraphQLContext } from '../graphql/context';
 import { useGraphQLLimits } from '../graphql/limits';
 import { schema } from '../graphql/schema';
 import type { Logger } from '../log';
+import { createWebhookHandler, webhookPathPrefix } from '../triggers/webhook';
 import { createGraphQLWebSocketServer } from './graphqlWs';
 import { checkHealth } from './health';
 import type { Metrics } from './metrics';
@@ -50,6 +51,7 @@ export async function startHttpServer(options: {
 
   const server = http.createServer();
   const serveSpa = await createSpaHandler(config, server, log);
+  const webhook = createWebhookHandler({ triggers: context.triggers, maxBodyBytes: config.triggers.webhookMaxBodyBytes, log });
 
   server.on('request', async (request, response) => {
     const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -62,6 +64,7 @@ export async function startHttpServer(options: {
       }
       return yoga.handle(request, response);
     }
+    if (pathname.startsWith(webhookPathPrefix)) return webhook(request, response);
     if (pathname === '/metrics') {
       response.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
       response.end(await metrics.registry.metrics());

@@ -36,7 +36,7 @@ async function audit(url: string, extraHeaders: Record<string, string>, label: s
     for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
     return fetch(input, { ...init, headers });
   };
-  const results = [];
+  const results: { name: string; status: string; reason?: string }[] = [];
   for (const audit of serverAudits({ url, fetchFn: fetchWithHeaders })) {
     const result = await audit.fn();
     results.push({ name: audit.name, status: result.status, reason: result.status === 'ok' ? undefined : result.reason });

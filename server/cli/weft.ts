@@ -2,17 +2,27 @@
  * The weft command line.
  *   weft check FILE…   prints diagnostics as file:line:col: severity: message; exits 1 on errors
  *   weft graph FILE    prints the graph IR as JSON (FILE.layout, if present, places the nodes)
+ *   weft run PROJECT_ID_OR_FILE, weft watch EXECUTION_ID, weft import FILE|DIR: against a
+ *   running platform (see remote.ts)
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { compileWeft, hasErrors, type Diagnostic } from '../weft/index';
+import { importCommand, runCommand, watchCommand, type Output, type RemoteOptions } from './remote';
 
 const USAGE = `usage: weft check FILE…    check Weft programs and print their diagnostics
-       weft graph FILE     print the compiled graph of a Weft program as JSON`;
+       weft graph FILE     print the compiled graph of a Weft program as JSON
+       weft run PROJECT_ID_OR_FILE [--inputs JSON]
+                           start a run (a .weft or .json file is imported first) and follow it;
+                           exit code 0 completed, 1 failed, 2 cancelled, 3 could not run
+       weft watch EXECUTION_ID
+                           follow a run until it ends (same exit codes)
+       weft import FILE|DIR
+                           create projects from .weft / .json export files
+  run, watch and import take --url URL (default $WEFT_URL or http://localhost:4000)
+  and --token TOKEN (default $WEFT_TOKEN) for a platform with auth on`;
 
-interface Output {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
+const defaultUrl = 'http://localhost:4000';
 
 function readSource(file: string): { code: string; layout: string } {
   const layoutFile = `${file}.layout`;
@@ -60,15 +70,58 @@ function graph(file: string, io: Output): number {
   return 0;
 }
 
-export function runCli(args: string[], io: Output): number {
-  const [command, ...files] = args;
-  if (command === 'check' && files.length > 0) return check(files, io);
-  if (command === 'graph' && files.length === 1) return graph(files[0]!, io);
+const remoteCommands = { run: runCommand, watch: watchCommand, import: importCommand };
+
+function remote(command: keyof typeof remoteCommands, args: string[], io: Output, environment: NodeJS.ProcessEnv): Promise<number> | number {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { url: { type: 'string' }, token: { type: 'string' }, inputs: { type: 'string' } } });
+  } catch (error) {
+    io.err(`${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { positionals, values } = parsed;
+  if (positionals.length !== 1 || (values.inputs !== undefined && command !== 'run')) {
+    io.err(USAGE);
+    return 2;
+  }
+  let inputs: unknown;
+  try {
+    inputs = values.inputs === undefined ? undefined : JSON.parse(values.inputs);
+  } catch {
+    io.err('--inputs must be JSON: { "<trigger node id>": { "<port>": value } }');
+    return 2;
+  }
+  const options: RemoteOptions = { url: values.url ?? environment.WEFT_URL ?? defaultUrl, token: values.token ?? environment.WEFT_TOKEN, inputs };
+  return remoteCommands[command](positionals[0]!, options, io);
+}
+
+export function runCli(args: string[], io: Output, environment: NodeJS.ProcessEnv = {}): Promise<number> | number {
+  const [command, ...rest] = args;
+  if (command === 'check' && rest.length > 0) return check(rest, io);
+  if (command === 'graph' && rest.length === 1) return graph(rest[0]!, io);
+  if (command === 'run' || command === 'watch' || command === 'import') return remote(command, rest, io, environment);
   io.err(USAGE);
   return 2;
 }
 
-process.exitCode = runCli(process.argv.slice(2), {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-});
+const terminal = process.stdout.isTTY;
+const clearLine = '\r\x1b[2K';
+let progressShown = '';
+
+function print(stream: NodeJS.WriteStream, text: string): void {
+  // The progress line stays the last line: clear it, print, draw it again.
+  stream.write(`${progressShown ? clearLine : ''}${text}\n${progressShown}`);
+}
+
+const exitCode = await runCli(process.argv.slice(2), {
+  out: (text) => print(process.stdout, text),
+  err: (text) => print(process.stderr, text),
+  progress: terminal
+    ? (text) => {
+        progressShown = text;
+        process.stdout.write(`${clearLine}${text}`);
+      }
+    : undefined,
+}, process.env);
+process.exitCode = exitCode;

@@ -115,8 +115,8 @@ describe('API limits, CSRF prevention and metrics', () => {
     const feed = subscriber.subscribe<{ executionsFeed: { execution: { status: string } } }>(`subscription { executionsFeed { seq execution { status } } }`);
     await until(async () => (await metric('weft_graphql_active_subscriptions')) >= 1);
     expect(await metric('weft_graphql_active_subscriptions')).toBe(1);
-    const { body } = await graphqlPost(url(), `mutation { createProject(name: "m", code: "greeting = Text { value: \\"hi\\" }") { id } }`);
-    await graphqlPost(url(), `mutation ($id: ID!) { runProject(projectId: $id) { id } }`, { id: body.data!.createProject.id });
+    const { body } = await graphqlPost(url(), `mutation { createProject(name: "m", code: "greeting = Text { value: \\"hi\\" }") { ... on Project { id } } }`);
+    await graphqlPost(url(), `mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: body.data!.createProject.id });
     await feed.until((received) => received.some((event) => event.executionsFeed.execution.status === 'completed'), 60_000);
     expect(await metric('weft_events_published_total')).toBeGreaterThanOrEqual(feed.received.length);
     expect(await metric('weft_events_delivered_total')).toBeGreaterThanOrEqual(feed.received.length);

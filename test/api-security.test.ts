@@ -12,7 +12,7 @@ type Scope = (typeof scopes)[number];
 type OperationType = 'query' | 'mutation' | 'subscription';
 
 /** The specification of who may call what; root fields added later fall under the defaults. */
-const runMutations = ['runProject', 'rerunExecution', 'cancelExecution', 'pauseExecution', 'resumeExecution'];
+const runMutations = ['runProject', 'rerunExecution', 'cancelExecution', 'pauseExecution', 'resumeExecution', 'submitHumanTrigger'];
 const answerMutations = ['answerHumanTask', 'skipHumanTask'];
 const taskLinkFields = ['humanTask', 'answerHumanTask', 'skipHumanTask'];
 function neededScope(type: OperationType, field: string): Scope {

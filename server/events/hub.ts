@@ -2,6 +2,7 @@ import type { Database } from '../db/database';
 import type { ExecutionEvent as StoredEventRow } from '../db/generated/client';
 import type { Logger } from '../log';
 import { LiveQueue } from './liveQueue';
+import { finalStatuses } from './record';
 import { type ExecutionEvent, type ExecutionEventPayload, eventsChannel } from './types';
 
 const allExecutions = '*';
@@ -39,16 +40,20 @@ export class EventHub {
 
   /**
    * The events of one execution after `afterSeq`: first those already stored, then live
-   * ones, in `seq` order, each exactly once.
+   * ones, in `seq` order, each exactly once. Ends after the event that ends the execution
+   * (at once when it had ended by `afterSeq`): a finished execution's record is final.
    */
   async *executionEvents(executionId: string, afterSeq: number): AsyncGenerator<ExecutionEvent> {
     const live = this.subscribe(executionId);
     try {
+      const current = await this.database.prisma.execution.findUnique({ where: { id: executionId }, select: { status: true, lastSeq: true } });
       let lastSeq = afterSeq;
       for (const event of await this.storedEvents(executionId, afterSeq)) {
         lastSeq = event.seq;
         yield event;
+        if (endsExecution(event)) return;
       }
+      if (!current || (finalStatuses.includes(current.status) && lastSeq >= current.lastSeq)) return;
       for await (const event of live) {
         if (event.seq <= lastSeq) continue;
         if (event.seq > lastSeq + 1) {
@@ -57,6 +62,7 @@ export class EventHub {
         }
         lastSeq = event.seq;
         yield event;
+        if (endsExecution(event)) return;
       }
     } finally {
       await live.return();
@@ -119,6 +125,10 @@ export class EventHub {
       if (queues) for (const queue of queues) queue.push(event);
     }
   }
+}
+
+function endsExecution(event: ExecutionEvent): boolean {
+  return event.kind === 'execution' && finalStatuses.includes(event.execution.status);
 }
 
 function toExecutionEvent(row: StoredEventRow): ExecutionEvent {

@@ -10,6 +10,8 @@ export interface Collector<T> {
   /** Resolves once `done` holds for what was received, or rejects after `timeoutMs`. */
   until(done: (received: T[]) => boolean, timeoutMs?: number): Promise<T[]>;
   stop(): void;
+  /** Resolves when the server completes the subscription. */
+  completed: Promise<void>;
 }
 
 /** A WebSocket close event says little in JSON; its code and reason are what matter. */
@@ -22,6 +24,8 @@ function collect<T>(subscribe: Subscribe, query: string, variables: Record<strin
   const received: T[] = [];
   const waiters = new Set<() => void>();
   let failure: unknown;
+  let markCompleted: () => void = () => undefined;
+  const completed = new Promise<void>((resolve) => (markCompleted = resolve));
   const unsubscribe = subscribe<{ data?: T; errors?: unknown }>({ query, variables }, {
     next: (result) => {
       if (result.errors) failure = new Error(`subscription error: ${JSON.stringify(result.errors)}`);
@@ -32,10 +36,11 @@ function collect<T>(subscribe: Subscribe, query: string, variables: Record<strin
       failure = error instanceof Error ? error : new Error(describeFailure(error));
       waiters.forEach((wake) => wake());
     },
-    complete: () => undefined,
+    complete: () => markCompleted(),
   });
   return {
     received,
+    completed,
     stop: unsubscribe,
     until: (done, timeoutMs = 30_000) =>
       new Promise((resolve, reject) => {

@@ -1,10 +1,13 @@
 import { lazy, Suspense } from 'react';
 import { Link, NavLink, Route, Routes } from 'react-router';
-import { ExecutionsPage } from './routes/executions/ExecutionsPage';
-import { ProjectsPage } from './routes/projects/ProjectsPage';
+import { ConnectionIndicator } from './app/ConnectionIndicator';
 
-// The editor carries React Flow; load it only when a project is opened.
+// Each page is its own chunk, loaded when first visited; the editor carries React Flow.
+const ProjectsPage = lazy(() => import('./routes/projects/ProjectsPage').then((module) => ({ default: module.ProjectsPage })));
 const ProjectEditorPage = lazy(() => import('./routes/editor/ProjectEditorPage'));
+const ExecutionsPage = lazy(() => import('./routes/executions/ExecutionsPage'));
+const TasksPage = lazy(() => import('./routes/tasks/TasksPage'));
+const TaskPage = lazy(() => import('./routes/tasks/TaskPage'));
 
 export function App() {
   return (
@@ -14,14 +17,18 @@ export function App() {
         <nav>
           <NavLink to="/" end>Projects</NavLink>
           <NavLink to="/executions">Executions</NavLink>
+          <NavLink to="/tasks">Tasks</NavLink>
           <a href="/graphql">GraphQL</a>
         </nav>
+        <ConnectionIndicator />
       </header>
       <Suspense fallback={<main><p>Loading…</p></main>}>
         <Routes>
           <Route path="/" element={<main><ProjectsPage /></main>} />
           <Route path="/executions" element={<main><ExecutionsPage /></main>} />
           <Route path="/projects/:projectId" element={<ProjectEditorPage />} />
+          <Route path="/tasks" element={<TasksPage />} />
+          <Route path="/tasks/:taskId" element={<TaskPage />} />
           <Route path="*" element={<main><h1>Not found</h1><p>There is no page at this address.</p></main>} />
         </Routes>
       </Suspense>

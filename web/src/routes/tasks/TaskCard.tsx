@@ -1,0 +1,61 @@
+import { useMemo } from 'react';
+import { Link } from 'react-router';
+import { useMutation } from 'urql';
+import { HumanForm, type SubmitOutcome } from '../../forms/HumanForm';
+import { readFormSchema } from '../../forms/formSchema';
+import type { HumanTaskCardFieldsFragment } from '../../graphql/generated/graphql';
+import { taskLink } from './linkToken';
+import { submitOutcome } from './submitOutcome';
+import { AnswerHumanTask, SkipHumanTask } from './taskOperations';
+
+interface TaskCardProps {
+  task: HumanTaskCardFieldsFragment;
+  /** Request context of the page (a link token), if any. */
+  requestContext?: object;
+  /** The task was answered or skipped from here; `task` is it as it now stands. */
+  onClosed: (task: HumanTaskCardFieldsFragment) => void;
+  /** Offer a link to the form's own page (not on that page itself). */
+  linkToOwnPage?: boolean;
+}
+
+export function runLink(task: HumanTaskCardFieldsFragment): string {
+  return `/projects/${task.execution.project.id}?executionId=${task.execution.id}`;
+}
+
+/** One open HumanQuery form: where it comes from, and the form to answer or skip. */
+export function TaskCard({ task, requestContext, onClosed, linkToOwnPage = true }: TaskCardProps) {
+  const form = useMemo(() => readFormSchema(task.form), [task.form]);
+  const [, answerTask] = useMutation(AnswerHumanTask);
+  const [, skipTask] = useMutation(SkipHumanTask);
+
+  async function answer(answer: Record<string, unknown>): Promise<SubmitOutcome> {
+    const result = await answerTask({ id: task.id, answer }, requestContext);
+    const answered = result.data?.answerHumanTask;
+    const outcome = submitOutcome(answered, result.error, 'HumanTask');
+    if (answered?.__typename === 'HumanTask') onClosed(answered);
+    return outcome;
+  }
+
+  async function skip(): Promise<SubmitOutcome> {
+    const result = await skipTask({ id: task.id }, requestContext);
+    const skipped = result.data?.skipHumanTask;
+    const outcome = submitOutcome(skipped, result.error, 'HumanTask');
+    if (skipped?.__typename === 'HumanTask') onClosed(skipped);
+    return outcome;
+  }
+
+  return (
+    <article className="task-card" data-task-id={task.id} aria-labelledby={`task-${task.id}-title`}>
+      <header className="task-card-header">
+        <h3 id={`task-${task.id}-title`}>{form.title}</h3>
+        <p className="task-meta muted">
+          {task.execution.project.name} · node <span className="mono">{task.nodeId}</span>
+          {task.lane.length > 0 && <> · lane {task.lane.join('.')}</>}
+          {' · '}<Link to={runLink(task)}>View run</Link>
+          {linkToOwnPage && <>{' · '}<Link to={taskLink(task.id, task.linkToken)}>Form link</Link></>}
+        </p>
+      </header>
+      <HumanForm form={form} submitLabel="Submit answer" onSubmit={answer} onSkip={skip} />
+    </article>
+  );
+}

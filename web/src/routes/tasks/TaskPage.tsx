@@ -1,0 +1,89 @@
+import { useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useClient, useQuery } from 'urql';
+import type { HumanTaskCardFieldsFragment } from '../../graphql/generated/graphql';
+import { formatRelative } from '../../time/format';
+import { useNow } from '../../time/useNow';
+import { useLinkToken } from './linkToken';
+import { runLink, TaskCard } from './TaskCard';
+import { HumanTaskEvents, HumanTaskQuery } from './taskOperations';
+import './tasks.css';
+
+/**
+ * `/tasks/:taskId`: one form, as a reviewer opens it from a link. With `?token=` (a link token)
+ * the page can read and answer this task only; without one it also follows it live, so it
+ * shows at once when someone else answered it.
+ */
+export default function TaskPage() {
+  const { taskId = '' } = useParams();
+  const { token, context } = useLinkToken();
+  const [{ data, error, fetching }] = useQuery({ query: HumanTaskQuery, variables: { id: taskId }, context });
+  const [latest, setLatest] = useState<HumanTaskCardFieldsFragment | null>(null);
+  const task = latest ?? data?.humanTask ?? null;
+  useFollowTask(task?.execution.id ?? null, taskId, token === null, setLatest);
+
+  useEffect(() => {
+    document.title = `${task?.title ?? 'Task'} · Weftworks`;
+  }, [task?.title]);
+
+  if (error) return <main className="tasks-page"><p className="error" role="alert">Could not load the form: {error.message}</p></main>;
+  if (fetching && !task) return <main className="tasks-page"><p>Loading…</p></main>;
+  if (!task) {
+    return (
+      <main className="tasks-page">
+        <h1>Form not found</h1>
+        <p>There is no form {taskId}. <Link to="/tasks">See every open form</Link></p>
+      </main>
+    );
+  }
+  return (
+    <main className="tasks-page">
+      <p className="muted"><Link to="/tasks">← All tasks</Link></p>
+      {task.state === 'open' ? (
+        <TaskCard task={task} requestContext={context} onClosed={setLatest} linkToOwnPage={false} />
+      ) : (
+        <ClosedTask task={task} />
+      )}
+    </main>
+  );
+}
+
+/** Follows the task's execution's form events, to learn when this one closes (needs a read token, not a link). */
+function useFollowTask(
+  executionId: string | null,
+  taskId: string,
+  enabled: boolean,
+  onChange: (task: HumanTaskCardFieldsFragment) => void,
+) {
+  const client = useClient();
+  useEffect(() => {
+    if (!enabled || !executionId) return;
+    const subscription = client.subscription(HumanTaskEvents, { filter: { executionId } }).subscribe((result) => {
+      const changed = result.data?.humanTaskEvents;
+      if (changed?.id === taskId) onChange(changed);
+    });
+    return () => subscription.unsubscribe();
+  }, [client, executionId, taskId, enabled, onChange]);
+}
+
+const closedAs: Record<string, string> = {
+  answered: 'answered',
+  skipped: 'skipped',
+  cancelled: 'cancelled with its run',
+};
+
+function ClosedTask({ task }: { task: HumanTaskCardFieldsFragment }) {
+  const now = useNow();
+  return (
+    <section className="task-closed" data-task-id={task.id} data-state={task.state} role="status">
+      <h1>{task.title}</h1>
+      <p>
+        This form was {closedAs[task.state] ?? task.state}
+        {task.answeredBy && <> by {task.answeredBy}</>}
+        {task.answeredAt && <> {formatRelative(Date.parse(task.answeredAt), now)}</>}.
+        {task.state === 'answered' && ' The run goes on from here.'}
+      </p>
+      <p><Link to={runLink(task)}>View the run</Link></p>
+    </section>
+  );
+}

@@ -2,9 +2,13 @@
  * The executions list at scale: a page of 50 executions of one project with one status,
  * by keyset (after the last row's startedAt, id, on the (projectId, startedAt, id) index)
  * and by OFFSET at page 10,000, in a real PostgreSQL (DATABASE_URL) holding 1,000,000
- * executions inserted with generate_series. Both are the SQL the Prisma client sends.
+ * executions inserted with generate_series. The keyset page is the API's own
+ * (keysetPage with the executions filter); the others are for comparison.
  */
 import { openDatabase } from '../server/db/database';
+import type { Execution } from '../server/db/generated/client';
+import { executionWhere } from '../server/graphql/executionFilter';
+import { encodeCursor, keysetPage } from '../server/graphql/keyset';
 import { createLogger } from '../server/log';
 import { createTestDatabase } from '../test/support/platform';
 
@@ -13,8 +17,10 @@ const pageSize = 50;
 export interface ExecutionsPageResult {
   executions: number;
   matching: number;
-  /** Prisma's `cursor` (what Pothos' prismaConnection sends): it re-reads the cursor row in a subquery. */
+  /** The API's page: keysetPage's bounds `startedAt <= key AND (startedAt < key OR (startedAt = key AND id < id))`. */
   keysetMs: { p50: number; p99: number };
+  /** Prisma's `cursor` (what Pothos' prismaConnection would send): it re-reads the cursor row in a subquery. */
+  prismaCursorMs: { p50: number; p99: number };
   /** The same page with a row-value comparison, `("startedAt", id) < ($1, $2)`, on the index. */
   rowValueKeysetMs: { p50: number; p99: number };
   offsetPage: number;
@@ -46,7 +52,13 @@ export async function measureExecutionsPage(quick: boolean): Promise<ExecutionsP
     const matching = await prisma.execution.count({ where });
 
     const cursors = await prisma.execution.findMany({ where, orderBy, skip: Math.floor(matching / 2), take: 1 });
-    const keyset = () => prisma.execution.findMany({ where, orderBy, take: pageSize, skip: 1, cursor: { id: cursors[0]!.id } });
+    const apiWhere = executionWhere({ projectId: main.id, status: ['completed'] });
+    const afterCursor = encodeCursor(cursors[0]!.startedAt, cursors[0]!.id);
+    const keyset = async () =>
+      (await keysetPage({ first: pageSize, after: afterCursor }, { field: 'startedAt', direction: 'desc', keyOf: (row: Execution) => row.startedAt }, 'date',
+        (page) => prisma.execution.findMany({ where: { AND: [apiWhere, page.where] }, orderBy: page.orderBy, take: page.take }),
+        () => prisma.execution.count({ where: apiWhere }))).edges;
+    const prismaCursor = () => prisma.execution.findMany({ where, orderBy, take: pageSize, skip: 1, cursor: { id: cursors[0]!.id } });
     const offset = () => prisma.execution.findMany({ where, orderBy, take: pageSize, skip: offsetPage * pageSize });
     const after = cursors[0]!;
     const rowValueKeyset = () => prisma.$queryRaw<unknown[]>`
@@ -54,9 +66,10 @@ export async function measureExecutionsPage(quick: boolean): Promise<ExecutionsP
       WHERE "projectId" = ${main.id}::uuid AND status = 'completed' AND ("startedAt", id) < (${after.startedAt}, ${after.id}::uuid)
       ORDER BY "startedAt" DESC, id DESC LIMIT ${pageSize}`;
     const keysetMs = await latencies(keyset, quick ? 50 : 200);
+    const prismaCursorMs = await latencies(prismaCursor, quick ? 20 : 50);
     const rowValueKeysetMs = await latencies(rowValueKeyset, quick ? 50 : 200);
     const offsetMs = await latencies(offset, quick ? 10 : 40);
-    return { executions: total, matching, keysetMs, rowValueKeysetMs, offsetPage, offsetMs, offsetToKeysetP50: round(offsetMs.p50 / keysetMs.p50),
+    return { executions: total, matching, keysetMs, prismaCursorMs, rowValueKeysetMs, offsetPage, offsetMs, offsetToKeysetP50: round(offsetMs.p50 / keysetMs.p50),
       offsetToRowValueKeysetP50: round(offsetMs.p50 / rowValueKeysetMs.p50) };
   } finally {
     await database.close();

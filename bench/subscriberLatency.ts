@@ -12,8 +12,8 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { openDatabase, type Database } from '../server/db/database';
 import { commitExecutionChange, commitNewExecution, executionSnapshot } from '../server/events/record';
-import { eventsChannel } from '../server/events/types';
 import { createLogger } from '../server/log';
+import { commitEventDirectly } from '../test/support/directEvents';
 import { createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform } from '../test/support/platform';
 import { percentile, round } from './executionsPage';
 
@@ -84,7 +84,7 @@ async function measureRun(platform: RunningPlatform, database: Database, project
     const wait = began + (i * 1000) / eventsPerSecond - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     if (inFlight.size >= 8) await Promise.race(inFlight);
-    const commit = commitEvent(database, execution.id, payload).then((seq) => void committedAt.set(seq, performance.now()));
+    const commit = commitEventDirectly(database, execution.id, payload).then((seq) => void committedAt.set(seq, performance.now()));
     inFlight.add(commit);
     void commit.finally(() => inFlight.delete(commit));
   }
@@ -100,18 +100,6 @@ async function measureRun(platform: RunningPlatform, database: Database, project
     latencyMs: { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? NaN) },
     received: latencies.length,
   };
-}
-
-/** One statement, so one round trip: next seq, the stored event, and its NOTIFY at commit. */
-async function commitEvent(database: Database, executionId: string, payload: string): Promise<number> {
-  const [row] = await database.sql.query<{ seq: number }>(
-    `WITH bumped AS (UPDATE "Execution" SET "lastSeq" = "lastSeq" + 1 WHERE id = $1::uuid RETURNING "lastSeq"),
-          stored AS (INSERT INTO "ExecutionEvent" ("executionId", seq, kind, payload)
-                     SELECT $1::uuid, "lastSeq", 'execution', $2::jsonb FROM bumped RETURNING id, seq)
-     SELECT seq, pg_notify('${eventsChannel}', id::text) FROM stored`,
-    [executionId, payload],
-  );
-  return row!.seq;
 }
 
 /** Sequential node-run commits through the platform's own path, for comparison. */

@@ -96,7 +96,9 @@ describe('API limits, CSRF prevention and metrics', () => {
   });
 
   it('stops a query that runs longer than GRAPHQL_TIMEOUT_MS with a TIMEOUT error', async () => {
-    const { status, body } = await graphqlPost(strictUrl(), `{ projects { totalCount } executions { totalCount } }`);
+    // Checking some 15 KB of Weft takes well over a millisecond.
+    const code = Array.from({ length: 300 }, (_, i) => `n${i} = Text { value: "node ${i}" }`).join('\n');
+    const { status, body } = await graphqlPost(strictUrl(), `query ($code: String!) { checkWeft(code: $code) { ok } }`, { code });
     expect(body.errors?.[0]).toMatchObject({ extensions: { code: 'TIMEOUT' }, message: expect.stringContaining('longer than 1 ms') });
     expect(status).toBe(504);
   });

@@ -22,7 +22,11 @@ second.n = first.n
 describe('controlling executions', () => {
   const platform = usePlatform({ env: { MAX_OUTPUT_BYTES_PER_PORT: '1000' } });
   const url = () => platform.current.graphqlUrl;
-  const mutate = (name: string, id: string) => graphqlData(url(), `mutation ($id: ID!) { ${name}(id: $id) { id status } }`, { id });
+  const mutate = async (name: string, id: string) => {
+    const data = await graphqlData(url(), `mutation ($id: ID!) { ${name}(id: $id) { __typename ... on Execution { id status } ... on Problem { message } } }`, { id });
+    expect(data[name]).toMatchObject({ __typename: 'Execution', id });
+    return data;
+  };
 
 
   it('cancels a running execution at once: the running node run and the execution end cancelled', async () => {

@@ -4,7 +4,7 @@ import { createProject, readExample, runProject, waitForStatus } from './support
 import {
   createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
 } from './support/platform';
-import { webSocketSubscriber } from './support/subscriptions';
+import { sseSubscriber, webSocketSubscriber } from './support/subscriptions';
 
 const fastThenSlow = `
 fast = ExecPython -> (stamp: Number) {
@@ -141,16 +141,28 @@ describe('executions survive crashes', () => {
     for (let i = 0; i < 12; i++) expect(done.node(`w${i}`)).toMatchObject({ status: 'completed', output: { n: 1 + i } });
   }, 180_000);
 
-  it('keeps a form waiting across a restart, and the answer after it resumes the run', async () => {
+  it('keeps a form waiting across a restart; the answer after it resumes the run, and subscribers that reconnect with afterSeq see every event once', async () => {
     const { start } = await freshPlatform();
     const first = await start();
     const executionId = await runProject(first.graphqlUrl, await createProject(first.graphqlUrl, 'approval', await readExample('approval')));
+    const transports = [webSocketSubscriber, sseSubscriber];
+    const followEvents = (subscriber: ReturnType<typeof webSocketSubscriber>, afterSeq: number) =>
+      subscriber.subscribe<{ executionEvents: { seq: number; execution: { status: string } } }>(
+        `subscription ($id: ID!, $after: Int) { executionEvents(executionId: $id, afterSeq: $after) { seq execution { status } } }`,
+        { id: executionId, after: afterSeq },
+      );
+    const before = transports.map((connect) => connect(first.graphqlUrl));
+    const beforeRestart = before.map((subscriber) => followEvents(subscriber, 0));
     const waiting = await waitForStatus(first.graphqlUrl, executionId, ['waiting_for_input']);
+    await Promise.all(beforeRestart.map((events) => events.until((received) => received.some((e) => e.executionEvents.seq === waiting.lastSeq))));
     const taskId = waiting.openTasks[0]!.id;
     first.process.kill('SIGKILL');
     await first.process.catch(() => undefined);
+    await Promise.all(before.map((subscriber) => subscriber.close()));
 
     const second = await start();
+    const after = transports.map((connect) => connect(second.graphqlUrl));
+    const afterRestart = after.map((subscriber, index) => followEvents(subscriber, beforeRestart[index]!.received.at(-1)!.executionEvents.seq));
     await graphqlData(second.graphqlUrl, `mutation ($id: ID!, $answer: JSON!) { answerHumanTask(id: $id, answer: $answer) { ... on HumanTask { state } } }`, {
       id: taskId,
       answer: { reply: 'Refund sent.', tone: 'formal', decision: 'reject' },
@@ -160,5 +172,13 @@ describe('executions survive crashes', () => {
     expect(done.node('dropped')?.inputs).toEqual({ data: true });
     expect(done.node('send_gate')?.output).toEqual({ value: null });
     expect(done.node('sent')?.inputs).toEqual({ data: null });
+
+    await Promise.all(afterRestart.map((events) => events.completed));
+    await Promise.all(after.map((subscriber) => subscriber.close()));
+    for (const [index, events] of afterRestart.entries()) {
+      const seqs = [...beforeRestart[index]!.received, ...events.received].map((event) => event.executionEvents.seq);
+      expect(seqs).toEqual(Array.from({ length: done.lastSeq }, (_, i) => i + 1));
+      expect(events.received.at(-1)!.executionEvents.execution.status).toBe('completed');
+    }
   }, 180_000);
 });

@@ -10,7 +10,7 @@ export interface Collector<T> {
   /** Resolves once `done` holds for what was received, or rejects after `timeoutMs`. */
   until(done: (received: T[]) => boolean, timeoutMs?: number): Promise<T[]>;
   stop(): void;
-  /** Resolves when the server completes the subscription. */
+  /** Resolves when the server completes the subscription; rejects if it fails. */
   completed: Promise<void>;
 }
 
@@ -25,15 +25,18 @@ function collect<T>(subscribe: Subscribe, query: string, variables: Record<strin
   const waiters = new Set<() => void>();
   let failure: unknown;
   let markCompleted: () => void = () => undefined;
-  const completed = new Promise<void>((resolve) => (markCompleted = resolve));
+  let markFailed: (error: unknown) => void = () => undefined;
+  const completed = new Promise<void>((resolve, reject) => ((markCompleted = resolve), (markFailed = reject)));
+  completed.catch(() => undefined); // a caller that never awaits `completed` learns of failures through `until`
   const unsubscribe = subscribe<{ data?: T; errors?: unknown }>({ query, variables }, {
     next: (result) => {
-      if (result.errors) failure = new Error(`subscription error: ${JSON.stringify(result.errors)}`);
+      if (result.errors) markFailed((failure = new Error(`subscription error: ${JSON.stringify(result.errors)}`)));
       if (result.data) received.push(result.data);
       waiters.forEach((wake) => wake());
     },
     error: (error) => {
       failure = error instanceof Error ? error : new Error(describeFailure(error));
+      markFailed(failure);
       waiters.forEach((wake) => wake());
     },
     complete: () => markCompleted(),

@@ -34,12 +34,10 @@ function expectEverySeqOnce(received: EventData[], first: number, last: number):
   const seqs = received.map((event) => event.executionEvents.seq);
   const expected = Array.from({ length: last - first + 1 }, (_, index) => first + index);
   // Compared as ranges first so that a failure says where the gap or duplicate is, not 10,000 lines.
-  const firstMismatch = seqs.findIndex((seq, index) => seq !== expected[index]);
-  expect({ count: seqs.length, firstMismatch, at: seqs.slice(Math.max(0, firstMismatch - 2), firstMismatch + 3) }).toEqual({
-    count: expected.length,
-    firstMismatch: -1,
-    at: firstMismatch === -1 ? [] : expected.slice(Math.max(0, firstMismatch - 2), firstMismatch + 3),
-  });
+  const positions = Array.from({ length: Math.max(seqs.length, expected.length) }, (_, index) => index);
+  const firstMismatch = positions.find((index) => seqs[index] !== expected[index]) ?? -1;
+  const around = (list: number[]) => (firstMismatch === -1 ? [] : list.slice(Math.max(0, firstMismatch - 2), firstMismatch + 3));
+  expect({ count: seqs.length, firstMismatch, around: around(seqs) }).toEqual({ count: expected.length, firstMismatch: -1, around: around(expected) });
 }
 
 withServer('executionEvents under a burst of 10,000 events', () => {

@@ -85,6 +85,7 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode }: GraphCanvasProps
   return (
     <GroupToggleContext.Provider value={toggleGroup}>
       <ReactFlow
+        colorMode="system"
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}

@@ -1,38 +1,31 @@
 import { useState } from 'react';
+import { CopyButton } from './CopyButton';
 import './inspector.css';
 
+/** Children drawn per "show more" click. */
 const PAGE = 100;
+/** Characters of a string drawn before "show more". */
+const STRING_PAGE = 2_000;
 
-/** A JSON value as a collapsible tree with a copy button; children are drawn only once opened. */
+/**
+ * A JSON value as a collapsible tree with a copy button. It stays fast on big values (a 1 MiB
+ * output): children are drawn only once opened, a hundred at a time, long strings are cut
+ * with "show more", and the value is turned into text only when copied.
+ */
 export function JsonTree({ value, label }: { value: unknown; label?: string }) {
   return (
     <div className="json-tree">
-      <CopyButton value={value} />
+      <CopyButton text={() => JSON.stringify(value, null, 2) ?? 'undefined'} />
       <JsonEntry name={label} value={value} depth={0} />
     </div>
   );
 }
 
-function CopyButton({ value }: { value: unknown }) {
-  const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(JSON.stringify(value, null, 2) ?? 'undefined');
-      setCopied('copied');
-    } catch {
-      setCopied('failed');
-    }
-    setTimeout(() => setCopied('idle'), 1500);
-  }
-  return (
-    <button type="button" className="copy-button" onClick={copy}>
-      {copied === 'copied' ? 'Copied' : copied === 'failed' ? 'Copy failed' : 'Copy'}
-    </button>
-  );
-}
-
 function JsonEntry({ name, value, depth }: { name?: string; value: unknown; depth: number }) {
   const key = name !== undefined && <span className="json-key">{name}: </span>;
+  if (typeof value === 'string') {
+    return <div className="json-leaf">{key}<JsonString value={value} /></div>;
+  }
   if (value === null || typeof value !== 'object') {
     return (
       <div className="json-leaf">
@@ -42,6 +35,21 @@ function JsonEntry({ name, value, depth }: { name?: string; value: unknown; dept
     );
   }
   return <JsonBranch name={name} value={value} depth={depth} />;
+}
+
+function JsonString({ value }: { value: string }) {
+  const [shown, setShown] = useState(STRING_PAGE);
+  const cut = value.length > shown;
+  return (
+    <>
+      <span className="json-string">{JSON.stringify(cut ? value.slice(0, shown) : value).slice(0, cut ? -1 : undefined)}{cut && '…'}</span>
+      {cut && (
+        <button type="button" className="link-button json-more" onClick={() => setShown(shown * 4)}>
+          show more ({(value.length - shown).toLocaleString('en')} more characters)
+        </button>
+      )}
+    </>
+  );
 }
 
 function JsonBranch({ name, value, depth }: { name?: string; value: object; depth: number }) {

@@ -2,6 +2,8 @@ import { Link } from 'react-router';
 import type { RunStore } from './useExecutionRun';
 import { useRunState } from './useExecutionRun';
 import { finishedStatuses } from './runState';
+import { RunError } from './RunError';
+import { StatusBadge } from './StatusBadge';
 import { useNow } from '../time/useNow';
 import { formatDuration } from '../time/format';
 
@@ -16,7 +18,7 @@ export function RunHeader({ runStore, executionId }: { runStore: RunStore; execu
       <span className="run-title">Run <span className="mono" title={executionId}>{executionId.slice(-8)}</span></span>
       {execution ? (
         <>
-          <span className={`status status-${execution.status}`}>{execution.status.replaceAll('_', ' ')}</span>
+          <StatusBadge status={execution.status} />
           {started && <span className="muted">{finishedStatuses.has(execution.status) ? 'took' : 'running for'} {formatDuration(ended - started)}</span>}
           <span className="mono muted">${Number(execution.costUsd).toFixed(4)}</span>
         </>
@@ -26,17 +28,5 @@ export function RunHeader({ runStore, executionId }: { runStore: RunStore; execu
       <Link to={{ search: "" }} className="run-close">Hide run</Link>
       {execution?.error && <RunError error={execution.error} />}
     </div>
-  );
-}
-
-/** The first line of the error, with the rest (a traceback, often) one click away. */
-function RunError({ error }: { error: string }) {
-  const [headline, ...rest] = error.trim().split('\n');
-  if (rest.length === 0) return <p className="run-error">{headline}</p>;
-  return (
-    <details className="run-error">
-      <summary>{headline}</summary>
-      <pre>{rest.join('\n').replace(/^\n+/, '')}</pre>
-    </details>
   );
 }

@@ -70,3 +70,9 @@ export function applyEvents(state: RunState, events: readonly ExecutionEvent[]):
 }
 
 export const finishedStatuses: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
+
+/** The state a query read (the execution and its node runs as stored), to apply later events on. */
+export function runStateFromSnapshot(execution: ExecutionSnapshot, nodeRuns: readonly NodeRunSnapshot[]): RunState {
+  const asEvents = nodeRuns.map((nodeRun): ExecutionEvent => ({ seq: nodeRun.seq, kind: 'nodeRun', execution, nodeRun }));
+  return { ...applyEvents(emptyRun, asEvents), lastSeq: execution.lastSeq, execution };
+}

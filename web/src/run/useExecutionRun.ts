@@ -1,35 +1,48 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { useClient } from 'urql';
 import { graphql } from '../graphql/generated';
+import { useConnection } from '../graphql/connection';
 import { applyEvents, emptyRun, type ExecutionEvent, type NodeRunSummary, type RunState } from './runState';
+
+graphql(`
+  fragment RunExecutionFields on Execution {
+    id
+    status
+    error
+    costUsd
+    startedAt
+    completedAt
+    lastSeq
+    trigger
+  }
+`);
+
+graphql(`
+  fragment RunNodeRunFields on NodeRun {
+    id
+    seq
+    nodeId
+    nodeType
+    lane
+    status
+    inputs
+    output
+    error
+    startedAt
+    completedAt
+    costUsd
+  }
+`);
 
 graphql(`
   fragment ExecutionRunEventFields on ExecutionEvent {
     seq
     kind
     execution {
-      id
-      status
-      error
-      costUsd
-      startedAt
-      completedAt
-      lastSeq
-      trigger
+      ...RunExecutionFields
     }
     nodeRun {
-      id
-      seq
-      nodeId
-      nodeType
-      lane
-      status
-      inputs
-      output
-      error
-      startedAt
-      completedAt
-      costUsd
+      ...RunNodeRunFields
     }
   }
 `);
@@ -47,12 +60,17 @@ const ExecutionEvents = graphql(`
  * subscribes to its own summary; events are applied in batches, once per animation frame.
  */
 export class RunStore {
-  private state: RunState = emptyRun;
+  private state: RunState;
   private listeners = new Set<() => void>();
   private queued: ExecutionEvent[] = [];
   private frame: number | null = null;
   /** Set when the subscription itself failed (unknown execution, lost permission…). */
   problem: string | null = null;
+
+  /** Starts empty, or from a snapshot read by a query (events after its lastSeq then apply on top). */
+  constructor(initial: RunState = emptyRun) {
+    this.state = initial;
+  }
 
   readonly subscribe = (listener: () => void) => {
     this.listeners.add(listener);
@@ -88,22 +106,27 @@ export class RunStore {
   }
 }
 
-/** Subscribes the store to the execution's events: stored ones first, then live ones. */
+/**
+ * Subscribes the store to the execution's events: stored ones after what the store already
+ * holds, then live ones. Each time the socket comes back after a loss, it subscribes again
+ * from the last seq it applied, so whatever happened meanwhile (the end of the run, say)
+ * is replayed and nothing finished keeps looking as if it were running.
+ */
 export function useExecutionEvents(store: RunStore | null, executionId: string | null) {
   const client = useClient();
+  // Changes each time the socket is back after a loss (not on the first connection).
+  const reconnections = Math.max(0, useConnection().connections - 1);
   useEffect(() => {
     if (!store || !executionId) return;
     const subscription = client
-      .subscription(ExecutionEvents, { executionId, afterSeq: 0 })
+      .subscription(ExecutionEvents, { executionId, afterSeq: store.getState().lastSeq })
       .subscribe((result) => {
         if (result.error) store.fail(result.error.message);
         else if (result.data) store.receive(result.data.executionEvents);
       });
-    return () => {
-      subscription.unsubscribe();
-      store.dispose();
-    };
-  }, [client, store, executionId]);
+    return () => subscription.unsubscribe();
+  }, [client, store, executionId, reconnections]);
+  useEffect(() => () => store?.dispose(), [store]);
 }
 
 const noStore = { subscribe: () => () => undefined, getState: () => emptyRun };

@@ -20,3 +20,8 @@ export function formatDuration(ms: number): string {
   const seconds = Math.floor((ms % 60_000) / 1000);
   return minutes < 60 ? `${minutes} min ${String(seconds).padStart(2, '0')} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
+
+/** "$0.0031" — four decimals, as costs of LLM calls are often fractions of a cent. */
+export function formatUsd(amount: string): string {
+  return `$${Number(amount).toFixed(4)}`;
+}

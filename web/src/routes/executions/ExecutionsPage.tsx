@@ -1,76 +1,56 @@
-import { useMemo } from 'react';
-import { useQuery, useSubscription } from 'urql';
-import { graphql } from '../../graphql/generated';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import type { ExecutionRowFieldsFragment } from '../../graphql/generated/graphql';
+import { ExecutionFiltersBar } from './ExecutionFiltersBar';
 import { ExecutionRow } from './ExecutionRow';
+import { hasFilters, matchesStatuses, readFilters, toExecutionFilter, writeFilters, type ExecutionFilters } from './executionFilters';
+import { useExecutionList } from './useExecutionList';
+import './executions.css';
 
-graphql(`
-  fragment ExecutionRowFields on Execution {
-    id
-    status
-    trigger
-    triggeredBy
-    error
-    costUsd
-    startedAt
-    completedAt
-    lastSeq
-    project {
-      id
-      name
-    }
+// The details (node runs, JSON trees, a virtualised list) load when a row is first opened.
+const ExecutionDetails = lazy(() => import('./ExecutionDetails'));
+
+/** `/executions`: newest first, filtered by the URL, updating live, a page at a time. */
+export default function ExecutionsPage() {
+  const [searchParams, setSearchParams] = useSearchParams();
+  const search = searchParams.toString();
+  const filters = useMemo(() => readFilters(new URLSearchParams(search)), [search]);
+  // Relative ranges ("last hour") are fixed when the filter is chosen or the page loaded.
+  const filter = useMemo(() => toExecutionFilter(filters, Date.now()), [filters]);
+  const feedFilter = useMemo(() => toExecutionFilter(filters, Date.now(), { withStatuses: false }), [filters]);
+  const acceptsNew = useCallback((execution: ExecutionRowFieldsFragment) => matchesStatuses(filters, execution.status), [filters]);
+  const list = useExecutionList(filter, feedFilter, acceptsNew);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+
+  useEffect(() => {
+    document.title = 'Executions · Weftworks';
+  }, []);
+
+  function changeFilters(next: ExecutionFilters) {
+    setSearchParams(writeFilters(next), { replace: true });
   }
-`);
 
-const ExecutionsQuery = graphql(`
-  query Executions($first: Int!) {
-    executions(first: $first) {
-      totalCount
-      edges {
-        node {
-          ...ExecutionRowFields
-        }
-      }
-    }
+  function toggle(id: string) {
+    setExpanded((open) => {
+      const next = new Set(open);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
   }
-`);
-
-const ExecutionsFeed = graphql(`
-  subscription ExecutionsFeed {
-    executionsFeed {
-      seq
-      execution {
-        ...ExecutionRowFields
-      }
-    }
-  }
-`);
-
-const pageSize = 50;
-
-/** Newest executions first; rows appear and change live from the executions feed. */
-export function ExecutionsPage() {
-  const [{ data, error, fetching }] = useQuery({ query: ExecutionsQuery, variables: { first: pageSize } });
-  const [{ data: live }] = useSubscription<ExecutionsFeedResult, Map<string, ExecutionRowFieldsFragment>>(
-    { query: ExecutionsFeed },
-    (changed = new Map(), event) => {
-      const execution = event.executionsFeed.execution;
-      const known = changed.get(execution.id);
-      if (known && known.lastSeq >= execution.lastSeq) return changed;
-      return new Map(changed).set(execution.id, execution);
-    },
-  );
-
-  const rows = useMemo(() => mergeLive(data?.executions.edges.map((edge) => edge.node) ?? [], live), [data, live]);
 
   return (
-    <section>
-      <h1>Executions</h1>
-      {error && <p className="error">Could not load executions: {error.message}</p>}
-      {fetching && !data && <p>Loading…</p>}
+    <section className="executions-page">
+      <div className="page-title">
+        <h1>Executions</h1>
+        {list.totalCount !== null && <span className="muted" data-testid="execution-count">{list.totalCount.toLocaleString('en')} in all</span>}
+      </div>
+      <ExecutionFiltersBar filters={filters} onChange={changeFilters} />
+      {list.error && <p className="error" role="alert">Could not load executions: {list.error}</p>}
+      {list.loading && <p>Loading…</p>}
       <table className="executions">
         <thead>
           <tr>
+            <th><span className="visually-hidden">Details</span></th>
             <th>Id</th>
             <th>Project</th>
             <th>Trigger</th>
@@ -81,30 +61,31 @@ export function ExecutionsPage() {
             <th><span className="visually-hidden">Run</span></th>
           </tr>
         </thead>
-        <tbody>
-          {rows.map((execution) => (
-            <ExecutionRow key={execution.id} execution={execution} />
-          ))}
-        </tbody>
+        {list.executions.map((execution) => (
+          <tbody key={execution.id} className="execution">
+            <ExecutionRow execution={execution} expanded={expanded.has(execution.id)} onToggle={() => toggle(execution.id)} />
+            {expanded.has(execution.id) && (
+              <tr className="execution-details-row">
+                <td colSpan={9}>
+                  <Suspense fallback={<p className="muted">Loading…</p>}>
+                    <ExecutionDetails executionId={execution.id} />
+                  </Suspense>
+                </td>
+              </tr>
+            )}
+          </tbody>
+        ))}
       </table>
-      {data && rows.length === 0 && <p className="empty">No executions yet. Run a project to see it here, live.</p>}
+      {!list.loading && list.executions.length === 0 && (
+        <p className="empty">
+          {hasFilters(filters) ? 'No executions match these filters.' : 'No executions yet. Run a project to see it here, live.'}
+        </p>
+      )}
+      {list.hasMore && (
+        <button type="button" className="load-more" onClick={list.loadMore} disabled={list.loadingMore}>
+          {list.loadingMore ? 'Loading…' : 'Load more'}
+        </button>
+      )}
     </section>
   );
-}
-
-type ExecutionsFeedResult = { executionsFeed: { seq: number; execution: ExecutionRowFieldsFragment } };
-
-/** Live changes override the loaded page; executions it has not seen go on top, newest first. */
-function mergeLive(
-  loaded: ExecutionRowFieldsFragment[],
-  live: Map<string, ExecutionRowFieldsFragment> | undefined,
-): ExecutionRowFieldsFragment[] {
-  if (!live || live.size === 0) return loaded;
-  const newer = (a: ExecutionRowFieldsFragment, b: ExecutionRowFieldsFragment) => (b.lastSeq > a.lastSeq ? b : a);
-  const byId = new Map(loaded.map((execution) => [execution.id, execution]));
-  for (const [id, execution] of live) {
-    const current = byId.get(id);
-    byId.set(id, current ? newer(current, execution) : execution);
-  }
-  return [...byId.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
 }

@@ -21,8 +21,8 @@ export function FieldFrame({ field, id, problem, group = false, hint, children }
   );
   const after = (
     <>
-      {hint && <p className="form-hint">{hint}</p>}
       {problem && <p className="form-problem" id={`${id}-problem`} role="alert">{problem}</p>}
+      {hint && <p className="form-hint">{hint}</p>}
     </>
   );
   if (group) {

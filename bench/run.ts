@@ -1,6 +1,7 @@
 /**
  * `npm run bench` runs every benchmark and writes bench/results/<name>.json plus a
- * one-line summary each; `npm run bench -- --quick` is the short smoke variant.
+ * one-line summary each; `npm run bench -- --quick` is the short smoke variant and
+ * `npm run bench -- --only executions-page,startup` runs the named ones.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +13,8 @@ import { measureStartup } from './startup';
 import { measureSubscriberLatency } from './subscriberLatency';
 
 const quick = process.argv.includes('--quick');
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex === -1 ? undefined : new Set(process.argv[onlyIndex + 1]?.split(','));
 const resultsDirectory = path.join(import.meta.dirname, 'results');
 
 const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
@@ -42,7 +45,7 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
     summary: (r) =>
       r.skipped
         ? `executions page: skipped (${r.skipped})`
-        : `executions page of 50 (project + status) at ${r.executions} rows: keyset p50/p99 ${r.keysetMs.p50}/${r.keysetMs.p99} ms (row-value ${r.rowValueKeysetMs.p50}/${r.rowValueKeysetMs.p99} ms); OFFSET page ${r.offsetPage} ${r.offsetMs.p50}/${r.offsetMs.p99} ms (${r.offsetToKeysetP50}× / ${r.offsetToRowValueKeysetP50}×)`,
+        : `executions page of 50 (project + status) at ${r.executions} rows: API keyset p50/p99 ${r.keysetMs.p50}/${r.keysetMs.p99} ms (row-value ${r.rowValueKeysetMs.p50}/${r.rowValueKeysetMs.p99} ms, Prisma cursor ${r.prismaCursorMs.p50}/${r.prismaCursorMs.p99} ms); OFFSET page ${r.offsetPage} ${r.offsetMs.p50}/${r.offsetMs.p99} ms (${r.offsetToKeysetP50}× the API's p50)`,
   },
   {
     name: 'subscriber-latency',
@@ -55,7 +58,9 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
 ];
 
 await mkdir(resultsDirectory, { recursive: true });
-for (const benchmark of benchmarks) {
+const unknown = [...(only ?? [])].filter((name) => !benchmarks.some((benchmark) => benchmark.name === name));
+if (unknown.length > 0) throw new Error(`No benchmark named ${unknown.join(', ')}; there are ${benchmarks.map((b) => b.name).join(', ')}`);
+for (const benchmark of benchmarks.filter(({ name }) => !only || only.has(name))) {
   const result = await benchmark.run();
   const record = { benchmark: benchmark.name, date: new Date().toISOString(), quick, machine, result };
   await writeFile(path.join(resultsDirectory, `${benchmark.name}.json`), `${JSON.stringify(record, null, 2)}\n`);

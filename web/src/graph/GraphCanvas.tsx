@@ -20,6 +20,8 @@ export interface GraphCanvasProps {
   onSelectNode: (nodeId: string | null) => void;
   /** A node was dragged or a group opened or closed: save its placement in the layout. */
   onPlaceNode: (nodeId: string, placement: Placement) => void;
+  /** Shown for reading only (an old version): nodes cannot be dragged. */
+  readOnly?: boolean;
 }
 
 /** The compiled graph drawn with React Flow, with the run being shown (if any) layered on it. */
@@ -33,7 +35,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
   );
 }
 
-function Canvas({ graph, runStore, onSelectNode, onPlaceNode }: GraphCanvasProps) {
+function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false }: GraphCanvasProps) {
   const [nodes, setNodes] = useState<WeftFlowNode[]>(() => flowNodes(graph));
   const { fitView } = useReactFlow();
 
@@ -94,6 +96,7 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode }: GraphCanvasProps
         onNodeClick={(_event, node) => onSelectNode(node.data.node.kind === 'annotation' ? null : node.id)}
         onPaneClick={() => onSelectNode(null)}
         nodesConnectable={false}
+        nodesDraggable={!readOnly}
         edgesFocusable={false}
         minZoom={0.1}
         proOptions={{ hideAttribution: true }}

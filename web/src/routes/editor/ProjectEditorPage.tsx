@@ -10,6 +10,8 @@ import { RunHeader } from '../../run/RunHeader';
 import { RunStore, useExecutionEvents } from '../../run/useExecutionRun';
 import { CodePanel, type CodePanelHandle } from './CodePanel';
 import { DiagnosticsList } from './DiagnosticsList';
+import { HistoryPanel } from './HistoryPanel';
+import { HistoryVersionView } from './HistoryVersionView';
 import { runRefusal, type RunRefusal } from './runRefusal';
 import './editor.css';
 
@@ -102,6 +104,8 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
   const [problem, setProblem] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<RunRefusal | null>(null);
   const [selectedNodeId, setSelectedNodeId] = useState<string | null>(null);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const [viewedVersionId, setViewedVersionId] = useState<string | null>(null);
   const [saving, saveProject] = useMutation(SaveProject);
   const [running, runProject] = useMutation(RunProject);
   const [searchParams, setSearchParams] = useSearchParams();
@@ -156,6 +160,21 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
     setSearchParams({ executionId: started.id });
   }
 
+  const saveIfChanged = useCallback(async () => (dirty ? save() : true), [dirty, save]);
+
+  /** A version was restored: its code and layout are now the project's. */
+  const showRestored = useCallback((project: ProjectEditorFieldsFragment) => {
+    setSaved(project);
+    setCode(project.code);
+    layout.current = project.layout;
+    setViewedVersionId(null);
+  }, []);
+
+  function toggleHistory() {
+    setHistoryOpen((open) => !open);
+    setViewedVersionId(null);
+  }
+
   function goTo(diagnostic: DiagnosticFieldsFragment) {
     codePanel.current?.moveTo(diagnostic.line, diagnostic.column);
   }
@@ -173,6 +192,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
         <h1 className="editor-title">{saved.name}</h1>
         <span className="muted save-state">{saving.fetching ? 'Saving…' : dirty ? 'Unsaved changes' : 'Saved'}</span>
         <button type="button" onClick={save} disabled={!dirty || saving.fetching}>Save</button>
+        <button type="button" onClick={toggleHistory} aria-pressed={historyOpen}>History</button>
         <button type="button" className="primary" onClick={run} disabled={running.fetching || saving.fetching}>
           {running.fetching ? 'Starting…' : 'Run'}
         </button>
@@ -185,27 +205,41 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
           {refusal.diagnostics.length > 0 && <DiagnosticsList diagnostics={refusal.diagnostics} onSelect={goTo} />}
         </div>
       )}
-      <div className="editor-body">
-        <section className="editor-code" aria-label="Code">
-          <CodePanel ref={codePanel} code={code} diagnostics={dirty ? [] : saved.diagnostics} onChange={setCode} onSave={save} />
-          <div className="editor-diagnostics">
-            <h2>
-              Problems {errorCount > 0 && <span className="count">{errorCount}</span>}
-              {dirty && <span className="muted"> (of the saved code)</span>}
-            </h2>
-            <DiagnosticsList diagnostics={saved.diagnostics} onSelect={goTo} />
-          </div>
-        </section>
-        <section className="editor-graph" aria-label="Graph">
-          {saved.graph ? (
-            <GraphCanvas graph={saved.graph} runStore={runStore} onSelectNode={setSelectedNodeId} onPlaceNode={placeAndSave} />
-          ) : (
-            <p className="empty graph-empty">The code cannot be read as Weft yet, so there is no graph to draw.</p>
-          )}
-          {selectedNode && (
-            <NodeInspector key={selectedNode.id} node={selectedNode} runStore={runStore} onClose={() => setSelectedNodeId(null)} />
-          )}
-        </section>
+      <div className={`editor-body${historyOpen ? ' with-history' : ''}`}>
+        {viewedVersionId ? (
+          <HistoryVersionView
+            key={viewedVersionId}
+            versionId={viewedVersionId}
+            currentCode={code}
+            dirty={dirty}
+            onRestored={showRestored}
+            onClose={() => setViewedVersionId(null)}
+          />
+        ) : (
+          <>
+            <section className="editor-code" aria-label="Code">
+              <CodePanel ref={codePanel} code={code} diagnostics={dirty ? [] : saved.diagnostics} onChange={setCode} onSave={save} />
+              <div className="editor-diagnostics">
+                <h2>
+                  Problems {errorCount > 0 && <span className="count">{errorCount}</span>}
+                  {dirty && <span className="muted"> (of the saved code)</span>}
+                </h2>
+                <DiagnosticsList diagnostics={saved.diagnostics} onSelect={goTo} />
+              </div>
+            </section>
+            <section className="editor-graph" aria-label="Graph">
+              {saved.graph ? (
+                <GraphCanvas graph={saved.graph} runStore={runStore} onSelectNode={setSelectedNodeId} onPlaceNode={placeAndSave} />
+              ) : (
+                <p className="empty graph-empty">The code cannot be read as Weft yet, so there is no graph to draw.</p>
+              )}
+              {selectedNode && (
+                <NodeInspector key={selectedNode.id} node={selectedNode} runStore={runStore} onClose={() => setSelectedNodeId(null)} />
+              )}
+            </section>
+          </>
+        )}
+        {historyOpen && <HistoryPanel projectId={saved.id} saveCode={saveIfChanged} viewedVersionId={viewedVersionId} onView={setViewedVersionId} />}
       </div>
     </div>
   );

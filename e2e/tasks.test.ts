@@ -119,7 +119,9 @@ describe('the tasks view in Chromium', () => {
 
     await graphqlData(platform.current.graphqlUrl, `mutation ($id: ID!) { skipHumanTask(id: $id, answeredBy: "someone else") { __typename } }`, { id: task.id });
     await card.getByRole('button', { name: 'Submit answer' }).click();
-    await expect(card.locator('.form-refusal').textContent()).resolves.toMatch(/skipped/i);
+    const closed = page.locator(`.task-closed[data-task-id="${task.id}"]`);
+    await expect(closed.locator('.form-refusal').textContent()).resolves.toBe('Your answer was not recorded: This form is already skipped.');
+    await expect(closed.textContent()).resolves.toContain('This form was skipped by someone else');
     await page.screenshot({ path: path.join(screenshots, 'task-refusal.png'), fullPage: true });
 
     // Without a link token the page follows the form live: a closed form says so.
@@ -152,6 +154,11 @@ describe('the tasks view in Chromium', () => {
     const flagged = await card.locator('.form-field:has(.form-problem)').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-field-key')));
     expect(flagged).toEqual(['verdict', 'speed', 'carrier', 'reference']);
     await page.screenshot({ path: path.join(screenshots, 'tasks-every-field.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: path.join(screenshots, 'tasks-every-field-phone-dark.png'), fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await field(card, 'verdict').getByRole('button', { name: 'Ship it' }).click();
     await field(card, 'speed').getByLabel('next day').check();

@@ -14,6 +14,8 @@ interface TaskCardProps {
   requestContext?: object;
   /** The task was answered or skipped from here; `task` is it as it now stands. */
   onClosed: (task: HumanTaskCardFieldsFragment) => void;
+  /** The server said the form was already closed (answered, skipped or cancelled by someone else). */
+  onTaskClosedElsewhere?: (refusal: string) => void;
   /** Offer a link to the form's own page (not on that page itself). */
   linkToOwnPage?: boolean;
 }
@@ -23,7 +25,7 @@ export function runLink(task: HumanTaskCardFieldsFragment): string {
 }
 
 /** One open HumanQuery form: where it comes from, and the form to answer or skip. */
-export function TaskCard({ task, requestContext, onClosed, linkToOwnPage = true }: TaskCardProps) {
+export function TaskCard({ task, requestContext, onClosed, onTaskClosedElsewhere, linkToOwnPage = true }: TaskCardProps) {
   const form = useMemo(() => readFormSchema(task.form), [task.form]);
   const [, answerTask] = useMutation(AnswerHumanTask);
   const [, skipTask] = useMutation(SkipHumanTask);
@@ -33,6 +35,7 @@ export function TaskCard({ task, requestContext, onClosed, linkToOwnPage = true 
     const answered = result.data?.answerHumanTask;
     const outcome = submitOutcome(answered, result.error, 'HumanTask');
     if (answered?.__typename === 'HumanTask') onClosed(answered);
+    if (answered?.__typename === 'TaskClosed') onTaskClosedElsewhere?.(answered.message);
     return outcome;
   }
 
@@ -41,6 +44,7 @@ export function TaskCard({ task, requestContext, onClosed, linkToOwnPage = true 
     const skipped = result.data?.skipHumanTask;
     const outcome = submitOutcome(skipped, result.error, 'HumanTask');
     if (skipped?.__typename === 'HumanTask') onClosed(skipped);
+    if (skipped?.__typename === 'TaskClosed') onTaskClosedElsewhere?.(skipped.message);
     return outcome;
   }
 

@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useClient, useQuery } from 'urql';
+import { useReconnected } from '../../graphql/connection';
 import type { HumanTaskCardFieldsFragment } from '../../graphql/generated/graphql';
 import { formatRelative } from '../../time/format';
 import { useNow } from '../../time/useNow';
@@ -17,8 +18,20 @@ import './tasks.css';
 export default function TaskPage() {
   const { taskId = '' } = useParams();
   const { token, context } = useLinkToken();
-  const [{ data, error, fetching }] = useQuery({ query: HumanTaskQuery, variables: { id: taskId }, context });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: HumanTaskQuery, variables: { id: taskId }, context });
   const [latest, setLatest] = useState<HumanTaskCardFieldsFragment | null>(null);
+  // What happened while the socket was down: read the form again.
+  useReconnected(() => {
+    setLatest(null);
+    refetch({ requestPolicy: 'network-only' });
+  });
+  const [refusal, setRefusal] = useState<string | null>(null);
+  /** Refused because someone else closed the form first: read it again, to show how it was closed. */
+  const reread = useCallback((message: string) => {
+    setRefusal(message);
+    setLatest(null);
+    refetch({ requestPolicy: 'network-only' });
+  }, [refetch]);
   const task = latest ?? data?.humanTask ?? null;
   useFollowTask(task?.execution.id ?? null, taskId, token === null, setLatest);
 
@@ -40,9 +53,9 @@ export default function TaskPage() {
     <main className="tasks-page">
       <p className="muted"><Link to="/tasks">← All tasks</Link></p>
       {task.state === 'open' ? (
-        <TaskCard task={task} requestContext={context} onClosed={setLatest} linkToOwnPage={false} />
+        <TaskCard task={task} requestContext={context} onClosed={setLatest} onTaskClosedElsewhere={reread} linkToOwnPage={false} />
       ) : (
-        <ClosedTask task={task} />
+        <ClosedTask task={task} refusal={refusal} />
       )}
     </main>
   );
@@ -72,11 +85,12 @@ const closedAs: Record<string, string> = {
   cancelled: 'cancelled with its run',
 };
 
-function ClosedTask({ task }: { task: HumanTaskCardFieldsFragment }) {
+function ClosedTask({ task, refusal }: { task: HumanTaskCardFieldsFragment; refusal: string | null }) {
   const now = useNow();
   return (
     <section className="task-closed" data-task-id={task.id} data-state={task.state} role="status">
       <h1>{task.title}</h1>
+      {refusal && <p className="form-refusal" role="alert">Your answer was not recorded: {refusal}.</p>}
       <p>
         This form was {closedAs[task.state] ?? task.state}
         {task.answeredBy && <> by {task.answeredBy}</>}

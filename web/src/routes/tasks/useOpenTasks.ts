@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useClient, useQuery } from 'urql';
+import { useConnection } from '../../graphql/connection';
 import type { HumanTaskCardFieldsFragment } from '../../graphql/generated/graphql';
 import { HumanTaskEvents, OpenTasksQuery } from './taskOperations';
 
@@ -13,12 +14,14 @@ interface TaskChanges {
 }
 
 /**
- * The open forms, live: the first page from a query, then every form opening or closing from
- * the `humanTaskEvents` subscription. Whichever arrives first, a closed form stays closed.
+ * The open forms, live: the first page from a query (read again whenever the socket connects),
+ * then every form opening or closing from the `humanTaskEvents` subscription. Whichever arrives
+ * first, a closed form stays closed.
  */
 export function useOpenTasks() {
   const client = useClient();
-  const [{ data, error, fetching }] = useQuery({ query: OpenTasksQuery, variables: { first: PAGE_SIZE }, requestPolicy: 'cache-and-network' });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: OpenTasksQuery, variables: { first: PAGE_SIZE }, requestPolicy: 'cache-and-network' });
+  const { connections } = useConnection();
   const [changes, setChanges] = useState<TaskChanges>({ opened: new Map(), closed: new Set() });
   const [subscriptionError, setSubscriptionError] = useState<string | null>(null);
 
@@ -37,6 +40,12 @@ export function useOpenTasks() {
     });
     return () => subscription.unsubscribe();
   }, [client, apply]);
+
+  // Each time the socket is (re)connected, the subscription is live again: read the list once more so
+  // that a form that opened or closed before then (or while the socket was down) is not missed.
+  useEffect(() => {
+    if (connections > 0) refetch({ requestPolicy: 'network-only' });
+  }, [connections, refetch]);
 
   const tasks = useMemo(() => {
     const byId = new Map<string, HumanTaskCardFieldsFragment>();

@@ -5,7 +5,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { launchBrowser } from '../test/support/browser';
 import { createProject, executionDetails, readExample, runProject, waitForStatus } from '../test/support/executions';
 import { graphqlData } from '../test/support/graphql';
-import { activateTriggers } from '../test/support/triggers';
+import { activateTriggers, deactivateTriggers } from '../test/support/triggers';
 import { usePlatform } from '../test/support/usePlatform';
 
 const screenshots = path.resolve(import.meta.dirname, '..', 'test-output');
@@ -180,7 +180,7 @@ describe('the tasks view in Chromium', () => {
     });
   }, 90_000);
 
-  it('starts a run from an active HumanTrigger form under "Start a run"', async () => {
+  it('starts a run from an active HumanTrigger form under "Start a run", and shows the refusal once it is inactive', async () => {
     const projectId = await createProject(platform.current.graphqlUrl, 'start form', await fixture('start-form.weft'));
     const { triggers } = await activateTriggers(platform.current.graphqlUrl, projectId);
     const trigger = triggers!.find((candidate) => candidate.nodeId === 'start')!;
@@ -198,7 +198,18 @@ describe('the tasks view in Chromium', () => {
     const runLink = card.getByRole('link', { name: 'View the run' });
     await runLink.waitFor();
     await page.screenshot({ path: path.join(screenshots, 'tasks-start-run.png'), fullPage: true });
-    await runLink.click();
+    const runAddress = await runLink.getAttribute('href');
+    expect(runAddress).toMatch(new RegExp(`^/projects/${projectId}\\?executionId=`));
+
+    // The page still shows the form; the server now refuses it.
+    await deactivateTriggers(platform.current.graphqlUrl, projectId);
+    await field(card, 'ticket').locator('input').fill('T-2');
+    await field(card, 'priority').getByLabel('low').check();
+    await card.getByRole('button', { name: 'Start run' }).click();
+    await expect(card.locator('.form-refusal').textContent()).resolves.toMatch(/inactive|activate/i);
+    await page.screenshot({ path: path.join(screenshots, 'tasks-trigger-refused.png'), fullPage: true });
+
+    await page.goto(`${platform.current.url}${runAddress}`);
     await page.waitForURL(/executionId=/);
     const executionId = new URL(page.url()).searchParams.get('executionId')!;
     await page.locator('.weft-node[data-node-id="line"][data-status="completed"]').waitFor();

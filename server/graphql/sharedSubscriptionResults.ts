@@ -1,0 +1,44 @@
+import { createSourceEventStream, type DocumentNode, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { isAsyncIterable, mapAsyncIterator, type Plugin, type PromiseOrValue } from 'graphql-yoga';
+
+/**
+ * Subscribers that asked the same thing share one execution per event.
+ *
+ * Without this, every subscriber executes its selection set for every event: a hundred
+ * browsers following one busy execution cost a hundred executions per node event. The hub
+ * hands every subscriber the same event object, so the result of executing a document
+ * with given variables over that object is computed once and reused; it is forgotten with
+ * the event (a WeakMap). This is sound because no field of an event resolves differently
+ * for different callers: authorization is decided per root field when subscribing.
+ */
+export function useSharedSubscriptionResults(): Plugin {
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let nextDocumentId = 0;
+  const resultsByEvent = new WeakMap<object, Map<string, PromiseOrValue<ExecutionResult>>>();
+
+  const requestKey = (args: ExecutionArgs) => {
+    let documentId = documentIds.get(args.document);
+    if (documentId === undefined) documentIds.set(args.document, (documentId = nextDocumentId++));
+    return `${documentId}:${args.operationName ?? ''}:${JSON.stringify(args.variableValues ?? {})}`;
+  };
+
+  const executeShared = (args: ExecutionArgs, key: string, event: unknown): PromiseOrValue<ExecutionResult> => {
+    if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+    let results = resultsByEvent.get(event);
+    if (!results) resultsByEvent.set(event, (results = new Map()));
+    let result = results.get(key);
+    if (!result) results.set(key, (result = execute({ ...args, rootValue: event })));
+    return result;
+  };
+
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(async (args) => {
+        const events = await createSourceEventStream(args);
+        if (!isAsyncIterable(events)) return events as ExecutionResult;
+        const key = requestKey(args);
+        return mapAsyncIterator(events, (event) => executeShared(args, key, event));
+      });
+    },
+  };
+}

@@ -10,6 +10,7 @@ import type { Database } from '../db/database';
 import type { GraphQLContext } from '../graphql/context';
 import { useGraphQLLimits } from '../graphql/limits';
 import { schema } from '../graphql/schema';
+import { useSharedSubscriptionResults } from '../graphql/sharedSubscriptionResults';
 import type { Logger } from '../log';
 import { createWebhookHandler, webhookPathPrefix } from '../triggers/webhook';
 import { createGraphQLWebSocketServer } from './graphqlWs';
@@ -43,7 +44,7 @@ export async function startHttpServer(options: {
     schema,
     graphqlEndpoint: graphqlPath,
     context: () => context,
-    plugins: [...useGraphQLLimits(config.graphqlLimits), useAuthorization(authenticator), metrics.plugin()],
+    plugins: [...useGraphQLLimits(config.graphqlLimits), useAuthorization(authenticator), metrics.plugin(), useSharedSubscriptionResults()],
     graphiql: { subscriptionsProtocol: 'WS', title: 'Weftworks GraphQL' },
     logging: { debug: (...a) => log.debug(String(a[0])), info: (...a) => log.info(String(a[0])), warn: (...a) => log.warn(String(a[0])), error: (...a) => log.error(String(a[0]), { detail: a[1] }) },
   });

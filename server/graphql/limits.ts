@@ -32,15 +32,28 @@ function setCode(error: GraphQLError, code: string): void {
   (error.extensions as Record<string, unknown>).code ??= code;
 }
 
-/** Other validation errors (unknown field, wrong argument…) get the code Apollo's clients expect. */
+/**
+ * Other validation errors (unknown field, wrong argument…) get the code Apollo's clients expect;
+ * so do request errors of execution (a variable of the wrong type), and a document nested so
+ * deeply that the parser runs out of stack is a parse error, not an unexpected 500.
+ */
 function useValidationErrorCodes(): Plugin {
+  const codeRequestErrors = (result: unknown) => {
+    for (const error of (result as { errors?: readonly GraphQLError[] }).errors ?? []) {
+      if (!error.path && error instanceof GraphQLError) setCode(error, 'BAD_USER_INPUT');
+    }
+  };
   return {
     onValidate: () => ({ result }) => {
       for (const error of result) setCode(error, 'GRAPHQL_VALIDATION_FAILED');
     },
-    onParse: () => ({ result }) => {
-      if (result instanceof GraphQLError) setCode(result, 'GRAPHQL_PARSE_FAILED');
+    onParse: () => ({ result, replaceParseResult }) => {
+      if (result instanceof RangeError) {
+        replaceParseResult(new GraphQLError('The document is nested too deeply to parse', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } }));
+      } else if (result instanceof GraphQLError) setCode(result, 'GRAPHQL_PARSE_FAILED');
     },
+    onExecute: () => ({ onExecuteDone: ({ result }) => codeRequestErrors(result) }),
+    onSubscribe: () => ({ onSubscribeResult: ({ result }) => codeRequestErrors(result) }),
   };
 }
 

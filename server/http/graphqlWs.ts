@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import type { ExecutionArgs } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { credentialOf } from '../auth/authorization';
 import type { Authenticator } from '../auth/caller';
 import type { GraphQLContext } from '../graphql/context';
@@ -18,10 +18,14 @@ interface EnvelopedRoot {
  * The graphql-ws protocol on a WebSocket, running through the same Yoga envelope (and
  * so the same schema, context, limits and authorization) as HTTP and SSE requests. With
  * auth on, a connection without a valid credential in its connection_init payload (or its
- * upgrade request's Authorization header) is closed with 4403 Forbidden.
+ * upgrade request's Authorization header) is closed with 4403 Forbidden. A message larger than
+ * `maxMessageBytes` (MAX_REQUEST_BYTES, as for HTTP bodies) closes it with 1009 Message Too Big.
  */
-export function createGraphQLWebSocketServer(yoga: Yoga, authenticator: Authenticator) {
-  const webSockets = new WebSocketServer({ noServer: true });
+export function createGraphQLWebSocketServer(yoga: Yoga, authenticator: Authenticator, maxMessageBytes: number) {
+  const webSockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  // graphql-ws answers a well-formed message only a server may send (next, error,
+  // connection_ack) with 4500 Internal Server Error; it is the client's mistake: 4400.
+  webSockets.on('connection', (socket: WebSocket) => socket.on('message', (data) => refuseServerOnlyMessage(socket, data)));
   const server = useServer<Record<string, unknown>, { request: IncomingMessage }>(
     {
       onConnect: async (context) => {
@@ -38,10 +42,18 @@ export function createGraphQLWebSocketServer(yoga: Yoga, authenticator: Authenti
           socket: context.extra.socket,
           params: payload,
         });
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          // A malformed document is this operation's error, not the connection's (4500).
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const args: ExecutionArgs = {
           schema,
           operationName: payload.operationName,
-          document: parse(payload.query),
+          document,
           variableValues: payload.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe } satisfies EnvelopedRoot,
@@ -59,4 +71,19 @@ export function createGraphQLWebSocketServer(yoga: Yoga, authenticator: Authenti
       await new Promise<void>((resolve) => webSockets.close(() => resolve()));
     },
   };
+}
+
+const serverOnlyTypes = new Set(['next', 'error', 'connection_ack']);
+
+function refuseServerOnlyMessage(socket: WebSocket, data: RawData): void {
+  const text = String(data);
+  if (!/"(next|error|connection_ack)"/.test(text)) return;
+  try {
+    const message = JSON.parse(text) as { type?: unknown };
+    if (typeof message?.type === 'string' && serverOnlyTypes.has(message.type)) {
+      socket.close(4400, `A client may not send a ${message.type} message`);
+    }
+  } catch {
+    // Not JSON: graphql-ws closes it with 4400 itself.
+  }
 }

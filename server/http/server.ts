@@ -8,12 +8,14 @@ import { type AuthContext, useAuthorization } from '../auth/authorization';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { GraphQLContext } from '../graphql/context';
+import { useNoNulCharacters } from '../graphql/inputText';
 import { useGraphQLLimits } from '../graphql/limits';
 import { schema } from '../graphql/schema';
 import { useSharedSubscriptionResults } from '../graphql/sharedSubscriptionResults';
 import type { Logger } from '../log';
 import { createWebhookHandler, webhookPathPrefix } from '../triggers/webhook';
 import { createGraphQLWebSocketServer } from './graphqlWs';
+import { useRequestBody } from './requestBody';
 import { checkHealth } from './health';
 import type { Metrics } from './metrics';
 
@@ -44,11 +46,11 @@ export async function startHttpServer(options: {
     schema,
     graphqlEndpoint: graphqlPath,
     context: () => context,
-    plugins: [...useGraphQLLimits(config.graphqlLimits), useAuthorization(authenticator), metrics.plugin(), useSharedSubscriptionResults()],
+    plugins: [useRequestBody(config.http.maxRequestBytes), ...useGraphQLLimits(config.graphqlLimits), useNoNulCharacters(), useAuthorization(authenticator), metrics.plugin(), useSharedSubscriptionResults()],
     graphiql: { subscriptionsProtocol: 'WS', title: 'Weftworks GraphQL' },
     logging: { debug: (...a) => log.debug(String(a[0])), info: (...a) => log.info(String(a[0])), warn: (...a) => log.warn(String(a[0])), error: (...a) => log.error(String(a[0]), { detail: a[1] }) },
   });
-  const graphqlWs = createGraphQLWebSocketServer(yoga, authenticator);
+  const graphqlWs = createGraphQLWebSocketServer(yoga, authenticator, config.http.maxRequestBytes);
 
   const server = http.createServer();
   const serveSpa = await createSpaHandler(config, server, log);

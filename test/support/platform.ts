@@ -54,7 +54,8 @@ export async function makeDataDir(): Promise<string> {
 
 /** Starts `server/main.ts` as `npm start` does, on a free port, and waits for /health. */
 export async function startPlatform(options: { dataDir: string; databaseUrl?: string; env?: Record<string, string> }): Promise<RunningPlatform> {
-  const port = await getPort({ host: '127.0.0.1' });
+  // A restart can keep its port (env.PORT), so that browsers reconnect to the same address.
+  const port = options.env?.PORT ? Number(options.env.PORT) : await getPort({ host: '127.0.0.1' });
   const env: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',

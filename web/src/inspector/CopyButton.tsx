@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 
 /**
  * Copies text to the clipboard and says so for a moment. `text` may be a function, so that a
@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
  */
 export function CopyButton({ text, label = 'Copy', className = 'copy-button', title }: {
   text: string | (() => string);
-  label?: string;
+  label?: ReactNode;
   className?: string;
   title?: string;
 }) {

@@ -26,7 +26,7 @@ export function ExecutionRow({ execution, expanded, onToggle }: {
       </td>
       <td className="cell-id" data-label="Id">
         <span className="mono" title={execution.id}>{shortId}</span>
-        <CopyButton text={execution.id} label="⧉" className="copy-id" title={`Copy the id ${execution.id}`} />
+        <CopyButton text={execution.id} label={<CopyIcon />} className="copy-id" title={`Copy the id ${execution.id}`} />
       </td>
       <td className="cell-project" data-label="Project">
         <Link to={`/projects/${execution.project.id}`}>{execution.project.name}</Link>
@@ -43,5 +43,14 @@ export function ExecutionRow({ execution, expanded, onToggle }: {
         <Link className="view-run" to={`/projects/${execution.project.id}?executionId=${execution.id}`}>On the graph</Link>
       </td>
     </tr>
+  );
+}
+
+function CopyIcon() {
+  return (
+    <svg width="12" height="12" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.5">
+      <rect x="5" y="5" width="9" height="9" rx="1.5" />
+      <path d="M11 3.5V3a1.5 1.5 0 0 0-1.5-1.5h-6A1.5 1.5 0 0 0 2 3v6a1.5 1.5 0 0 0 1.5 1.5H4" />
+    </svg>
   );
 }

@@ -98,7 +98,7 @@ function byRunOrder(a: ReturnType<typeof withRunOrder>, b: ReturnType<typeof wit
 
 function duration(run: NodeRunSnapshot): string {
   if (!run.startedAt) return '';
-  return run.completedAt ? formatDuration(Date.parse(run.completedAt) - Date.parse(run.startedAt)) : 'running';
+  return run.completedAt ? formatDuration(Date.parse(run.completedAt) - Date.parse(run.startedAt)) : 'not finished';
 }
 
 /** "3 lanes · 2 completed, 1 failed" */

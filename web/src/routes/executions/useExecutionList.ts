@@ -82,10 +82,14 @@ export function useExecutionList(filter: ExecutionFilter, feedFilter: ExecutionF
 
   useReconnected(useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]));
 
+  // A failed re-read (the server went away again) keeps the rows already shown.
+  const shown = useRef<{ filterKey: string; data: NonNullable<typeof first.data> } | null>(null);
+  if (first.data) shown.current = { filterKey, data: first.data };
+  const firstData = first.data ?? (shown.current?.filterKey === filterKey ? shown.current.data : undefined);
   const firstPage = useMemo<Page | null>(() => {
-    const connection = first.data?.executions;
+    const connection = firstData?.executions;
     return connection ? { executions: connection.edges.map((edge) => edge.node), ...connection.pageInfo } : null;
-  }, [first.data]);
+  }, [firstData]);
   const lastPage = olderPages.at(-1) ?? firstPage;
 
   const loadMore = useCallback(async () => {
@@ -99,16 +103,18 @@ export function useExecutionList(filter: ExecutionFilter, feedFilter: ExecutionF
     setOlder({ filterKey, pages: [...olderPages, page], error: null });
   }, [client, filter, filterKey, lastPage, loadingMore, olderPages]);
 
-  const executions = useMemo(() => {
+  const { executions, arrived } = useMemo(() => {
     const loaded = [firstPage, ...olderPages].flatMap((page) => page?.executions ?? []);
-    return mergeLive(loaded, live, lastPage?.hasNextPage ?? false, acceptsNew);
+    const merged = mergeLive(loaded, live, lastPage?.hasNextPage ?? false, acceptsNew);
+    return { executions: merged, arrived: merged.length - loaded.length };
   }, [firstPage, olderPages, live, lastPage, acceptsNew]);
 
   return {
     executions,
-    totalCount: first.data?.executions.totalCount ?? null,
+    // What the server counted, plus the new executions the feed brought since.
+    totalCount: firstData ? firstData.executions.totalCount + arrived : null,
     hasMore: lastPage?.hasNextPage ?? false,
-    loading: first.fetching && !first.data,
+    loading: first.fetching && !firstData,
     loadingMore,
     error: first.error?.message ?? (older.filterKey === filterKey ? older.error : null),
     loadMore,

@@ -16,8 +16,12 @@ export interface Database {
   kind: 'embedded' | 'server';
   prisma: PrismaClient;
   sql: SqlRunner;
-  /** Calls `onNotification` for each NOTIFY on `channel`; resolves to an unsubscribe function. */
-  listen(channel: string, onNotification: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onNotification` for each NOTIFY on `channel`; resolves to an unsubscribe function.
+   * On a server, a lost listening connection is opened again (with backoff) and `onReconnect`
+   * is called: notifications sent in between are lost, so the caller catches up from storage.
+   */
+  listen(channel: string, onNotification: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -76,7 +80,7 @@ async function openServer(url: string, log: Logger, logQueries: boolean): Promis
     throw new Error(`Could not connect to PostgreSQL at ${redactPassword(url)}: ${(error as Error).message}`);
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), ...queryEvents(logQueries) });
-  const listeners: pg.Client[] = [];
+  const listeners: ReconnectingListener[] = [];
   return {
     kind: 'server',
     prisma,
@@ -84,37 +88,90 @@ async function openServer(url: string, log: Logger, logQueries: boolean): Promis
       exec: async (text) => void (await pool.query(text)),
       query: async <Row>(text: string, params?: unknown[]) => (await pool.query(text, params)).rows as Row[],
     },
-    listen: async (channel, onNotification) => {
-      const client = await connectListener(url, channel, onNotification, log);
-      listeners.push(client);
+    listen: async (channel, onNotification, onReconnect) => {
+      const listener = new ReconnectingListener(url, channel, onNotification, onReconnect ?? (() => undefined), log);
+      await listener.connect();
+      listeners.push(listener);
       return async () => {
-        listeners.splice(listeners.indexOf(client), 1);
-        await client.end();
+        listeners.splice(listeners.indexOf(listener), 1);
+        await listener.close();
       };
     },
     close: async () => {
-      await Promise.all(listeners.map((client) => client.end()));
+      await Promise.all(listeners.map((listener) => listener.close()));
       await prisma.$disconnect();
       await pool.end();
     },
   };
 }
 
-async function connectListener(
-  url: string,
-  channel: string,
-  onNotification: (payload: string) => void,
-  log: Logger,
-): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('notification', (message) => {
-    if (message.channel === channel) onNotification(message.payload ?? '');
-  });
-  client.on('error', (error) => log.error('database listener connection failed', { channel, error }));
-  await client.connect();
-  await client.query(`LISTEN "${channel.replaceAll('"', '""')}"`);
-  return client;
+/** A LISTEN connection that comes back after PostgreSQL restarts or drops it. */
+class ReconnectingListener {
+  private client: pg.Client | undefined;
+  private closed = false;
+  private retryDelayMs = listenerRetry.initialMs;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly url: string,
+    private readonly channel: string,
+    private readonly onNotification: (payload: string) => void,
+    private readonly onReconnect: () => void,
+    private readonly log: Logger,
+  ) {}
+
+  async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('notification', (message) => {
+      if (message.channel === this.channel) this.onNotification(message.payload ?? '');
+    });
+    client.on('error', (error) => this.log.warn('database listener connection failed', { channel: this.channel, error }));
+    client.on('end', () => this.lost(client));
+    this.client = client;
+    await client.connect();
+    await client.query(`LISTEN "${this.channel.replaceAll('"', '""')}"`);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    await this.client?.end().catch(() => undefined);
+  }
+
+  private lost(client: pg.Client): void {
+    if (this.closed || client !== this.client) return;
+    this.client = undefined;
+    this.log.warn('database listener connection lost; reconnecting', { channel: this.channel, retryInMs: this.retryDelayMs });
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.reconnect();
+    }, this.retryDelayMs);
+  }
+
+  private async reconnect(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.connect();
+    } catch {
+      const failed = this.client;
+      this.client = undefined;
+      await failed?.end().catch(() => undefined);
+      this.retryDelayMs = Math.min(this.retryDelayMs * 2, listenerRetry.maxMs);
+      this.scheduleReconnect();
+      return;
+    }
+    this.retryDelayMs = listenerRetry.initialMs;
+    this.log.info('database listener reconnected', { channel: this.channel });
+    this.onReconnect();
+  }
 }
+
+const listenerRetry = { initialMs: 100, maxMs: 5_000 };
 
 function redactPassword(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');

@@ -6,6 +6,7 @@ import { finalStatuses } from './record';
 import { type ExecutionEvent, type ExecutionEventPayload, eventsChannel } from './types';
 
 const allExecutions = '*';
+const catchUpBatchSize = 1_000;
 
 /**
  * Fans committed execution events out to this process's subscribers. Every process
@@ -17,6 +18,10 @@ export class EventHub {
   private stopListening: (() => Promise<void>) | undefined;
   private pendingIds: bigint[] = [];
   private delivering: Promise<void> = Promise.resolve();
+  /** The newest event this hub has delivered (or that existed when it started). */
+  private highestDeliveredId = 0n;
+  /** Events a catch-up delivered whose NOTIFY may still arrive: not to be delivered twice. */
+  private caughtUpIds = new Set<bigint>();
 
   constructor(
     private readonly database: Database,
@@ -24,7 +29,13 @@ export class EventHub {
   ) {}
 
   async start(): Promise<void> {
-    this.stopListening = await this.database.listen(eventsChannel, (payload) => this.onNotification(payload));
+    const newest = await this.database.prisma.executionEvent.findFirst({ orderBy: { id: 'desc' }, select: { id: true } });
+    this.highestDeliveredId = newest?.id ?? 0n;
+    this.stopListening = await this.database.listen(
+      eventsChannel,
+      (payload) => this.onNotification(payload),
+      () => (this.delivering = this.delivering.then(() => this.catchUp())),
+    );
   }
 
   async stop(): Promise<void> {
@@ -110,16 +121,53 @@ export class EventHub {
   private async deliverPending(): Promise<void> {
     const ids = this.pendingIds;
     this.pendingIds = [];
+    for (const id of ids) if (id > this.highestDeliveredId) this.highestDeliveredId = id;
     if (ids.length === 0 || this.subscribers.size === 0) return;
     try {
       const rows = await this.database.prisma.executionEvent.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
-      for (const row of rows) this.deliver(toExecutionEvent(row));
+      for (const row of rows) {
+        if (this.caughtUpIds.delete(row.id)) continue;
+        this.deliver(toExecutionEvent(row), row.id);
+      }
     } catch (error) {
       this.log.error('could not load committed events', { error, count: ids.length });
     }
   }
 
-  private deliver(event: ExecutionEvent): void {
+  /**
+   * After the LISTEN connection was lost and came back: delivers what was committed in
+   * between, and gives each watched execution its newest stored event, so that a subscriber
+   * that missed some reads them from storage (the gap filling of executionEvents).
+   */
+  private async catchUp(): Promise<void> {
+    this.caughtUpIds = new Set();
+    try {
+      while (true) {
+        const rows = await this.database.prisma.executionEvent.findMany({
+          where: { id: { gt: this.highestDeliveredId } },
+          orderBy: { id: 'asc' },
+          take: catchUpBatchSize,
+        });
+        for (const row of rows) {
+          this.caughtUpIds.add(row.id);
+          this.deliver(toExecutionEvent(row), row.id);
+        }
+        if (rows.length < catchUpBatchSize) break;
+      }
+      const watched = [...this.subscribers.keys()].filter((topic) => topic !== allExecutions);
+      for (const executionId of watched) {
+        const newest = await this.database.prisma.executionEvent.findFirst({ where: { executionId }, orderBy: { seq: 'desc' } });
+        const queues = this.subscribers.get(executionId);
+        if (newest && queues) for (const queue of queues) queue.push(toExecutionEvent(newest));
+      }
+      this.log.info('caught up with events committed while not listening', { watchedExecutions: watched.length });
+    } catch (error) {
+      this.log.error('could not catch up with committed events', { error });
+    }
+  }
+
+  private deliver(event: ExecutionEvent, id?: bigint): void {
+    if (id !== undefined && id > this.highestDeliveredId) this.highestDeliveredId = id;
     for (const topic of [event.executionId, allExecutions]) {
       const queues = this.subscribers.get(topic);
       if (queues) for (const queue of queues) queue.push(event);

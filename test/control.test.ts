@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { graphqlData, graphqlRequest } from './support/graphql';
-import { createProject, executionDetails, readExample, runProject, waitForStatus } from './support/executions';
+import { createProject, executionDetails, readExample, runProject, waitForNode, waitForStatus } from './support/executions';
 import { usePlatform } from './support/usePlatform';
 
 const sleepy = (seconds: number) => `
@@ -31,7 +31,7 @@ describe('controlling executions', () => {
 
   it('cancels a running execution at once: the running node run and the execution end cancelled', async () => {
     const executionId = await runProject(url(), await createProject(url(), 'long', sleepy(30)));
-    await waitForStatus(url(), executionId, ['running']);
+    await waitForNode(url(), executionId, 'first', 'running');
     await mutate('cancelExecution', executionId);
     const execution = await waitForStatus(url(), executionId, ['cancelled'], 15_000);
     expect(execution.node('first')?.status).toBe('cancelled');

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { graphqlData } from './support/graphql';
-import { createProject, readExample, runProject, waitForStatus } from './support/executions';
+import { createProject, readExample, runProject, waitForNode, waitForStatus } from './support/executions';
 import {
   createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
 } from './support/platform';
@@ -38,20 +38,6 @@ async function allEvents(graphqlUrl: string, executionId: string, lastSeq: numbe
     const received = await events.until((r) => r.length >= lastSeq);
     events.stop();
     return received;
-  } finally {
-    await subscriber.close();
-  }
-}
-
-async function waitForNode(graphqlUrl: string, executionId: string, nodeId: string, status: string) {
-  const subscriber = webSocketSubscriber(graphqlUrl);
-  try {
-    const events = subscriber.subscribe<NodeEvent>(
-      `subscription ($id: ID!) { executionEvents(executionId: $id) { seq nodeRun { nodeId status output } } }`,
-      { id: executionId },
-    );
-    await events.until((r) => r.some((e) => e.executionEvents.nodeRun?.nodeId === nodeId && e.executionEvents.nodeRun.status === status));
-    events.stop();
   } finally {
     await subscriber.close();
   }

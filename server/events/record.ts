@@ -31,20 +31,56 @@ export async function commitExecutionChange(
   change: ExecutionChange,
 ): Promise<{ execution: Execution; nodeRun?: NodeRun; humanTask?: HumanTask } | null> {
   return prisma.$transaction(async (tx) => {
-    const [current] = await tx.$queryRaw<{ status: ExecutionStatus }[]>`
-      SELECT status FROM "Execution" WHERE id = ${executionId}::uuid FOR UPDATE`;
-    if (!current) throw new Error(`Execution ${executionId} does not exist`);
+    const current = await lockExecution(tx, executionId);
     if (finalStatuses.includes(current.status)) return null;
-    if (await change.alreadyRecorded?.(tx, current)) return null;
-    const execution = await tx.execution.update({
-      where: { id: executionId },
-      data: { ...change.execution, lastSeq: { increment: 1 } },
-    });
-    const nodeRun = change.nodeRun ? await change.nodeRun(tx, execution.lastSeq) : undefined;
-    const humanTask = change.humanTask ? await change.humanTask(tx) : undefined;
-    await insertEvent(tx, executionId, execution.lastSeq, eventPayload(execution, nodeRun, humanTask));
-    return { execution, nodeRun, humanTask };
+    return applyChange(tx, executionId, current, change);
   });
+}
+
+/**
+ * Several changes of one execution in one transaction, each with its own `seq` and event:
+ * `plan` reads the record with the execution row locked and says what to change, so no
+ * other change can slip in between (how a cancellation ends every unfinished node run and
+ * the execution together). Nothing happens when the execution has already ended.
+ */
+export async function commitExecutionChanges(
+  prisma: PrismaClient,
+  executionId: string,
+  plan: (tx: Transaction) => Promise<ExecutionChange[]>,
+): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    let current = await lockExecution(tx, executionId);
+    if (finalStatuses.includes(current.status)) return false;
+    for (const change of await plan(tx)) {
+      const applied = await applyChange(tx, executionId, current, change);
+      if (applied) current = { status: applied.execution.status };
+    }
+    return true;
+  });
+}
+
+async function lockExecution(tx: Transaction, executionId: string): Promise<{ status: ExecutionStatus }> {
+  const [current] = await tx.$queryRaw<{ status: ExecutionStatus }[]>`
+    SELECT status FROM "Execution" WHERE id = ${executionId}::uuid FOR UPDATE`;
+  if (!current) throw new Error(`Execution ${executionId} does not exist`);
+  return current;
+}
+
+async function applyChange(
+  tx: Transaction,
+  executionId: string,
+  current: { status: ExecutionStatus },
+  change: ExecutionChange,
+): Promise<{ execution: Execution; nodeRun?: NodeRun; humanTask?: HumanTask } | null> {
+  if (await change.alreadyRecorded?.(tx, current)) return null;
+  const execution = await tx.execution.update({
+    where: { id: executionId },
+    data: { ...change.execution, lastSeq: { increment: 1 } },
+  });
+  const nodeRun = change.nodeRun ? await change.nodeRun(tx, execution.lastSeq) : undefined;
+  const humanTask = change.humanTask ? await change.humanTask(tx) : undefined;
+  await insertEvent(tx, executionId, execution.lastSeq, eventPayload(execution, nodeRun, humanTask));
+  return { execution, nodeRun, humanTask };
 }
 
 function eventPayload(execution: Execution, nodeRun?: NodeRun, humanTask?: HumanTask): ExecutionEventPayload {

@@ -1,6 +1,6 @@
 import type { Execution, HumanTask, NodeRunStatus, Prisma, PrismaClient, TriggerKind } from '../db/generated/client';
 import { commitTaskClosed, commitTaskOpened } from '../events/humanTasks';
-import { commitExecutionChange, commitNewExecution } from '../events/record';
+import { commitExecutionChange, commitExecutionChanges, commitNewExecution, type ExecutionChange } from '../events/record';
 
 type Json = Prisma.InputJsonValue;
 
@@ -138,16 +138,29 @@ export class ExecutionRecords {
     return this.prisma.humanTask.count({ where: { executionId, state: 'open' } });
   }
 
-  /** After a cancel: node runs still going and open forms are cancelled with the execution. */
-  async cancelUnfinished(executionId: string): Promise<void> {
-    const unfinished = await this.prisma.nodeRun.findMany({
-      where: { executionId, status: { in: ['pending', 'running', 'waiting_for_input'] } },
+  /**
+   * After a cancel: node runs still going and open forms are cancelled, and the execution
+   * ends cancelled, in one transaction, so a step that was still running cannot record a
+   * start in between and stay "running" for ever.
+   */
+  async finishCancelled(executionId: string): Promise<void> {
+    const completedAt = new Date();
+    await commitExecutionChanges(this.prisma, executionId, async (tx) => {
+      const unfinished = await tx.nodeRun.findMany({
+        where: { executionId, status: { in: ['pending', 'running', 'waiting_for_input'] } },
+        select: { id: true },
+      });
+      const open = await tx.humanTask.findMany({ where: { executionId, state: 'open' }, select: { id: true } });
+      return [
+        ...unfinished.map(({ id }): ExecutionChange => ({
+          nodeRun: (change, seq) => change.nodeRun.update({ where: { id }, data: { status: 'cancelled', completedAt, seq } }),
+        })),
+        ...open.map(({ id }): ExecutionChange => ({
+          humanTask: (change) => change.humanTask.update({ where: { id }, data: { state: 'cancelled', answeredAt: completedAt } }),
+        })),
+        { execution: { status: 'cancelled', error: 'Cancelled', completedAt } },
+      ];
     });
-    for (const run of unfinished) {
-      await this.recordNodeRun(executionId, { nodeId: run.nodeId, nodeType: run.nodeType, lane: run.lane, status: 'cancelled', completedAt: new Date() });
-    }
-    const open = await this.prisma.humanTask.findMany({ where: { executionId, state: 'open' }, select: { nodeId: true, lane: true } });
-    for (const task of open) await commitTaskClosed(this.prisma, executionId, task, { state: 'cancelled' });
   }
 
   private async versionForRun(projectId: string, code: string, layout: string) {

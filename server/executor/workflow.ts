@@ -74,8 +74,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
         } catch (error) {
           if (error instanceof restate.TerminalError && error.code === 409) {
             await ctx.run('cancelled', async () => {
-              await records.cancelUnfinished(executionId);
-              await records.finish(executionId, { status: 'cancelled', error: 'Cancelled' });
+              await records.finishCancelled(executionId);
             });
           }
           throw error;

@@ -47,20 +47,19 @@ function mutate(source: string, next: () => number): string {
 describe('compiling mutated examples (deleted or duplicated characters and lines)', () => {
   const sources = readdirSync(EXAMPLES).filter((f) => f.endsWith('.weft')).map((f) => readFileSync(join(EXAMPLES, f), 'utf8'));
 
-  it('never throws, always returns diagnostics with positions, and stays fast', () => {
+  // A hang fails through the test's time limit; speed itself is measured by bench/compile.ts.
+  it('never throws or hangs, and always returns diagnostics with positions', () => {
     const next = random(20261124);
     for (let i = 0; i < 1500; i++) {
       const source = mutate(sources[i % sources.length]!, next);
-      const started = performance.now();
       const result = compileWeft(source, '', { partial: true });
-      expect(performance.now() - started).toBeLessThan(250);
       for (const d of result.diagnostics) {
         expect(d.line).toBeGreaterThanOrEqual(1);
         expect(d.column).toBeGreaterThanOrEqual(1);
         expect(d.message.length).toBeGreaterThan(0);
       }
     }
-  });
+  }, 60_000);
 
   it('stops at absurd nesting with a diagnostic instead of exhausting the stack', () => {
     const deepList = `x = List { value: ${'['.repeat(50_000)} }`;

@@ -35,6 +35,21 @@ export async function waitForStatus(graphqlUrl: string, executionId: string, sta
   return executionDetails(graphqlUrl, executionId);
 }
 
+/** Resolves once a node run of `nodeId` has reached `status` (as its events say). */
+export async function waitForNode(graphqlUrl: string, executionId: string, nodeId: string, status: string, timeoutMs = 60_000) {
+  const subscriber = webSocketSubscriber(graphqlUrl);
+  try {
+    const events = subscriber.subscribe<{ executionEvents: { nodeRun: { nodeId: string; status: string } | null } }>(
+      `subscription ($id: ID!) { executionEvents(executionId: $id) { seq nodeRun { nodeId status } } }`,
+      { id: executionId },
+    );
+    await events.until((received) => received.some((e) => e.executionEvents.nodeRun?.nodeId === nodeId && e.executionEvents.nodeRun.status === status), timeoutMs);
+    events.stop();
+  } finally {
+    await subscriber.close();
+  }
+}
+
 export interface NodeRunView {
   nodeId: string;
   lane: number[];

@@ -70,8 +70,11 @@ export async function startCluster(settings: ClusterSettings, log: (line: string
   const fronts: Front[] = [];
   const processes: ManagedProcess[] = [];
   const stop = async () => {
-    for (const front of fronts.reverse()) await front.close();
-    for (const managed of processes.reverse()) await managed.kill('SIGTERM');
+    await Promise.all(fronts.map((front) => front.close()));
+    // Servers first (they use Restate and the database), then the Restate nodes, each tier at once.
+    const servers = processes.filter((managed) => managed.name.startsWith('server'));
+    await Promise.all(servers.map((managed) => managed.kill('SIGTERM')));
+    await Promise.all(processes.filter((managed) => !servers.includes(managed)).map((managed) => managed.kill('SIGTERM')));
   };
   try {
     const free = () => getPort({ host: '127.0.0.1' });

@@ -1,7 +1,7 @@
 /**
  * The Restate executor against the same graph run in-process with no journal and no
  * records (runGraphLocally): per-node overhead for a 100-node chain and a 100-wide
- * fan-out, and executions per second of a 10-node program.
+ * fan-out, executions per second of a 10-node program, and a 1,000-lane expand/gather.
  */
 import { nodeDefinition } from '../server/nodes/catalog';
 import { defaultNodeSettings } from '../server/nodes/settings';
@@ -22,6 +22,18 @@ export function fanOutProgram(width: number): string {
   const lines = ['source = Text { value: "x" }'];
   for (let i = 0; i < width; i++) lines.push(`leaf${i} = Template(v: String) { template: "{{v}}!" }`, `leaf${i}.v = source.value`);
   return lines.join('\n');
+}
+
+/** A list of `width` texts expanded into lanes (one Template run per lane), gathered into one Pack. */
+export function expandGatherProgram(width: number): string {
+  const items = Array.from({ length: width }, (_, i) => `"item ${i}"`).join(', ');
+  return [
+    `items = List { value: [${items}] }`,
+    'each = Template(v: String) { template: "{{v}}!" }',
+    'each.v = items.value',
+    'all = Pack(texts: List[String])',
+    'all.texts = each.text',
+  ].join('\n');
 }
 
 function executable(code: string): ExecutableGraph {
@@ -85,13 +97,26 @@ export async function measureExecutor(options: { quick: boolean }) {
       };
     }
 
+    const lanes = options.quick ? 100 : 1_000;
+    const lanesCode = expandGatherProgram(lanes);
+    const lanesProject = await createProject(url, 'lanes', lanesCode);
+    const lanesMs = await timeRun(lanesProject);
+    const lanesLocalMs = await runInProcess(executable(lanesCode));
+    const expandGather = {
+      lanes,
+      seconds: round(lanesMs / 1000),
+      restateMsPerLane: round(lanesMs / lanes),
+      inProcessMsPerLane: round(lanesLocalMs / lanes, 4),
+      ratio: Math.round(lanesMs / lanesLocalMs),
+    };
+
     const tenNodes = await createProject(url, 'ten', chainProgram(10));
     const executions = options.quick ? 10 : 50;
     const began = performance.now();
     const ids = await Promise.all(Array.from({ length: executions }, () => runProject(url, tenNodes)));
     await Promise.all(ids.map((id) => waitForStatus(url, id, ['completed', 'failed'], 300_000)));
     const seconds = (performance.now() - began) / 1000;
-    return { database: database.url ? 'postgresql' : 'pglite', ...shapes, throughput: { program: '10-node chain', executions, seconds: round(seconds), executionsPerSecond: round(executions / seconds) } };
+    return { database: database.url ? 'postgresql' : 'pglite', ...shapes, expandGather, throughput: { program: '10-node chain', executions, seconds: round(seconds), executionsPerSecond: round(executions / seconds) } };
   } finally {
     await platform.stop();
     await database.drop();

@@ -7,10 +7,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { measureCompile } from './compile';
+import { measureEditorFrames } from './editorFrames';
 import { measureExecutor } from './executor';
 import { measureExecutionsPage } from './executionsPage';
 import { measureStartup } from './startup';
-import { measureSubscriberLatency } from './subscriberLatency';
+import { describe as describeLatencyRun, measureSubscriberLatency } from './subscriberLatency';
 
 const quick = process.argv.includes('--quick');
 const onlyIndex = process.argv.indexOf('--only');
@@ -31,6 +32,7 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
     summary: (r) =>
       `executor: chain of 100 ${r.chain100.restateMsPerNode} ms/node on Restate vs ${r.chain100.inProcessMsPerNode} in-process (x${r.chain100.ratio}); ` +
       `fan-out of 100 ${r.fanOut100.restateMsPerNode} vs ${r.fanOut100.inProcessMsPerNode} ms/node (x${r.fanOut100.ratio}); ` +
+      `${r.expandGather.lanes}-lane expand/gather in ${r.expandGather.seconds} s (${r.expandGather.restateMsPerLane} ms/lane, x${r.expandGather.ratio}); ` +
       `${r.throughput.executionsPerSecond} executions/s of a 10-node program (${r.throughput.executions} at once)`,
   },
   {
@@ -53,7 +55,15 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
     summary: (r) =>
       r.skipped
         ? `subscriber latency: skipped (${r.skipped})`
-        : `commit-to-subscriber: ${r.runs.map((run: any) => `${run.subscribers} subs @${run.achievedEventsPerSecond}/s p50 ${run.latencyMs.p50} ms p99 ${run.latencyMs.p99} ms`).join('; ')}; idle subscription ${r.idleSubscriptionKb} KB`,
+        : `commit-to-subscriber (idle RSS server ${r.idleRssMb.server} MB, restate ${r.idleRssMb.restate} MB):\n  ${r.runs.map(describeLatencyRun).join('\n  ')}\n  idle subscription ${r.idleSubscriptionKb} KB; platform commits ${r.platformCommitsPerSecond}/s on one execution`,
+  },
+  {
+    name: 'editor-frames',
+    run: measureEditorFrames,
+    summary: (r) =>
+      r.skipped
+        ? `editor frames: skipped (${r.skipped})`
+        : `editor frames, ${r.nodes} nodes under ${r.achievedEventsPerSecond} node events/s for ${r.commitSeconds} s: ${r.frames.fps} fps, frame p50/p99/max ${r.frames.p50Ms}/${r.frames.p99Ms}/${r.frames.maxMs} ms, ${r.frames.over50Ms} frames > 50 ms, ${r.longTasks.count} long tasks (${r.longTasks.totalMs} ms, max ${r.longTasks.maxMs}); settled ${r.settleMs} ms after the last commit; final state ${r.finalStateMatches ? 'matches' : 'DOES NOT match'}`,
   },
 ];
 

@@ -178,25 +178,34 @@ async function openSubscribers(platform: RunningPlatform, transport: Transport, 
   return subscribers;
 }
 
+type Subscribe = (
+  request: { query: string; variables: Record<string, unknown> },
+  sink: { next(value: { data?: { executionEvents: { seq: number } } | null }): void; error(error: unknown): void; complete(): void },
+) => unknown;
+
+/** Follows one execution through a client's subscribe; resolves once the stored creation event arrived (the subscription is live). */
+function followExecution(subscribe: Subscribe, executionId: string, onSeq: (seq: number) => void): Promise<void> {
+  return new Promise<void>((live) => {
+    subscribe(
+      { query: subscribeQuery, variables: { id: executionId } },
+      {
+        next: ({ data }) => {
+          const seq = data!.executionEvents.seq;
+          if (seq === 1) live();
+          onSeq(seq);
+        },
+        error: (error) => console.error('subscription failed', error),
+        complete: () => undefined,
+      },
+    );
+  });
+}
+
 async function webSocketSubscriber(platform: RunningPlatform): Promise<Subscriber> {
   const client = createWebSocketClient({ url: platform.graphqlUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
   await new Promise<void>((resolve) => client.on('connected', () => resolve()));
   return {
-    subscribe: (executionId, onSeq) =>
-      new Promise<void>((live) => {
-        client.subscribe<{ executionEvents: { seq: number } }>(
-          { query: subscribeQuery, variables: { id: executionId } },
-          {
-            next: ({ data }) => {
-              const seq = data!.executionEvents.seq;
-              if (seq === 1) live();
-              onSeq(seq);
-            },
-            error: (error) => console.error('subscription failed', error),
-            complete: () => undefined,
-          },
-        );
-      }),
+    subscribe: (executionId, onSeq) => followExecution((request, sink) => client.subscribe(request, sink as never), executionId, onSeq),
     close: async () => void (await client.dispose()),
   };
 }
@@ -204,21 +213,7 @@ async function webSocketSubscriber(platform: RunningPlatform): Promise<Subscribe
 async function sseSubscriber(platform: RunningPlatform): Promise<Subscriber> {
   const client = createSseClient({ url: platform.graphqlUrl, singleConnection: false, retryAttempts: 0 });
   return {
-    subscribe: (executionId, onSeq) =>
-      new Promise<void>((live) => {
-        client.subscribe<{ executionEvents: { seq: number } }>(
-          { query: subscribeQuery, variables: { id: executionId } },
-          {
-            next: ({ data }) => {
-              const seq = data!.executionEvents.seq;
-              if (seq === 1) live();
-              onSeq(seq);
-            },
-            error: (error) => console.error('subscription failed', error),
-            complete: () => undefined,
-          },
-        );
-      }),
+    subscribe: (executionId, onSeq) => followExecution((request, sink) => client.subscribe(request, sink as never), executionId, onSeq),
     close: async () => client.dispose(),
   };
 }

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { openDatabase, type Database } from '../server/db/database';
 import { commitExecutionChange, commitNewExecution, executionSnapshot } from '../server/events/record';
 import { createLogger } from '../server/log';
 import { commitEventDirectly } from './support/directEvents';
-import { createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase } from './support/platform';
 import { sseSubscriber, webSocketSubscriber } from './support/subscriptions';
+import { usePlatform } from './support/usePlatform';
 
 const withServer = process.env.DATABASE_URL ? describe : describe.skip;
 if (!process.env.DATABASE_URL) {
@@ -41,31 +41,16 @@ function expectEverySeqOnce(received: EventData[], first: number, last: number):
 }
 
 withServer('executionEvents under a burst of 10,000 events', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let platform: RunningPlatform;
-  let direct: Database;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataDir = await makeDataDir();
-    platform = await startPlatform({ dataDir, databaseUrl: database.url, env: { LOG_LEVEL: 'warn' } });
-    direct = await openDatabase({ kind: 'server', url: database.url! }, createLogger('warn'));
-  }, 120_000);
-  afterAll(async () => {
-    await direct?.close();
-    await platform?.stop();
-    await database?.drop();
-    if (dataDir) await removeDataDir(dataDir);
-  }, 60_000);
+  const platform = usePlatform({ env: { LOG_LEVEL: 'warn' } });
 
   it('replays the stored events then goes live with no gap and no duplicate, over graphql-ws and SSE, however late a subscriber joins', async () => {
+    const direct = await openDatabase({ kind: 'server', url: platform.database.url! }, createLogger('warn'));
     const project = await direct.prisma.project.create({ data: { name: 'burst' } });
     const execution = await commitNewExecution(direct.prisma, { projectId: project.id, status: 'running' });
     await commitBurst(direct, execution.id, storedBeforeSubscribing);
 
-    const ws = webSocketSubscriber(platform.graphqlUrl);
-    const sse = sseSubscriber(platform.graphqlUrl);
+    const ws = webSocketSubscriber(platform.current.graphqlUrl);
+    const sse = sseSubscriber(platform.current.graphqlUrl);
     try {
       // Subscribing while the burst goes on puts the switch from replay to live in the middle of it.
       const live = commitBurst(direct, execution.id, committedWhileSubscribing);
@@ -85,6 +70,7 @@ withServer('executionEvents under a burst of 10,000 events', () => {
     } finally {
       await ws.close();
       await sse.close();
+      await direct.close();
     }
   }, 240_000);
 });

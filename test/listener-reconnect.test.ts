@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { graphqlData } from './support/graphql';
 import { createProject, readExample, runProject, waitForStatus } from './support/executions';
-import { createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase } from './support/platform';
 import { sseSubscriber, webSocketSubscriber } from './support/subscriptions';
+import { usePlatform } from './support/usePlatform';
 
 const withServer = process.env.DATABASE_URL ? describe : describe.skip;
 if (!process.env.DATABASE_URL) {
@@ -26,23 +26,10 @@ async function dropListenConnections(databaseUrl: string): Promise<number> {
 }
 
 withServer('live events after the database drops the LISTEN connection', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let platform: RunningPlatform;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    dataDir = await makeDataDir();
-    platform = await startPlatform({ dataDir, databaseUrl: database.url });
-  }, 120_000);
-  afterAll(async () => {
-    await platform?.stop();
-    await database?.drop();
-    if (dataDir) await removeDataDir(dataDir);
-  }, 60_000);
+  const platform = usePlatform();
 
   it('subscribers that were following an execution get every event after the listener reconnects, each once', async () => {
-    const url = platform.graphqlUrl;
+    const url = platform.current.graphqlUrl;
     const projectId = await createProject(url, 'approval', await readExample('approval'));
     const ws = webSocketSubscriber(url);
     const sse = sseSubscriber(url);
@@ -58,7 +45,7 @@ withServer('live events after the database drops the LISTEN connection', () => {
       const followers = [ws.subscribe<EventData>(query, { id: executionId }), sse.subscribe<EventData>(query, { id: executionId })];
       await Promise.all(followers.map((events) => events.until((received) => received.some((e) => e.executionEvents.seq === waiting.lastSeq))));
 
-      expect(await dropListenConnections(database.url!)).toBeGreaterThanOrEqual(1);
+      expect(await dropListenConnections(platform.database.url!)).toBeGreaterThanOrEqual(1);
       await graphqlData(url, `mutation ($id: ID!, $answer: JSON!) { answerHumanTask(id: $id, answer: $answer) { ... on HumanTask { state } } }`, {
         id: waiting.openTasks[0]!.id,
         answer: { reply: 'Refund sent.', tone: 'warm', decision: 'approve' },
@@ -73,7 +60,7 @@ withServer('live events after the database drops the LISTEN connection', () => {
       const feedReceived = await feed.until((received) => received.some((e) => e.executionsFeed.execution.status === 'completed'), 30_000);
       const feedSeqs = feedReceived.filter((e) => e.executionsFeed.execution.id === executionId).map((e) => e.executionsFeed.seq);
       expect(new Set(feedSeqs).size).toBe(feedSeqs.length);
-      expect(platform.output()).toContain('database listener reconnected');
+      expect(platform.current.output()).toContain('database listener reconnected');
     } finally {
       await ws.close();
       await sse.close();

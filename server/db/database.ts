@@ -73,6 +73,8 @@ async function openEmbedded(directory: string, logQueries: boolean): Promise<Dat
 
 async function openServer(url: string, log: Logger, logQueries: boolean): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // An idle connection that the server closes (a restart, a failover) must not crash the process.
+  pool.on('error', (error) => log.warn('an idle database connection failed; the pool opens another', { error }));
   try {
     await pool.query('SELECT 1');
   } catch (error) {

@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { measureClusterThroughput } from './clusterThroughput';
 import { measureCompile } from './compile';
 import { measureEditorFrames } from './editorFrames';
 import { measureExecutor } from './executor';
@@ -34,6 +35,14 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
       `fan-out of 100 ${r.fanOut100.restateMsPerNode} vs ${r.fanOut100.inProcessMsPerNode} ms/node (x${r.fanOut100.ratio}); ` +
       `${r.expandGather.lanes}-lane expand/gather in ${r.expandGather.seconds} s (${r.expandGather.restateMsPerLane} ms/lane, x${r.expandGather.ratio}); ` +
       `${r.throughput.executionsPerSecond} executions/s of a 10-node program (${r.throughput.executions} at once)`,
+  },
+  {
+    name: 'cluster-throughput',
+    run: () => measureClusterThroughput(quick),
+    summary: (r) =>
+      r.skipped
+        ? `cluster throughput: skipped (${r.skipped})`
+        : `throughput of a ${r.program}: ${r.runs.map((run: any) => `${run.servers} server process${run.servers > 1 ? 'es' : ''} ${run.executionsPerSecond} executions/s (${run.executions} at once, ${run.failed} failed)`).join('; ')}`,
   },
   {
     name: 'startup',

@@ -12,6 +12,12 @@ type Json = Prisma.InputJsonValue;
  * Runs one node instance and records it: running, then completed with its outputs or
  * failed with its error. A node's own failure is an outcome; a failure to record it
  * throws, so that Restate retries the step.
+ *
+ * `attempt` is aborted when the Restate attempt running this step has ended (for instance
+ * restate-server went away): the step's result will not be journaled and the next attempt
+ * runs it again, so this one records nothing more. Otherwise its late "completed" could
+ * land after the next attempt's "running" and make the record keep an output the journal
+ * (and every node downstream) does not have.
  */
 export async function runNodeInstance(
   records: ExecutionRecords,
@@ -19,13 +25,18 @@ export async function runNodeInstance(
   executionId: string,
   node: ExecutableNode,
   ready: ReadyInstance,
+  attempt: AbortSignal = new AbortController().signal,
 ): Promise<Outcome> {
   const identity = { nodeId: node.id, nodeType: node.type, lane: ready.lane };
   const inputs = ready.inputs as Json;
-  await records.recordNodeRun(executionId, { ...identity, status: 'running', inputs, startedAt: new Date() });
-  const result = checkOutputSizes(await runDefinition(limits.settings, node, ready), limits.maxOutputBytesPerPort);
+  const record = async (change: Parameters<ExecutionRecords['recordNodeRun']>[1]) => {
+    if (attempt.aborted) throw new Error(`The attempt running ${node.id} has ended; the next attempt records it`);
+    await records.recordNodeRun(executionId, change);
+  };
+  await record({ ...identity, status: 'running', inputs, startedAt: new Date() });
+  const result = checkOutputSizes(await runDefinition(limits.settings, node, ready, attempt), limits.maxOutputBytesPerPort);
   if (result.ok) {
-    await records.recordNodeRun(executionId, {
+    await record({
       ...identity,
       status: 'completed',
       output: result.outputs as Json,
@@ -35,7 +46,7 @@ export async function runNodeInstance(
     });
     return { status: 'completed', outputs: result.outputs };
   }
-  await records.recordNodeRun(executionId, {
+  await record({
     ...identity,
     status: 'failed',
     error: result.error,
@@ -49,7 +60,7 @@ type DefinitionResult =
   | { ok: true; outputs: Record<string, JsonValue>; costUsd?: string; details?: Record<string, JsonValue> }
   | { ok: false; error: string; details?: Record<string, JsonValue> };
 
-async function runDefinition(settings: NodeSettings, node: ExecutableNode, ready: ReadyInstance): Promise<DefinitionResult> {
+async function runDefinition(settings: NodeSettings, node: ExecutableNode, ready: ReadyInstance, signal: AbortSignal): Promise<DefinitionResult> {
   const definition = nodeDefinition(node.type);
   if (!definition?.run) return { ok: false, error: `Node type ${node.type} does not run on its own` };
   try {
@@ -59,7 +70,7 @@ async function runDefinition(settings: NodeSettings, node: ExecutableNode, ready
       config: node.config,
       outputs: node.outputs,
       settings,
-      signal: new AbortController().signal,
+      signal,
     });
     const outputs = Object.fromEntries(node.outputs.map((port) => [port.name, result.outputs[port.name] ?? null]));
     return { ok: true, outputs, costUsd: result.costUsd, details: result.details };

@@ -151,7 +151,9 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
             return ctx.run(`ask ${key}`, () => askHuman(node, ready)).map(() => ({ key, kind: 'asked' as const }));
           }
           return ctx
-            .run(`run ${key}`, () => runNodeInstance(records, { settings: nodeSettings, maxOutputBytesPerPort }, executionId, node, ready))
+            .run(`run ${key}`, () =>
+              runNodeInstance(records, { settings: nodeSettings, maxOutputBytesPerPort }, executionId, node, ready, ctx.request().attemptCompletedSignal),
+            )
             .map((outcome) => ({ key, kind: 'outcome' as const, outcome: outcome! }));
         }
 

@@ -1,43 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startCountingServer } from './support/countingServer';
 import { createProject, executionDetails, runProject, waitForStatus } from './support/executions';
 import {
   createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
 } from './support/platform';
-
-/**
- * A remote API with side effects: each POST /count?key=K increments K's counter and,
- * after a delay, answers with the new count. Every request is logged with its times.
- */
-function startCountingServer(delayMs: number) {
-  const counts = new Map<string, number>();
-  const requests: { key: string; receivedAt: number; answeredAt?: number }[] = [];
-  const server = http.createServer((request, response) => {
-    const key = new URL(request.url ?? '/', 'http://x').searchParams.get('key') ?? '';
-    const entry: (typeof requests)[number] = { key, receivedAt: Date.now() };
-    requests.push(entry);
-    const count = (counts.get(key) ?? 0) + 1;
-    counts.set(key, count);
-    request.resume();
-    setTimeout(() => {
-      entry.answeredAt = Date.now();
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ key, count }));
-    }, delayMs);
-  });
-  return new Promise<{ url: string; counts: typeof counts; requests: typeof requests; close: () => Promise<void> }>((resolve) => {
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        counts,
-        requests,
-        close: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }),
-      });
-    });
-  });
-}
 
 const steps = ['a', 'b', 'c'] as const;
 

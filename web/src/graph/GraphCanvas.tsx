@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   applyNodeChanges, Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow,
-  type NodeChange, type OnNodeDrag,
+  type Edge, type NodeChange, type NodeMouseHandler, type OnNodeDrag,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { GraphFieldsFragment } from '../graphql/generated/graphql';
 import type { RunStore } from '../run/useExecutionRun';
-import { useRunState } from '../run/useExecutionRun';
+import { useEdgeStates } from '../run/useExecutionRun';
 import { RunStoreContext } from '../run/RunStoreContext';
 import { nodeTypes } from './nodes';
 import { GroupToggleContext } from './nodes/groupToggle';
@@ -73,16 +73,26 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false }
     [nodes, onPlaceNode],
   );
 
-  const run = useRunState(runStore);
+  // Only what the edges show of the run: this component (and React Flow's 500 nodes with it)
+  // redraws when an edge changes colour, not on every event; the nodes follow the run themselves.
+  const edgeStates = useEdgeStates(runStore);
   const hidden = useMemo(() => new Set(nodes.filter((node) => node.hidden).map((node) => node.id)), [nodes]);
-  const edges = useMemo(
-    () =>
-      flowEdges(graph, hidden, (sourceId) => {
-        const summary = run.nodes.get(sourceId);
-        return summary && { carried: summary.status === 'completed', failed: summary.status === 'failed' };
-      }),
-    [graph, hidden, run.nodes],
+  const previousEdges = useRef(new Map<string, Edge>());
+  const edges = useMemo(() => {
+    // Edges drawn as before keep their object, so React Flow redraws only those that changed.
+    const drawn = flowEdges(graph, hidden, (sourceId) => edgeStates.get(sourceId)).map((edge) => {
+      const before = previousEdges.current.get(edge.id);
+      return before && sameEdge(before, edge) ? before : edge;
+    });
+    previousEdges.current = new Map(drawn.map((edge) => [edge.id, edge]));
+    return drawn;
+  }, [graph, hidden, edgeStates]);
+
+  const onNodeClick: NodeMouseHandler<WeftFlowNode> = useCallback(
+    (_event, node) => onSelectNode(node.data.node.kind === 'annotation' ? null : node.id),
+    [onSelectNode],
   );
+  const onPaneClick = useCallback(() => onSelectNode(null), [onSelectNode]);
 
   return (
     <GroupToggleContext.Provider value={toggleGroup}>
@@ -93,17 +103,25 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false }
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onNodeDragStop={onNodeDragStop}
-        onNodeClick={(_event, node) => onSelectNode(node.data.node.kind === 'annotation' ? null : node.id)}
-        onPaneClick={() => onSelectNode(null)}
+        onNodeClick={onNodeClick}
+        onPaneClick={onPaneClick}
         nodesConnectable={false}
         nodesDraggable={!readOnly}
         edgesFocusable={false}
         minZoom={0.1}
-        proOptions={{ hideAttribution: true }}
+        proOptions={proOptions}
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
       </ReactFlow>
     </GroupToggleContext.Provider>
   );
+}
+
+const proOptions = { hideAttribution: true };
+
+function sameEdge(a: Edge, b: Edge): boolean {
+  return (a.data as { kind?: unknown } | undefined)?.kind === (b.data as { kind?: unknown } | undefined)?.kind
+    && a.source === b.source && a.target === b.target && a.sourceHandle === b.sourceHandle && a.targetHandle === b.targetHandle
+    && a.hidden === b.hidden && a.className === b.className;
 }

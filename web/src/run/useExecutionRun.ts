@@ -1,4 +1,4 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useSyncExternalStore } from 'react';
 import { useClient } from 'urql';
 import { graphql } from '../graphql/generated';
 import { useConnection } from '../graphql/connection';
@@ -55,13 +55,28 @@ const ExecutionEvents = graphql(`
   }
 `);
 
+/** What an edge shows of its source node: data carried (a lane completed), or the source failed. */
+export interface EdgeState {
+  carried: boolean;
+  failed: boolean;
+}
+
+function edgeStateOf(summary: NodeRunSummary): EdgeState | undefined {
+  const failed = summary.status === 'failed';
+  const carried = summary.lanes.some((lane) => lane.status === 'completed');
+  return failed || carried ? { carried, failed } : undefined;
+}
+
 /**
  * The state of one execution, held outside React so that each node of the graph
- * subscribes to its own summary; events are applied in batches, once per animation frame.
+ * subscribes to its own summary; events are applied in batches, once per animation frame,
+ * and only the nodes whose summary changed in a batch are told.
  */
 export class RunStore {
   private state: RunState;
+  private edgeStates: ReadonlyMap<string, EdgeState>;
   private listeners = new Set<() => void>();
+  private nodeListeners = new Map<string, Set<() => void>>();
   private queued: ExecutionEvent[] = [];
   private frame: number | null = null;
   /** Set when the subscription itself failed (unknown execution, lost permission…). */
@@ -70,13 +85,33 @@ export class RunStore {
   /** Starts empty, or from a snapshot read by a query (events after its lastSeq then apply on top). */
   constructor(initial: RunState = emptyRun) {
     this.state = initial;
+    const edges = new Map<string, EdgeState>();
+    for (const [nodeId, summary] of initial.nodes) {
+      const edge = edgeStateOf(summary);
+      if (edge) edges.set(nodeId, edge);
+    }
+    this.edgeStates = edges;
   }
 
+  /** Told of every change (the execution, any node). */
   readonly subscribe = (listener: () => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
   readonly getState = () => this.state;
+  /** By source node id: what the edges leaving it show. A new map only when one of them changed. */
+  readonly getEdgeStates = () => this.edgeStates;
+
+  /** Told only when this node's summary changed. */
+  subscribeNode(nodeId: string, listener: () => void) {
+    let set = this.nodeListeners.get(nodeId);
+    if (!set) this.nodeListeners.set(nodeId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.nodeListeners.delete(nodeId);
+    };
+  }
 
   receive(event: ExecutionEvent) {
     this.queued.push(event);
@@ -87,6 +122,7 @@ export class RunStore {
     this.problem = problem;
     this.state = { ...this.state };
     this.listeners.forEach((listener) => listener());
+    this.nodeListeners.forEach((set) => set.forEach((listener) => listener()));
   }
 
   dispose() {
@@ -99,10 +135,27 @@ export class RunStore {
     this.frame = null;
     const batch = this.queued;
     this.queued = [];
-    const next = applyEvents(this.state, batch);
-    if (next === this.state) return;
+    const previous = this.state;
+    const next = applyEvents(previous, batch);
+    if (next === previous) return;
     this.state = next;
+    const changed = new Set<string>();
+    for (const event of batch) {
+      const nodeId = event.nodeRun?.nodeId;
+      if (nodeId !== undefined && next.nodes.get(nodeId) !== previous.nodes.get(nodeId)) changed.add(nodeId);
+    }
+    let edges: Map<string, EdgeState> | null = null;
+    for (const nodeId of changed) {
+      const before = this.edgeStates.get(nodeId);
+      const after = edgeStateOf(next.nodes.get(nodeId)!);
+      if (before?.carried === after?.carried && before?.failed === after?.failed) continue;
+      edges ??= new Map(this.edgeStates);
+      if (after) edges.set(nodeId, after);
+      else edges.delete(nodeId);
+    }
+    if (edges) this.edgeStates = edges;
     this.listeners.forEach((listener) => listener());
+    for (const nodeId of changed) this.nodeListeners.get(nodeId)?.forEach((listener) => listener());
   }
 }
 
@@ -130,13 +183,21 @@ export function useExecutionEvents(store: RunStore | null, executionId: string |
 }
 
 const noStore = { subscribe: () => () => undefined, getState: () => emptyRun };
+const noEdgeStates: ReadonlyMap<string, EdgeState> = new Map();
+const unsubscribed = () => () => undefined;
 
 export function useRunState(store: RunStore | null): RunState {
   const source = store ?? noStore;
   return useSyncExternalStore(source.subscribe, source.getState);
 }
 
+/** What the edges show, by source node id: changes only when an edge has to be drawn differently. */
+export function useEdgeStates(store: RunStore | null): ReadonlyMap<string, EdgeState> {
+  return useSyncExternalStore(store?.subscribe ?? unsubscribed, store?.getEdgeStates ?? (() => noEdgeStates));
+}
+
+/** One node's summary; the component redraws only when that node changed. */
 export function useNodeRun(store: RunStore | null, nodeId: string): NodeRunSummary | undefined {
-  const source = store ?? noStore;
-  return useSyncExternalStore(source.subscribe, () => source.getState().nodes.get(nodeId));
+  const subscribe = useCallback((listener: () => void) => (store ? store.subscribeNode(nodeId, listener) : () => undefined), [store, nodeId]);
+  return useSyncExternalStore(subscribe, () => store?.getState().nodes.get(nodeId));
 }

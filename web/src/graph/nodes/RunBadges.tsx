@@ -17,10 +17,12 @@ export function RunBadges({ run }: { run: NodeRunSummary | undefined }) {
       )}
       {failed?.error ? (
         <div className="node-error-preview" title={failed.error}>{failed.error.split('\n').filter(Boolean).at(-1)}</div>
+      ) : first && hasValue(first.output) && run.status === 'completed' ? (
+        <div className="node-output-preview">{previewOutput(first.output)}{run.lanes.length > 1 ? ' …' : ''}</div>
       ) : (
-        first && hasValue(first.output) && run.status === 'completed' && (
-          <div className="node-output-preview">{previewOutput(first.output)}{run.lanes.length > 1 ? ' …' : ''}</div>
-        )
+        // Holds the preview's place, so that a node keeps its size while its lanes come and go
+        // (a resized node makes React Flow measure and redraw it).
+        <div className="node-output-preview node-preview-empty" aria-hidden="true" />
       )}
     </>
   );

@@ -359,7 +359,8 @@ async function chaosRound(fault: Fault, cleanups: (() => Promise<unknown>)[], ow
     httpStepsDoneBeforeFault: doneBefore.size,
     requestsBeforeFault: requestsBefore,
     requestsTotal: counter.requests.length,
-    requestsInFlightAtFault: counter.requests.filter((r) => r.receivedAt <= faultAt && (r.answeredAt ?? Infinity) > faultAt).length,
+    // Calls under way at some moment between the fault and the platform's recovery.
+    requestsOverlappingFault: counter.requests.filter((r) => r.receivedAt <= faultAt + timings.recovered! - timings.fault! && (r.answeredAt ?? Infinity) > faultAt).length,
     httpStepsNotStartedAtFault: runCount * httpSteps.length - new Set(counter.requests.filter((r) => r.receivedAt <= faultAt).map((r) => r.key)).size,
     repeatedSteps: repeated,
     followers: followers.length,

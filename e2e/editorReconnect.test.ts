@@ -72,9 +72,9 @@ describe('the editor showing a run across a server restart', () => {
   }, 60_000);
 
   /** data-status of every node drawn on the graph, by node id. */
-  const drawnStatuses = () =>
+  const drawnStatuses = (): Promise<Record<string, string>> =>
     page.locator('.react-flow__node .weft-node[data-node-id]').evaluateAll((nodes) =>
-      Object.fromEntries(nodes.map((node) => [node.getAttribute('data-node-id'), node.getAttribute('data-status')])));
+      Object.fromEntries(nodes.map((node) => [node.getAttribute('data-node-id') ?? '', node.getAttribute('data-status') ?? 'idle'])));
 
   it('shows every node in its final state once the server is back, without a reload', async () => {
     const code = await readFile('/work/shared/examples/approval.weft', 'utf8').catch(() => approvalFallback);
@@ -115,7 +115,7 @@ describe('the editor showing a run across a server restart', () => {
     const drawn = await drawnStatuses();
     expect(Object.keys(drawn).sort()).toEqual(Object.keys(expected).sort());
     expect(drawn).toEqual(expected);
-    expect(Object.values(drawn).filter((status) => unfinished.includes(status ?? 'idle'))).toEqual([]);
+    expect(Object.values(drawn).filter((status) => unfinished.includes(status))).toEqual([]);
     await expect(page.locator('.react-flow__node .weft-node[data-status="running"]').count()).resolves.toBe(0);
     await expect(page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).resolves.toBe(true);
     await page.screenshot({ path: path.join(screenshots, 'completed-after-restart.png') });

@@ -140,10 +140,21 @@ async function stopLeftoverProcess(pidFile: string, binary: string, log: Logger)
   log.warn('stopping a restate-server left over from an earlier run', { pid });
   process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + stopTimeoutMs;
-  while (Date.now() < deadline && (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => ''))) {
-    await sleep(100);
+  while (Date.now() < deadline && (await isRunning(pid))) await sleep(100);
+  if (await isRunning(pid)) {
+    process.kill(pid, 'SIGKILL');
+    while (await isRunning(pid)) await sleep(100);
   }
-  if (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')) process.kill(pid, 'SIGKILL');
+}
+
+/**
+ * Whether a process still holds its resources. Its command line empties when it releases its
+ * memory, before it closes its sockets; only as a zombie (or gone) has it let go of its ports.
+ */
+async function isRunning(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return stat !== '' && state !== 'Z' && state !== 'X';
 }
 
 async function waitUntilHealthy(ingressUrl: string, adminUrl: string): Promise<void> {

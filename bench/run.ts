@@ -11,6 +11,7 @@ import { measureCompile } from './compile';
 import { measureEditorFrames } from './editorFrames';
 import { measureExecutor } from './executor';
 import { measureExecutionsPage } from './executionsPage';
+import { measureSoak } from './soak';
 import { measureStartup } from './startup';
 import { describe as describeLatencyRun, measureSubscriberLatency } from './subscriberLatency';
 
@@ -20,6 +21,8 @@ const only = onlyIndex === -1 ? undefined : new Set(process.argv[onlyIndex + 1]?
 const resultsDirectory = path.join(import.meta.dirname, 'results');
 
 const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
+
+const sign = (n: number) => `${n >= 0 ? '+' : ''}${n}`;
 
 const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result: any) => string }[] = [
   {
@@ -73,6 +76,15 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
       r.skipped
         ? `editor frames: skipped (${r.skipped})`
         : `editor frames, ${r.nodes} nodes under ${r.achievedEventsPerSecond} node events/s for ${r.commitSeconds} s: ${r.frames.fps} fps, frame p50/p99/max ${r.frames.p50Ms}/${r.frames.p99Ms}/${r.frames.maxMs} ms, ${r.frames.over50Ms} frames > 50 ms, ${r.longTasks.count} long tasks (${r.longTasks.totalMs} ms, max ${r.longTasks.maxMs}); settled ${r.settleMs} ms after the last commit; final state ${r.finalStateMatches ? 'matches' : 'DOES NOT match'}`,
+  },
+  {
+    name: 'soak',
+    run: () => measureSoak({ quick }),
+    summary: (r) =>
+      `soak (${r.database}, ${r.durationS} s, a run every ${r.runIntervalMs} ms, ${r.subscribers} subscribers): ${r.runsStarted} runs, ${r.runsNotCompleted} not completed; ` +
+      `after ${r.warmUpS} s warm-up, last third vs first: server RSS floor ${sign(r.growthAfterWarmUp.rssFloorMb)} MB (samples ${r.serverRssMb.min}–${r.serverRssMb.max} MB), ` +
+      `fds ${sign(r.growthAfterWarmUp.medianFds)}, active handles ${sign(r.growthAfterWarmUp.medianActiveHandles)}, restate-server RSS floor ${sign(r.growthAfterWarmUp.restateRssFloorMb)} MB: ` +
+      `${r.withinBound ? 'within' : 'OUTSIDE'} the bound (server RSS < ${r.bound.rssGrowthMb} MB, fds and handles < ${r.bound.fdGrowth})`,
   },
 ];
 

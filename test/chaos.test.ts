@@ -53,6 +53,16 @@ function program(counterUrl: string, index: number): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function until<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (true) {
@@ -278,6 +288,7 @@ async function chaosRound(fault: Fault, cleanups: (() => Promise<unknown>)[], ow
     await Promise.all(reconnecting.map(async (follower) => follower.close()));
     await ownPostgres!.crashAndRestart(2_000);
     await until('the platform to be healthy again', () => fetch(`${platform.url}/health`).then((r) => r.ok), (ok) => ok);
+    await until('the event listener to be back', async () => platform.output(), (output) => output.includes('database listener reconnected'));
   }
   mark('recovered');
   expect(platform.process.exitCode).toBeNull();
@@ -343,7 +354,7 @@ async function chaosRound(fault: Fault, cleanups: (() => Promise<unknown>)[], ow
   // Followers: every event once, in order, across the reconnect.
   for (const follower of followers) {
     const live = follower.connections.at(-1)!;
-    await live.completed;
+    await within(live.completed, 30_000, `the subscription following run ${follower.index} to end`);
     const seqs = follower.connections.flatMap((events) => events.received.map((e) => e.executionEvents.seq));
     const { lastSeq } = details[follower.index]!;
     expect({ run: follower.index, seqs }).toEqual({ run: follower.index, seqs: Array.from({ length: lastSeq }, (_, i) => i + 1) });

@@ -84,7 +84,7 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
       `soak (${r.database}, ${r.durationS} s, a run every ${r.runIntervalMs} ms, ${r.subscribers} subscribers): ${r.runsStarted} runs, ${r.runsNotCompleted} not completed; ` +
       `after ${r.warmUpS} s warm-up, last third vs first: server RSS floor ${sign(r.growthAfterWarmUp.rssFloorMb)} MB (samples ${r.serverRssMb.min}–${r.serverRssMb.max} MB), ` +
       `fds ${sign(r.growthAfterWarmUp.medianFds)}, active handles ${sign(r.growthAfterWarmUp.medianActiveHandles)}, restate-server RSS floor ${sign(r.growthAfterWarmUp.restateRssFloorMb)} MB: ` +
-      `${r.withinBound ? 'within' : 'OUTSIDE'} the bound (server RSS < ${r.bound.rssGrowthMb} MB, fds and handles < ${r.bound.fdGrowth})`,
+      `${r.judged ? (r.withinBound ? 'within' : 'OUTSIDE') : 'not judged (quick: too short), would be ' + (r.withinBound ? 'within' : 'outside')} the bound (server RSS < ${r.bound.rssGrowthMb} MB, fds and handles < ${r.bound.fdGrowth})`,
   },
 ];
 

@@ -60,6 +60,8 @@ export interface SoakResult {
   serverRssMb: { min: number; max: number; lastMinusFirst: number };
   rssSlopeMbPerMinute: number;
   bound: typeof soakBound;
+  /** Only the full run is judged: a minute is too short for the heap to settle. */
+  judged: boolean;
   withinBound: boolean;
 }
 
@@ -273,6 +275,7 @@ export async function measureSoak(options: { quick: boolean; durationS?: number 
       serverRssMb: { min: min(rss), max: Math.max(...rss), lastMinusFirst: round1(rss.at(-1)! - rss[0]!) },
       rssSlopeMbPerMinute: round1(slope(afterWarmUp.map((s) => [s.atS / 60, s.serverRssMb]))),
       bound: soakBound,
+      judged: !options.quick,
       withinBound,
     };
   } finally {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { measureClusterThroughput } from './clusterThroughput';
 import { measureCompile } from './compile';
 import { measureEditorFrames } from './editorFrames';
+import { measureExecutionDetail } from './executionDetail';
 import { measureExecutor } from './executor';
 import { measureExecutionsPage } from './executionsPage';
 import { measureSoak } from './soak';
@@ -60,6 +61,14 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
       r.skipped
         ? `executions page: skipped (${r.skipped})`
         : `executions page of 50 (project + status) at ${r.executions} rows: API keyset p50/p99 ${r.keysetMs.p50}/${r.keysetMs.p99} ms (row-value ${r.rowValueKeysetMs.p50}/${r.rowValueKeysetMs.p99} ms, Prisma cursor ${r.prismaCursorMs.p50}/${r.prismaCursorMs.p99} ms); OFFSET page ${r.offsetPage} ${r.offsetMs.p50}/${r.offsetMs.p99} ms (${r.offsetToKeysetP50}× the API's p50)`,
+  },
+  {
+    name: 'execution-detail',
+    run: () => measureExecutionDetail(quick),
+    summary: (r) =>
+      r.skipped
+        ? `execution detail: skipped (${r.skipped})`
+        : `one execution with ${r.nodeRuns} node runs over GraphQL: all of them p50/p99 ${r.everyNodeRunMs.p50}/${r.everyNodeRunMs.p99} ms; first page of 50 ${r.firstPageOf50Ms.p50}/${r.firstPageOf50Ms.p99} ms`,
   },
   {
     name: 'subscriber-latency',

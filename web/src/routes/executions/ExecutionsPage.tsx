@@ -14,7 +14,13 @@ const ExecutionDetails = lazy(() => import('./ExecutionDetails'));
 export default function ExecutionsPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const search = searchParams.toString();
-  const filters = useMemo(() => readFilters(new URLSearchParams(search)), [search]);
+  // The filters live in the URL, but the inputs follow this state at once: React Router updates
+  // the URL in a transition, and a checkbox bound to the URL alone would flip back until it lands.
+  const [filters, setFilters] = useState<ExecutionFilters>(() => readFilters(new URLSearchParams(search)));
+  useEffect(() => {
+    const fromUrl = readFilters(new URLSearchParams(search));
+    setFilters((current) => (writeFilters(current).toString() === writeFilters(fromUrl).toString() ? current : fromUrl));
+  }, [search]);
   // Relative ranges ("last hour") are fixed when the filter is chosen or the page loaded.
   const filter = useMemo(() => toExecutionFilter(filters, Date.now()), [filters]);
   const feedFilter = useMemo(() => toExecutionFilter(filters, Date.now(), { withStatuses: false }), [filters]);
@@ -27,6 +33,7 @@ export default function ExecutionsPage() {
   }, []);
 
   function changeFilters(next: ExecutionFilters) {
+    setFilters(next);
     setSearchParams(writeFilters(next), { replace: true });
   }
 

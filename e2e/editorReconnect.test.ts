@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../test/support/browser';
 import { graphqlData } from '../test/support/graphql';
-import { createProject, executionDetails, runProject, waitForStatus } from '../test/support/executions';
+import { createProject, examplesPath, executionDetails, runProject, waitForStatus } from '../test/support/executions';
 import {
   createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
 } from '../test/support/platform';
@@ -77,7 +77,7 @@ describe('the editor showing a run across a server restart', () => {
       Object.fromEntries(nodes.map((node) => [node.getAttribute('data-node-id') ?? '', node.getAttribute('data-status') ?? 'idle'])));
 
   it('shows every node in its final state once the server is back, without a reload', async () => {
-    const code = await readFile('/work/shared/examples/approval.weft', 'utf8').catch(() => approvalFallback);
+    const code = await readFile(path.join(examplesPath, 'approval.weft'), 'utf8').catch(() => approvalFallback);
     const projectId = await createProject(platform.graphqlUrl, 'approval', code);
     const executionId = await runProject(platform.graphqlUrl, projectId);
     const waiting = await waitForStatus(platform.graphqlUrl, executionId, ['waiting_for_input'], 60_000);

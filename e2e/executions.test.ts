@@ -7,9 +7,10 @@ import { graphqlData } from '../test/support/graphql';
 import {
   createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
 } from '../test/support/platform';
+import { examplesPath, waitForStatus } from '../test/support/executions';
 
 const screenshots = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', 'test-output', 'executions');
-const examples = '/work/shared/examples';
+const examples = examplesPath;
 
 const failingProgram = `broken = ExecPython -> (value: Number) {
   code: \`\`\`
@@ -209,6 +210,8 @@ describe('the executions page in Chromium', () => {
       // Hold the pause until the run has been cancelled by someone else, so the server refuses it.
       if (route.request().postData()?.includes('pauseExecution')) {
         await graphqlData(platform.graphqlUrl, `mutation ($id: ID!) { cancelExecution(id: $id) { __typename } }`, { id: executions.second });
+        // The cancel is asked of Restate; the pause must reach the server only once it is recorded.
+        await waitForStatus(platform.graphqlUrl, executions.second, ['cancelled']);
       }
       await route.continue();
     });

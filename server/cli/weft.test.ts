@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { examplesPath } from '../../test/support/executions';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const EXAMPLES = '/work/shared/examples';
+const EXAMPLES = examplesPath;
 
 /** Runs the installed entry point, the way `npx weft` does. */
 function weft(...args: string[]) {

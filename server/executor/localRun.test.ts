@@ -4,6 +4,8 @@ import { compileWeft } from '../weft';
 import type { ExecutableGraph } from '../weft/ir';
 import { runGraphLocally } from './localRun';
 import type { Outcome, ReadyInstance } from './scheduler';
+import { join } from 'node:path';
+import { examplesPath } from '../../test/support/executions';
 
 function compile(code: string): ExecutableGraph {
   const result = compileWeft(code);
@@ -15,7 +17,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
 describe('runGraphLocally', () => {
   it('runs lanes.weft to the end: eight priced lanes, one gathered null, the summary shown', async () => {
-    const graph = compile(readFileSync('/work/shared/examples/lanes.weft', 'utf8'));
+    const graph = compile(readFileSync(join(examplesPath, 'lanes.weft'), 'utf8'));
     const runNode = async (ready: ReadyInstance): Promise<Outcome> => {
       await tick();
       switch (ready.nodeId) {

@@ -8,6 +8,7 @@ import {
   createRunState, isFinished, laneCounts, settle, summarize, takeReady,
   type NodeInstance, type Outcome, type ReadyInstance, type RunOptions, type RunState,
 } from './scheduler';
+import { examplesPath } from '../../test/support/executions';
 
 type Inputs = Record<string, JsonValue>;
 type Fake = (inputs: Inputs) => Outcome | Record<string, JsonValue>;
@@ -18,7 +19,7 @@ function compile(code: string): ExecutableGraph {
   return result.graph!.executable;
 }
 
-const example = (name: string) => compile(readFileSync(join('/work/shared/examples', name), 'utf8'));
+const example = (name: string) => compile(readFileSync(join(examplesPath, name), 'utf8'));
 
 const at = (instance: NodeInstance) => (instance.lane.length ? `${instance.nodeId}[${instance.lane.join(',')}]` : instance.nodeId);
 const ids = (instances: NodeInstance[]) => instances.map(at);

@@ -3,8 +3,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileWeft } from './compile';
 import type { GraphIR, IRNode } from './ir';
+import { examplesPath } from '../../test/support/executions';
 
-const EXAMPLES = '/work/shared/examples';
+const EXAMPLES = examplesPath;
 
 function compileExample(name: string): GraphIR {
   const result = compileWeft(readFileSync(join(EXAMPLES, name), 'utf8'));

@@ -2,8 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileWeft } from './compile';
+import { examplesPath } from '../../test/support/executions';
 
-const EXAMPLES = '/work/shared/examples';
+const EXAMPLES = examplesPath;
 
 /** A small seeded generator, so a failure can be replayed. */
 function random(seed: number): () => number {

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { graphqlData } from './graphql';
 import { webSocketSubscriber } from './subscriptions';
 
+/** ../shared/examples beside the checkout: the example programs the platform must run. */
 export const examplesDirectory = new URL('../../../shared/examples/', import.meta.url);
+export const examplesPath = fileURLToPath(examplesDirectory);
 
 export async function readExample(name: string): Promise<string> {
   return readFile(new URL(`${name}.weft`, examplesDirectory), 'utf8');

@@ -39,8 +39,14 @@ interface ScenarioResult extends Scenario {
   achievedEventsPerSecond: number;
   delivered: number;
   expected: number;
+  /** Subscriptions the server refused or the client could not open. */
+  failedSubscriptions: number;
+  /** Why they failed, with how often. */
+  failureReasons: Record<string, number>;
   latencyMs: { p50: number; p99: number; max: number };
   rssMb: { server: number; restate: number };
+  /** Share of one core used from the first commit until the last delivery: which side ran out. */
+  cpuPercent: { server: number; benchProcess: number };
 }
 
 export interface SubscriberLatencyResult {
@@ -52,6 +58,7 @@ export interface SubscriberLatencyResult {
 
 const subscribeQuery = `subscription ($id: ID!) { executionEvents(executionId: $id) { seq } }`;
 const socketsPerClientBatch = 200;
+const subscriptionFailures = new Map<string, number>();
 
 function scenarios(quick: boolean): Scenario[] {
   const seconds = quick ? 2 : 5;
@@ -63,47 +70,54 @@ function scenarios(quick: boolean): Scenario[] {
       { transport: 'graphql-ws', subscribers: 1_000, executions: 100, eventsPerSecond: 100, seconds },
     ];
   }
-  const onOne = [1, 100, 1_000].flatMap((subscribers) =>
-    [100, 1_000].map((eventsPerSecond) => ({ transport: 'graphql-ws' as const, subscribers, executions: 1, eventsPerSecond, seconds })),
+  const rates = [100, 1_000];
+  const transports: Transport[] = ['graphql-ws', 'sse'];
+  const messagesPerSecond = (scenario: Scenario) => (scenario.subscribers / scenario.executions) * scenario.eventsPerSecond;
+  return transports.flatMap((transport) =>
+    [
+      ...[1, 100, 1_000].flatMap((subscribers) => rates.map((eventsPerSecond) => ({ transport, subscribers, executions: 1, eventsPerSecond, seconds }))),
+      // Dashboards: many subscribers, each following one of many executions.
+      ...rates.map((eventsPerSecond) => ({ transport, subscribers: 10_000, executions: 1_000, eventsPerSecond, seconds })),
+    ]
+      // Lightest first: a saturated scenario leaves the next one a busier process.
+      .sort((a, b) => messagesPerSecond(a) - messagesPerSecond(b)),
   );
-  return [
-    ...onOne,
-    { transport: 'sse', subscribers: 1, executions: 1, eventsPerSecond: 1_000, seconds },
-    { transport: 'sse', subscribers: 100, executions: 1, eventsPerSecond: 100, seconds },
-    { transport: 'graphql-ws', subscribers: 10_000, executions: 1_000, eventsPerSecond: 100, seconds },
-    { transport: 'graphql-ws', subscribers: 10_000, executions: 1_000, eventsPerSecond: 1_000, seconds },
-  ];
 }
 
 export async function measureSubscriberLatency(quick: boolean): Promise<SubscriberLatencyResult | { skipped: string }> {
   if (!process.env.DATABASE_URL) return { skipped: 'needs DATABASE_URL: the bench commits events into the database the platform reads' };
   const testDatabase = await createTestDatabase();
   const dataDir = await makeDataDir();
-  const platform = await startPlatform({ dataDir, databaseUrl: testDatabase.url, env: { LOG_LEVEL: 'warn' } });
+  const startServer = () => startPlatform({ dataDir, databaseUrl: testDatabase.url, env: { LOG_LEVEL: 'warn' } });
   const database = await openDatabase({ kind: 'server', url: testDatabase.url! }, createLogger('warn'));
   try {
     const project = await database.prisma.project.create({ data: { name: 'bench' } });
-    const idleRssMb = await processRss(platform);
-    // Before the scenarios: afterwards the process keeps the memory they grew, and a few
-    // hundred more sockets would fit in it unseen.
-    const idleSubscriptionKb = await idleSubscriptionMemory(platform, database, project.id, quick ? 300 : 1_000);
+    const { idleRssMb, idleSubscriptionKb } = await withServer(startServer, async (platform) => ({
+      idleRssMb: await processRss(platform),
+      idleSubscriptionKb: await idleSubscriptionMemory(platform, database, project.id, quick ? 300 : 1_000),
+    }));
     const runs: ScenarioResult[] = [];
     for (const scenario of scenarios(quick)) {
-      const result = await measureScenario(platform, database, project.id, scenario);
+      // A fresh server process for each: a saturated scenario leaves a grown heap and a backlog
+      // of writes behind, which would be measured as the next scenario's latency.
+      const result = await withServer(startServer, (platform) => measureScenario(platform, database, project.id, scenario));
       console.log(`  ${describe(result)}`);
       runs.push(result);
     }
-    return {
-      idleRssMb,
-      runs,
-      idleSubscriptionKb,
-      platformCommitsPerSecond: await platformCommitRate(database, project.id),
-    };
+    return { idleRssMb, runs, idleSubscriptionKb, platformCommitsPerSecond: await platformCommitRate(database, project.id) };
   } finally {
     await database.close();
-    await platform.stop();
     await testDatabase.drop();
     await removeDataDir(dataDir);
+  }
+}
+
+async function withServer<T>(start: () => Promise<RunningPlatform>, use: (platform: RunningPlatform) => Promise<T>): Promise<T> {
+  const platform = await start();
+  try {
+    return await use(platform);
+  } finally {
+    await platform.stop();
   }
 }
 
@@ -111,54 +125,89 @@ export function describe(run: ScenarioResult): string {
   const spread = run.executions > 1 ? ` over ${run.executions} executions` : ' on one execution';
   return `${run.subscribers} ${run.transport} subs${spread} @${run.achievedEventsPerSecond}/s: p50 ${run.latencyMs.p50} ms p99 ${run.latencyMs.p99} ms max ${run.latencyMs.max} ms` +
     (run.delivered < run.expected ? ` (only ${run.delivered} of ${run.expected} delivered in time)` : '') +
-    `; RSS server ${run.rssMb.server} MB, restate ${run.rssMb.restate} MB`;
+    (run.failedSubscriptions ? ` (${run.failedSubscriptions} subscriptions failed: ${JSON.stringify(run.failureReasons)})` : '') +
+    `; RSS server ${run.rssMb.server} MB, restate ${run.rssMb.restate} MB; CPU server ${run.cpuPercent.server}%, bench (clients + commits) ${run.cpuPercent.benchProcess}%`;
 }
 
 interface Subscriber {
-  subscribe(executionId: string, onSeq: (seq: number) => void): Promise<void>;
+  /** Resolves true once live, false if the subscription failed. */
+  subscribe(executionId: string, onSeq: (seq: number) => void): Promise<boolean>;
   close(): Promise<void>;
 }
 
 async function measureScenario(platform: RunningPlatform, database: Database, projectId: string, scenario: Scenario): Promise<ScenarioResult> {
   const executionIds: string[] = [];
   for (let i = 0; i < scenario.executions; i++) executionIds.push((await commitNewExecution(database.prisma, { projectId, status: 'running' })).id);
+  // An event can reach a subscriber before this process has read its commit's answer: it is
+  // counted as 0 ms once the answer comes.
   const committedAt = new Map<string, number>();
+  const arrivedBeforeCommitAnswer = new Map<string, number>();
   const latencies: number[] = [];
+  const recordLatency = (milliseconds: number) => {
+    latencies.push(milliseconds);
+    if (latencies.length === expected) allReceived();
+  };
   const events = Math.round(scenario.eventsPerSecond * scenario.seconds);
-  const perExecution = scenario.subscribers / scenario.executions;
-  const expected = events * perExecution;
+  let expected = Infinity; // known once the subscriptions are open: events go round robin over the executions
   let allReceived!: () => void;
   const done = new Promise<void>((resolve) => (allReceived = resolve));
 
   const subscribers = await openSubscribers(platform, scenario.transport, scenario.subscribers);
-  await Promise.all(
-    subscribers.map((subscriber, index) => {
-      const executionId = executionIds[index % executionIds.length]!;
-      return subscriber.subscribe(executionId, (seq) => {
-        if (seq === 1) return; // the stored creation event
-        latencies.push(performance.now() - committedAt.get(`${executionId}:${seq}`)!);
-        if (latencies.length === expected) allReceived();
-      });
-    }),
-  );
+  const subscribe = (subscriber: Subscriber, index: number) => {
+    const executionId = executionIds[index % executionIds.length]!;
+    return subscriber.subscribe(executionId, (seq) => {
+      if (seq === 1) return; // the stored creation event
+      const key = `${executionId}:${seq}`;
+      const committed = committedAt.get(key);
+      if (committed === undefined) arrivedBeforeCommitAnswer.set(key, (arrivedBeforeCommitAnswer.get(key) ?? 0) + 1);
+      else recordLatency(performance.now() - committed);
+    });
+  };
+  // In batches, like the connections: an SSE request connects only when it subscribes.
+  const subscribed: boolean[] = [];
+  for (let first = 0; first < subscribers.length; first += socketsPerClientBatch) {
+    const batch = subscribers.slice(first, first + socketsPerClientBatch);
+    subscribed.push(...(await Promise.all(batch.map((subscriber, offset) => subscribe(subscriber, first + offset)))));
+  }
+  const failedSubscriptions = subscribed.filter((live) => !live).length;
+  const eventsOf = (execution: number) => Math.floor(events / executionIds.length) + (execution < events % executionIds.length ? 1 : 0);
+  expected = subscribed.reduce((sum, live, index) => sum + (live ? eventsOf(index % executionIds.length) : 0), 0);
+
+  // Measure the steady state: opening thousands of subscriptions leaves work (their storage
+  // reads, garbage) that a dashboard pays once, not per event.
+  await waitUntilIdle(platform.process.pid!);
 
   const payload = JSON.stringify({ kind: 'execution', execution: { status: 'running' } });
   const inFlight = new Set<Promise<void>>();
   const began = performance.now();
+  const serverCpuBefore = await cpuMilliseconds(platform.process.pid!);
+  const benchCpuBefore = process.cpuUsage();
   for (let i = 0; i < events; i++) {
     const wait = began + (i * 1000) / scenario.eventsPerSecond - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     if (inFlight.size >= 8) await Promise.race(inFlight);
     const executionId = executionIds[i % executionIds.length]!;
-    const commit = commitEventDirectly(database, executionId, payload).then((seq) => void committedAt.set(`${executionId}:${seq}`, performance.now()));
+    const commit = commitEventDirectly(database, executionId, payload).then((seq) => {
+      const key = `${executionId}:${seq}`;
+      committedAt.set(key, performance.now());
+      for (let early = arrivedBeforeCommitAnswer.get(key) ?? 0; early > 0; early--) recordLatency(0);
+    });
     inFlight.add(commit);
     void commit.finally(() => inFlight.delete(commit));
   }
   await Promise.all(inFlight);
   const elapsed = performance.now() - began;
   await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+  const window = performance.now() - began;
+  const benchCpu = process.cpuUsage(benchCpuBefore);
+  const cpuPercent = {
+    server: Math.round((100 * ((await cpuMilliseconds(platform.process.pid!)) - serverCpuBefore)) / window),
+    benchProcess: Math.round((100 * (benchCpu.user + benchCpu.system)) / 1000 / window),
+  };
   const rssMb = await processRss(platform);
   await Promise.all(subscribers.map((subscriber) => subscriber.close()));
+  const failureReasons = Object.fromEntries(subscriptionFailures);
+  subscriptionFailures.clear();
   latencies.sort((a, b) => a - b);
   return {
     ...scenario,
@@ -166,8 +215,11 @@ async function measureScenario(platform: RunningPlatform, database: Database, pr
     achievedEventsPerSecond: Math.round((events * 1000) / elapsed),
     delivered: latencies.length,
     expected,
+    failedSubscriptions,
+    failureReasons,
     latencyMs: { p50: round(percentile(latencies, 0.5)), p99: round(percentile(latencies, 0.99)), max: round(latencies.at(-1) ?? NaN) },
     rssMb,
+    cpuPercent,
   };
 }
 
@@ -187,21 +239,34 @@ type Subscribe = (
 ) => unknown;
 
 /** Follows one execution through a client's subscribe; resolves once the stored creation event arrived (the subscription is live). */
-function followExecution(subscribe: Subscribe, executionId: string, onSeq: (seq: number) => void): Promise<void> {
-  return new Promise<void>((live) => {
+function followExecution(subscribe: Subscribe, executionId: string, onSeq: (seq: number) => void): Promise<boolean> {
+  let live = false;
+  return new Promise<boolean>((settle) => {
     subscribe(
       { query: subscribeQuery, variables: { id: executionId } },
       {
         next: ({ data }) => {
           const seq = data!.executionEvents.seq;
-          if (seq === 1) live();
+          if (seq === 1) settle((live = true));
           onSeq(seq);
         },
-        error: (error) => console.error('subscription failed', error),
+        error: (error) => {
+          if (!live) {
+            const reason = describeFailure(error);
+            subscriptionFailures.set(reason, (subscriptionFailures.get(reason) ?? 0) + 1);
+          }
+          settle(false);
+        },
         complete: () => undefined,
       },
     );
   });
+}
+
+function describeFailure(error: unknown): string {
+  if (error instanceof Error) return `${error.message}${error.cause ? ` (${String((error.cause as Error).message ?? error.cause)})` : ''}`;
+  const close = error as { code?: number; reason?: string };
+  return close.code ? `socket closed ${close.code} ${close.reason ?? ''}` : String(error);
 }
 
 async function webSocketSubscriber(platform: RunningPlatform): Promise<Subscriber> {
@@ -213,8 +278,18 @@ async function webSocketSubscriber(platform: RunningPlatform): Promise<Subscribe
   };
 }
 
+/** fetch, but its failure names the cause (graphql-sse keeps only the message, "fetch failed"). */
+async function fetchNamingCause(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw cause ? new Error(`fetch failed: ${cause.code ?? cause.message}`) : error;
+  }
+}
+
 async function sseSubscriber(platform: RunningPlatform): Promise<Subscriber> {
-  const client = createSseClient({ url: platform.graphqlUrl, singleConnection: false, retryAttempts: 0 });
+  const client = createSseClient({ url: platform.graphqlUrl, singleConnection: false, retryAttempts: 0, fetchFn: fetchNamingCause });
   return {
     subscribe: (executionId, onSeq) => followExecution((request, sink) => client.subscribe(request, sink as never), executionId, onSeq),
     close: async () => client.dispose(),
@@ -250,6 +325,22 @@ async function processRss(platform: RunningPlatform): Promise<{ server: number; 
   const restatePid = Number(await readFile(path.join(platform.dataDir, 'restate', 'restate-server.pid'), 'utf8').catch(() => '0'));
   const toMb = (kb: number) => Math.round(kb / 1024);
   return { server: toMb(await rssKb(platform.process.pid!)), restate: restatePid ? toMb(await rssKb(restatePid)) : 0 };
+}
+
+/** Waits (at most two minutes) until the process uses under a fifth of a core. */
+async function waitUntilIdle(pid: number): Promise<void> {
+  for (let waited = 0; waited < 120; waited++) {
+    const before = await cpuMilliseconds(pid);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if ((await cpuMilliseconds(pid)) - before < 200) return;
+  }
+}
+
+/** CPU time a process has used (user + system). */
+async function cpuMilliseconds(pid: number): Promise<number> {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond; // utime + stime
 }
 
 async function rssKb(pid: number): Promise<number> {

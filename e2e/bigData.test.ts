@@ -11,12 +11,12 @@ import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../server/db/database';
 import { commitNewExecution } from '../server/events/record';
 import { createLogger } from '../server/log';
-import { launchBrowser } from '../test/support/browser';
+import { launchBrowser, screenshotsFolder } from '../test/support/browser';
 import { commitExecutionStatusDirectly } from '../test/support/directNodeRuns';
 import { createProject, runProject, waitForStatus } from '../test/support/executions';
 import { usePlatform } from '../test/support/usePlatform';
 
-const screenshots = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', 'test-output', 'big-data');
+const screenshots = screenshotsFolder('big-data');
 
 const itemCount = 20_000;
 /** ~1 MB of JSON (just under MAX_OUTPUT_BYTES_PER_PORT's 1 MiB): 20,000 small dicts. */

@@ -1,15 +1,14 @@
 import { mkdir } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../test/support/browser';
+import { launchBrowser, screenshotsFolder } from '../test/support/browser';
 import { graphqlData } from '../test/support/graphql';
 import {
   createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
 } from '../test/support/platform';
 
-const screenshots = process.env.E2E_SCREENSHOTS ?? path.join(os.tmpdir(), 'weft-e2e-screenshots');
+const screenshots = screenshotsFolder('editor');
 
 const brokenCode = `greeting = Text { label: "Greeting" value: "hi" }
 shout = Template(g: String) { label: "Shout" template: "{{g}}!" }

@@ -7,14 +7,14 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../test/support/browser';
+import { launchBrowser, screenshotsFolder } from '../test/support/browser';
 import { graphqlData } from '../test/support/graphql';
 import { createProject, examplesPath, executionDetails, runProject, waitForStatus } from '../test/support/executions';
 import {
   createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
 } from '../test/support/platform';
 
-const screenshots = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', 'test-output', 'editor-reconnect');
+const screenshots = screenshotsFolder('editor-reconnect');
 
 /** examples/approval.weft, in case the shared examples are not there. */
 const approvalFallback = `customer = Text { label: "Customer" value: "Dana Okafor" }

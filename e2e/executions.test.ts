@@ -2,14 +2,14 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../test/support/browser';
+import { launchBrowser, screenshotsFolder } from '../test/support/browser';
 import { graphqlData } from '../test/support/graphql';
 import {
   createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
 } from '../test/support/platform';
 import { examplesPath, waitForStatus } from '../test/support/executions';
 
-const screenshots = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', 'test-output', 'executions');
+const screenshots = screenshotsFolder('executions');
 const examples = examplesPath;
 
 const failingProgram = `broken = ExecPython -> (value: Number) {

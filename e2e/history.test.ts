@@ -2,12 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../test/support/browser';
+import { launchBrowser, screenshotsFolder } from '../test/support/browser';
 import { createProject } from '../test/support/executions';
 import { graphqlData } from '../test/support/graphql';
 import { usePlatform } from '../test/support/usePlatform';
 
-const screenshots = path.resolve(import.meta.dirname, '..', 'test-output');
+const screenshots = screenshotsFolder('history');
 
 const firstDraft = `greeting = Text { label: "Greeting" value: "hello" }
 show = Debug { label: "Show" }

@@ -2,13 +2,13 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser } from '../test/support/browser';
+import { launchBrowser, screenshotsFolder } from '../test/support/browser';
 import { createProject, executionDetails, readExample, runProject, waitForStatus } from '../test/support/executions';
 import { graphqlData } from '../test/support/graphql';
 import { activateTriggers, deactivateTriggers } from '../test/support/triggers';
 import { usePlatform } from '../test/support/usePlatform';
 
-const screenshots = path.resolve(import.meta.dirname, '..', 'test-output');
+const screenshots = screenshotsFolder('tasks');
 const fixture = (name: string) => readFile(path.join(import.meta.dirname, 'fixtures', name), 'utf8');
 
 /** GraphQL POSTs the page sends from now on (queries and mutations; subscriptions go over the WebSocket). */

@@ -1,5 +1,11 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+
+const projectRoot = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', '..');
+
+/** Where browser tests save screenshots for a person to look at: test-output/<name> (not committed). */
+export const screenshotsFolder = (name: string): string => path.join(projectRoot, 'test-output', name);
 
 /** Debian's Chromium, headless, with the flags that keep it off the (closed) network. */
 export async function launchBrowser(): Promise<Browser> {

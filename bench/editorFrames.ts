@@ -10,12 +10,13 @@
  * node is drawn completed with its ten lanes.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openDatabase } from '../server/db/database';
 import { commitNewExecution } from '../server/events/record';
 import { createLogger } from '../server/log';
-import { launchBrowser } from '../test/support/browser';
+import { desktopViewport, launchBrowser, screenshotsFolder } from '../test/support/browser';
 import { commitExecutionStatusDirectly, commitNodeRunsDirectly, type DirectNodeRun } from '../test/support/directNodeRuns';
 import { graphqlData } from '../test/support/graphql';
 import { createTestDatabase, makeDataDir, removeDataDir, startPlatform } from '../test/support/platform';
@@ -202,7 +203,7 @@ export async function measureEditorFrames(): Promise<EditorFramesResult | { skip
     const nodeCount = (createProject.graph.nodes as unknown[]).length;
     const execution = await commitNewExecution(database.prisma, { projectId: createProject.id, status: 'running' });
 
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage({ viewport: desktopViewport });
     await page.addInitScript(countEventMessages);
     const notCompleted = async () =>
       (await database.prisma.nodeRun.count({ where: { executionId: execution.id, NOT: { status: 'completed' } } }));
@@ -259,7 +260,9 @@ export async function measureEditorFrames(): Promise<EditorFramesResult | { skip
       const { profile } = await profiler.send('Profiler.stop');
       await writeFile(process.env.EDITOR_FRAMES_PROFILE!, JSON.stringify(profile));
     }
-    await page.screenshot({ path: 'test-output/editor-frames.png' }).catch(() => undefined);
+    const screenshots = screenshotsFolder('editor-frames');
+    await mkdir(screenshots, { recursive: true });
+    await page.screenshot({ path: path.join(screenshots, 'final-state.png') });
 
     const statusesShown = measured.statuses;
     return {

@@ -4,14 +4,13 @@
  * executions view with only a bounded number of rows in the DOM. Times and frame figures are
  * printed, never asserted.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../server/db/database';
 import { commitNewExecution } from '../server/events/record';
 import { createLogger } from '../server/log';
-import { launchBrowser, screenshotsFolder } from '../test/support/browser';
+import { openDesktopPage, screenshotsFolder } from '../test/support/browser';
 import { commitExecutionStatusDirectly } from '../test/support/directNodeRuns';
 import { createProject, runProject, waitForStatus } from '../test/support/executions';
 import { usePlatform } from '../test/support/usePlatform';
@@ -62,15 +61,8 @@ describe('big data in Chromium', () => {
   let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
-    await mkdir(screenshots, { recursive: true });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  beforeAll(async () => void ({ browser, page } = await openDesktopPage(screenshots)), 60_000);
+  afterAll(() => browser?.close());
 
   it('opens a ~1 MiB node output in the inspector as a lazy tree whose children expand', async () => {
     const { graphqlUrl, url } = platform.current;

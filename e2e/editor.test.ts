@@ -1,12 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotsFolder } from '../test/support/browser';
+import { openDesktopPage, screenshotsFolder } from '../test/support/browser';
 import { graphqlData } from '../test/support/graphql';
-import {
-  createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
-} from '../test/support/platform';
+import { usePlatform } from '../test/support/usePlatform';
 
 const screenshots = screenshotsFolder('editor');
 
@@ -47,8 +44,8 @@ show = Debug { label: "Show" }
 show.data = all.out
 `;
 
-async function savedLayout(platform: RunningPlatform, projectId: string): Promise<string> {
-  const { project } = await graphqlData(platform.graphqlUrl, `query ($id: ID!) { project(id: $id) { layout } }`, { id: projectId });
+async function savedLayout(graphqlUrl: string, projectId: string): Promise<string> {
+  const { project } = await graphqlData(graphqlUrl, `query ($id: ID!) { project(id: $id) { layout } }`, { id: projectId });
   return project.layout as string;
 }
 
@@ -74,31 +71,16 @@ function recordGraphqlPosts(page: Page): string[] {
 }
 
 describe('the project editor in Chromium', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let platform: RunningPlatform;
+  const platform = usePlatform();
   let browser: Browser;
   let page: Page;
   let projectUrl = '';
 
-  beforeAll(async () => {
-    await mkdir(screenshots, { recursive: true });
-    database = await createTestDatabase();
-    dataDir = await makeDataDir();
-    platform = await startPlatform({ dataDir, databaseUrl: database.url });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-    await database?.drop();
-    await removeDataDir(dataDir);
-  }, 60_000);
+  beforeAll(async () => void ({ browser, page } = await openDesktopPage(screenshots)), 60_000);
+  afterAll(() => browser?.close());
 
   it('creates a blank project from the projects page and opens it in the editor', async () => {
-    await page.goto(platform.url);
+    await page.goto(platform.current.url);
     await page.getByText('No projects yet').waitFor();
     await page.locator('#new-project-name').fill('Greeter');
     await page.getByRole('button', { name: 'Create blank project' }).click();
@@ -107,7 +89,7 @@ describe('the project editor in Chromium', () => {
     await expect(page.locator('.editor-title').textContent()).resolves.toBe('Greeter');
     await page.getByText('No problems.').waitFor();
 
-    await page.goto(platform.url);
+    await page.goto(platform.current.url);
     await page.locator('.project-list').getByRole('link', { name: 'Greeter' }).waitFor();
     await page.screenshot({ path: path.join(screenshots, 'projects.png') });
   });
@@ -172,7 +154,7 @@ describe('the project editor in Chromium', () => {
     // Settled: from here on everything arrives over the subscription.
     const posts = recordGraphqlPosts(page);
     const executionId = new URL(page.url()).searchParams.get('executionId')!;
-    const { runProject } = await graphqlData(platform.graphqlUrl, `
+    const { runProject } = await graphqlData(platform.current.graphqlUrl, `
       mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: projectUrl.split('/').at(-1) });
     expect(runProject.id).not.toBe(executionId);
     await page.waitForTimeout(1_500);
@@ -194,7 +176,7 @@ describe('the project editor in Chromium', () => {
   });
 
   it('imports a .weft file whose run fails, and shows the failed node with its traceback', async () => {
-    await page.goto(platform.url);
+    await page.goto(platform.current.url);
     await page.locator('.file-button input[type=file]').setInputFiles({
       name: 'failure.weft',
       mimeType: 'text/plain',
@@ -221,38 +203,38 @@ describe('the project editor in Chromium', () => {
   }, 90_000);
 
   it('links each execution to its project and to its run on the graph', async () => {
-    await page.goto(`${platform.url}/executions`);
+    await page.goto(`${platform.current.url}/executions`);
     const row = page.locator('tr[data-status="failed"]').first();
     await row.waitFor();
     await page.screenshot({ path: path.join(screenshots, 'executions.png') });
     await row.getByRole('link', { name: 'On the graph' }).click();
     await page.waitForURL(/\/projects\/[^/?]+\?executionId=/);
     await graphNode(page, 'broken', 'failed').waitFor({ timeout: 15_000 });
-    await page.goto(`${platform.url}/executions`);
+    await page.goto(`${platform.current.url}/executions`);
     await page.locator('tr').getByRole('link', { name: 'Greeter' }).first().click();
     await page.waitForURL(projectUrl);
     await graphNode(page, 'shout').waitFor();
   }, 60_000);
 
   it('opens a group, saves dragged positions into the layout, and shows the lanes of a run', async () => {
-    const { createProject } = await graphqlData(platform.graphqlUrl, `
+    const { createProject } = await graphqlData(platform.current.graphqlUrl, `
       mutation ($code: String!) { createProject(name: "Lanes", code: $code) { ... on Project { id } } }`, { code: lanesProgram });
     const projectId = createProject.id as string;
-    await page.goto(`${platform.url}/projects/${projectId}`);
+    await page.goto(`${platform.current.url}/projects/${projectId}`);
     await graphNode(page, 'greet').waitFor();
     await expect(page.locator('.react-flow__node[data-id="greet.hello"]').count()).resolves.toBe(0);
 
     await page.getByRole('button', { name: 'Expand greet' }).click();
     await graphNode(page, 'greet.hello').waitFor();
-    await eventually(async () => /^greet @layout -?\d+ -?\d+ expanded$/m.test(await savedLayout(platform, projectId)), 'the group to be saved open');
+    await eventually(async () => /^greet @layout -?\d+ -?\d+ expanded$/m.test(await savedLayout(platform.current.graphqlUrl, projectId)), 'the group to be saved open');
 
     const names = await page.locator('.react-flow__node[data-id="names"] .node-header').boundingBox();
     await page.mouse.move(names!.x + 40, names!.y + 10);
     await page.mouse.down();
     await page.mouse.move(names!.x + 90, names!.y + 110, { steps: 8 });
     await page.mouse.up();
-    await eventually(async () => /^names @layout -?\d+ [1-9]\d* *$/m.test(await savedLayout(platform, projectId)), 'the dragged position to be saved');
-    expect(await savedLayout(platform, projectId)).toMatch(/^greet @layout .* expanded$/m);
+    await eventually(async () => /^names @layout -?\d+ [1-9]\d* *$/m.test(await savedLayout(platform.current.graphqlUrl, projectId)), 'the dragged position to be saved');
+    expect(await savedLayout(platform.current.graphqlUrl, projectId)).toMatch(/^greet @layout .* expanded$/m);
 
     await page.getByRole('button', { name: 'Run' }).click();
     await graphNode(page, 'show', 'completed').waitFor({ timeout: 30_000 });

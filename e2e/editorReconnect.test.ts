@@ -3,16 +3,14 @@
  * finishes while (or just after) the socket is down, and once it is back every node on the
  * graph shows its final state — a finished run never stays looking as if it were running.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotsFolder } from '../test/support/browser';
+import { openDesktopPage, screenshotsFolder } from '../test/support/browser';
 import { graphqlData } from '../test/support/graphql';
 import { createProject, examplesPath, executionDetails, runProject, waitForStatus } from '../test/support/executions';
-import {
-  createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
-} from '../test/support/platform';
+import { usePlatform } from '../test/support/usePlatform';
 
 const screenshots = screenshotsFolder('editor-reconnect');
 
@@ -49,27 +47,12 @@ dropped.data = review.decision_rejected
 const unfinished = ['pending', 'running', 'waiting_for_input', 'idle'];
 
 describe('the editor showing a run across a server restart', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let platform: RunningPlatform;
+  const platform = usePlatform();
   let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
-    await mkdir(screenshots, { recursive: true });
-    database = await createTestDatabase();
-    dataDir = await makeDataDir();
-    platform = await startPlatform({ dataDir, databaseUrl: database.url });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-    await database?.drop();
-    if (dataDir) await removeDataDir(dataDir);
-  }, 60_000);
+  beforeAll(async () => void ({ browser, page } = await openDesktopPage(screenshots)), 60_000);
+  afterAll(() => browser?.close());
 
   /** data-status of every node drawn on the graph, by node id. */
   const drawnStatuses = (): Promise<Record<string, string>> =>
@@ -78,31 +61,30 @@ describe('the editor showing a run across a server restart', () => {
 
   it('shows every node in its final state once the server is back, without a reload', async () => {
     const code = await readFile(path.join(examplesPath, 'approval.weft'), 'utf8').catch(() => approvalFallback);
-    const projectId = await createProject(platform.graphqlUrl, 'approval', code);
-    const executionId = await runProject(platform.graphqlUrl, projectId);
-    const waiting = await waitForStatus(platform.graphqlUrl, executionId, ['waiting_for_input'], 60_000);
+    const projectId = await createProject(platform.current.graphqlUrl, 'approval', code);
+    const executionId = await runProject(platform.current.graphqlUrl, projectId);
+    const waiting = await waitForStatus(platform.current.graphqlUrl, executionId, ['waiting_for_input'], 60_000);
     const taskId = waiting.openTasks[0]!.id;
 
-    await page.goto(`${platform.url}/projects/${projectId}?executionId=${executionId}`);
+    await page.goto(`${platform.current.url}/projects/${projectId}?executionId=${executionId}`);
     await page.locator('.run-header[data-status="waiting_for_input"]').waitFor({ timeout: 30_000 });
     await page.locator('.weft-node[data-node-id="review"][data-status="waiting_for_input"]').waitFor();
     await page.locator('.connection[data-state="connected"]').waitFor();
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
-    const port = new URL(platform.url).port;
     await platform.stop();
     await page.locator('.connection[data-state="reconnecting"]').waitFor({ timeout: 15_000 });
     // While the socket is down the page still shows the run as it last knew it.
     await expect(page.locator('.run-header').getAttribute('data-status')).resolves.toBe('waiting_for_input');
     await page.screenshot({ path: path.join(screenshots, 'reconnecting.png') });
 
-    platform = await startPlatform({ dataDir, databaseUrl: database.url, env: { PORT: port } });
+    await platform.startAgain();
     // Answered at once: the run may well finish before the page's socket (backing off) is back.
-    await graphqlData(platform.graphqlUrl, `mutation ($id: ID!, $answer: JSON!) { answerHumanTask(id: $id, answer: $answer) { ... on HumanTask { state } } }`, {
+    await graphqlData(platform.current.graphqlUrl, `mutation ($id: ID!, $answer: JSON!) { answerHumanTask(id: $id, answer: $answer) { ... on HumanTask { state } } }`, {
       id: taskId,
       answer: { reply: 'Refund sent.', tone: 'warm', decision: 'approve' },
     });
-    const done = await waitForStatus(platform.graphqlUrl, executionId, ['completed', 'failed', 'cancelled'], 90_000);
+    const done = await waitForStatus(platform.current.graphqlUrl, executionId, ['completed', 'failed', 'cancelled'], 90_000);
     expect(done.status).toBe('completed');
 
     await page.locator('.connection[data-state="connected"]').waitFor({ timeout: 30_000 });
@@ -110,7 +92,7 @@ describe('the editor showing a run across a server restart', () => {
     await page.locator('.weft-node[data-node-id="sent"][data-status="completed"]').waitFor({ timeout: 15_000 });
 
     // Every node drawn shows what the server stored as its final state; none looks unfinished.
-    const stored = await executionDetails(platform.graphqlUrl, executionId);
+    const stored = await executionDetails(platform.current.graphqlUrl, executionId);
     const expected = Object.fromEntries(stored.runs.map((run) => [run.nodeId, run.status]));
     const drawn = await drawnStatuses();
     expect(Object.keys(drawn).sort()).toEqual(Object.keys(expected).sort());

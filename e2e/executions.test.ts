@@ -1,12 +1,10 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotsFolder } from '../test/support/browser';
+import { desktopViewport, openDesktopPage, screenshotsFolder } from '../test/support/browser';
 import { graphqlData } from '../test/support/graphql';
-import {
-  createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase,
-} from '../test/support/platform';
+import { usePlatform } from '../test/support/usePlatform';
 import { examplesPath, waitForStatus } from '../test/support/executions';
 
 const screenshots = screenshotsFolder('executions');
@@ -34,33 +32,31 @@ async function exampleOrFallback(name: string, fallback: string): Promise<string
 /** Every main view in four looks: 1280×800 and phone width, light and dark. */
 async function screenshotsOf(page: Page, name: string): Promise<void> {
   for (const colorScheme of ['light', 'dark'] as const) {
-    for (const [size, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
+    for (const [size, viewport] of [['desktop', desktopViewport], ['phone', { width: 390, height: 844 }]] as const) {
       await page.emulateMedia({ colorScheme });
       await page.setViewportSize(viewport);
       await page.screenshot({ path: path.join(screenshots, `${name}-${size}-${colorScheme}.png`), fullPage: size === 'phone' });
     }
   }
   await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.setViewportSize(desktopViewport);
 }
 
 describe('the executions page in Chromium', () => {
-  let database: TestDatabase;
-  let dataDir: string;
-  let platform: RunningPlatform;
+  const platform = usePlatform();
   let browser: Browser;
   let page: Page;
   const projects = { 'Browser demo': '', Failing: '', approval: '', 'Many lanes': '' };
   const executions = { demo: '', failed: '', waiting: '', second: '', lanes: '' };
 
   async function createProject(name: keyof typeof projects, code: string): Promise<string> {
-    const { createProject } = await graphqlData(platform.graphqlUrl, `
+    const { createProject } = await graphqlData(platform.current.graphqlUrl, `
       mutation ($name: String!, $code: String!) { createProject(name: $name, code: $code) { ... on Project { id } } }`, { name, code });
     return (projects[name] = createProject.id as string);
   }
 
   async function run(projectId: string): Promise<string> {
-    const { runProject } = await graphqlData(platform.graphqlUrl, `
+    const { runProject } = await graphqlData(platform.current.graphqlUrl, `
       mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: projectId });
     return runProject.id as string;
   }
@@ -75,28 +71,15 @@ describe('the executions page in Chromium', () => {
     await details(executionId).waitFor();
   }
 
-  beforeAll(async () => {
-    await mkdir(screenshots, { recursive: true });
-    database = await createTestDatabase();
-    dataDir = await makeDataDir();
-    platform = await startPlatform({ dataDir, databaseUrl: database.url });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await platform?.stop();
-    await database?.drop();
-    await removeDataDir(dataDir);
-  }, 60_000);
+  beforeAll(async () => void ({ browser, page } = await openDesktopPage(screenshots)), 60_000);
+  afterAll(() => browser?.close());
 
   it('shows a run started elsewhere appear and complete without reloading or polling', async () => {
     const graphqlPosts: string[] = [];
     page.on('request', (request) => {
       if (request.url().endsWith('/graphql') && request.method() === 'POST') graphqlPosts.push(request.postData() ?? '');
     });
-    await page.goto(`${platform.url}/executions`);
+    await page.goto(`${platform.current.url}/executions`);
     await page.getByText('No executions yet').waitFor();
     await page.locator('.connection[data-state="connected"]').waitFor();
     const postsAfterLoad = graphqlPosts.length;
@@ -199,9 +182,9 @@ describe('the executions page in Chromium', () => {
   it('shows the refusal the server answers with', async () => {
     // The execution is cancelled on the server while this page still offers Pause: the page learns it live,
     // so ask for a pause through a second tab that loaded before the cancel.
-    const staleTab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const staleTab = await browser.newPage({ viewport: desktopViewport });
     executions.second = await run(projects.approval);
-    await staleTab.goto(`${platform.url}/executions`);
+    await staleTab.goto(`${platform.current.url}/executions`);
     await staleTab.locator(`tr[data-execution-id="${executions.second}"][data-status="waiting_for_input"]`).waitFor({ timeout: 45_000 });
     await staleTab.locator(`tr[data-execution-id="${executions.second}"]`).getByRole('button', { name: /^Show details/ }).click();
     const pause = staleTab.locator(`[aria-label="Details of execution ${executions.second}"]`).getByRole('button', { name: 'Pause' });
@@ -209,9 +192,9 @@ describe('the executions page in Chromium', () => {
     await staleTab.route('**/graphql', async (route) => {
       // Hold the pause until the run has been cancelled by someone else, so the server refuses it.
       if (route.request().postData()?.includes('pauseExecution')) {
-        await graphqlData(platform.graphqlUrl, `mutation ($id: ID!) { cancelExecution(id: $id) { __typename } }`, { id: executions.second });
+        await graphqlData(platform.current.graphqlUrl, `mutation ($id: ID!) { cancelExecution(id: $id) { __typename } }`, { id: executions.second });
         // The cancel is asked of Restate; the pause must reach the server only once it is recorded.
-        await waitForStatus(platform.graphqlUrl, executions.second, ['cancelled']);
+        await waitForStatus(platform.current.graphqlUrl, executions.second, ['cancelled']);
       }
       await route.continue();
     });
@@ -241,7 +224,7 @@ describe('the executions page in Chromium', () => {
   }, 120_000);
 
   it('says when the connection is lost, and resynchronises once the server is back', async () => {
-    await page.goto(`${platform.url}/executions`);
+    await page.goto(`${platform.current.url}/executions`);
     await page.locator('.connection[data-state="connected"]').waitFor();
     await row(executions.demo).waitFor();
     const reads: string[] = [];
@@ -251,7 +234,6 @@ describe('the executions page in Chromium', () => {
       }
     });
 
-    const port = new URL(platform.url).port;
     await platform.stop();
     const indicator = page.locator('.connection[data-state="reconnecting"]');
     await indicator.waitFor({ timeout: 15_000 });
@@ -259,7 +241,7 @@ describe('the executions page in Chromium', () => {
     await expect(row(executions.demo).count()).resolves.toBe(1);
     await screenshotsOf(page, 'executions-reconnecting');
 
-    platform = await startPlatform({ dataDir, databaseUrl: database.url, env: { PORT: port } });
+    await platform.startAgain();
     await page.locator('.connection[data-state="connected"]').waitFor({ timeout: 30_000 });
     await expect(page.locator('.connection').textContent()).resolves.toBe('Live');
     expect(reads.length).toBeGreaterThan(0);
@@ -270,13 +252,13 @@ describe('the executions page in Chromium', () => {
   }, 150_000);
 
   it('looks right on the projects page and the editor with a run, at both sizes and in both themes', async () => {
-    await page.goto(`${platform.url}/executions`);
+    await page.goto(`${platform.current.url}/executions`);
     await row(executions.demo).waitFor();
     await screenshotsOf(page, 'executions');
-    await page.goto(platform.url);
+    await page.goto(platform.current.url);
     await page.locator('.project-list').getByRole('link', { name: 'Browser demo' }).waitFor();
     await screenshotsOf(page, 'projects');
-    await page.goto(`${platform.url}/projects/${projects.Failing}?executionId=${executions.failed}`);
+    await page.goto(`${platform.current.url}/projects/${projects.Failing}?executionId=${executions.failed}`);
     await page.locator('.run-header[data-status="failed"]').waitFor({ timeout: 15_000 });
     await screenshotsOf(page, 'editor-run');
   }, 90_000);

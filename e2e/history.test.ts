@@ -1,8 +1,7 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshotsFolder } from '../test/support/browser';
+import { openDesktopPage, screenshotsFolder } from '../test/support/browser';
 import { createProject } from '../test/support/executions';
 import { graphqlData } from '../test/support/graphql';
 import { usePlatform } from '../test/support/usePlatform';
@@ -26,15 +25,8 @@ describe('the history panel of the project editor in Chromium', () => {
   let page: Page;
   let projectId = '';
 
-  beforeAll(async () => {
-    await mkdir(screenshots, { recursive: true });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  beforeAll(async () => void ({ browser, page } = await openDesktopPage(screenshots)), 60_000);
+  afterAll(() => browser?.close());
 
   const versionEntries = () => page.getByRole('list', { name: 'Versions' }).locator('li');
   const codeBox = () => page.getByRole('textbox', { name: 'Weft code' });

@@ -1,8 +1,8 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, screenshotsFolder } from '../test/support/browser';
+import { desktopViewport, openDesktopPage, screenshotsFolder } from '../test/support/browser';
 import { createProject, executionDetails, readExample, runProject, waitForStatus } from '../test/support/executions';
 import { graphqlData } from '../test/support/graphql';
 import { activateTriggers, deactivateTriggers } from '../test/support/triggers';
@@ -36,15 +36,8 @@ describe('the tasks view in Chromium', () => {
   let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
-    await mkdir(screenshots, { recursive: true });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-  });
+  beforeAll(async () => void ({ browser, page } = await openDesktopPage(screenshots)), 60_000);
+  afterAll(() => browser?.close());
 
   let approvalProjectId = '';
   let approvalRunId = '';
@@ -77,7 +70,7 @@ describe('the tasks view in Chromium', () => {
   });
 
   it('an answer makes the form disappear in every tab, and the run completes', async () => {
-    const otherTab = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const otherTab = await browser.newPage({ viewport: desktopViewport });
     await otherTab.goto(`${platform.current.url}/tasks`);
     await taskCard(otherTab, 'Approve the reply?').waitFor();
 
@@ -158,7 +151,7 @@ describe('the tasks view in Chromium', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: path.join(screenshots, 'tasks-every-field-phone-dark.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'light' });
-    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.setViewportSize(desktopViewport);
 
     await field(card, 'verdict').getByRole('button', { name: 'Ship it' }).click();
     await field(card, 'speed').getByLabel('next day').check();

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 const projectRoot = path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
@@ -26,4 +27,13 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+export const desktopViewport = { width: 1280, height: 800 };
+
+/** Chromium with one page at desktop size, and the folder its screenshots go to made. */
+export async function openDesktopPage(screenshots: string): Promise<{ browser: Browser; page: Page }> {
+  await mkdir(screenshots, { recursive: true });
+  const browser = await launchBrowser();
+  return { browser, page: await browser.newPage({ viewport: desktopViewport }) };
 }

@@ -17,7 +17,7 @@ import { createLogger, type Logger } from './log';
 import { startEmbeddedRestate } from './restate/embedded';
 import { registerDeployment, serveExecutorEndpoint } from './restate/endpoint';
 import { rememberedPorts } from './restate/ports';
-import { allowSecondsField } from './nodes/cron';
+import { allowSecondsField } from './nodes/triggers/cron';
 import { createCronTriggerObject, CronSchedules } from './triggers/cronObject';
 import { Triggers } from './triggers/triggers';
 

@@ -42,7 +42,7 @@ describe('projects are Weft code', () => {
   });
 
   it('draws the compiled graph of the current code, and of the version an execution ran', async () => {
-    const lanes = await readFile(new URL('../../shared/examples/lanes.weft', import.meta.url), 'utf8');
+    const lanes = await readFile(new URL('../examples/lanes.weft', import.meta.url), 'utf8');
     const { createProject } = await gql(`mutation ($code: String!) { createProject(name: "lanes", code: $code) { ... on Project { id } } }`, { code: lanes });
     const { project } = await gql(`query ($id: ID!) {
       project(id: $id) {
@@ -73,7 +73,7 @@ describe('projects are Weft code', () => {
       name: 'Exported', description: 'from elsewhere', code: 'a = Text { value: "x" }', layout: 'a @layout 40 80',
       graph: { nodes: [{ id: 'a', position: { x: 40, y: 80 } }] },
     });
-    const weft = await readFile(new URL('../../shared/examples/hello.weft', import.meta.url), 'utf8');
+    const weft = await readFile(new URL('../examples/hello.weft', import.meta.url), 'utf8');
     const fromWeft = await gql(`mutation ($content: String!) { importProject(content: $content, fileName: "hello.weft") { ... on Project { name description } } }`, { content: weft });
     expect(fromWeft.importProject).toEqual({ name: 'hello', description: 'Two numbers are added in Python and shown by a Debug node.' });
     const refusal = await graphqlRequest(platform.current.graphqlUrl, `mutation ($content: String!) { importProject(content: $content, fileName: "p.json") { ... on InvalidInput { message } } }`, {

@@ -1,7 +1,7 @@
 import * as restate from '@restatedev/restate-sdk';
 import type { Prisma } from '../db/generated/client';
 import type { NodeSettings } from '../nodes/definition';
-import { buildForm, type FormSchema } from '../nodes/humanForm';
+import { buildForm, type FormSchema } from '../nodes/feedback/humanForm';
 import type { ExecutableNode } from '../weft/ir';
 import type { JsonValue } from '../weft/types';
 import { laneKeyOf, type ExecutionRecords } from './records';

@@ -3,9 +3,9 @@ import { readdirSync } from 'node:fs';
 import { z } from 'zod';
 import { typeOf } from '../weft/types';
 import { catalog, nodeDefinition, paletteEntries } from './catalog';
-import { cronProblem } from './cron';
+import { cronProblem } from './triggers/cron';
 import { portsOf } from './definition';
-import { templatePlaceholders } from './template';
+import { templatePlaceholders } from './transform/template';
 
 const TABLE = [
   'Text', 'Number', 'Boolean', 'List', 'Dict', 'Date', 'Debug', 'Template', 'Gate', 'Pack', 'Unpack', 'ExecPython', 'Http',
@@ -15,7 +15,9 @@ const TABLE = [
 describe('the node catalog', () => {
   it("holds every node type of WEFT.md's table, each in its own file", () => {
     expect([...catalog.keys()].sort()).toEqual([...TABLE].sort());
-    const files = readdirSync(new URL('.', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+    const files = readdirSync(new URL('.', import.meta.url), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => f.split('/').pop());
     for (const type of TABLE) expect(files).toContain(`${type[0]!.toLowerCase()}${type.slice(1)}.ts`);
   });
 

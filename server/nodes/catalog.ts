@@ -1,26 +1,26 @@
 /** The node catalog: the one list of node types that the checker, the executor and the SPA palette read. */
 import { z } from 'zod';
-import { annotationNode } from './annotation';
-import { apiPostNode } from './apiPost';
-import { booleanNode } from './boolean';
-import { cronNode } from './cron';
-import { dateNode } from './date';
-import { debugNode } from './debug';
+import { annotationNode } from './canvas/annotation';
+import { apiPostNode } from './triggers/apiPost';
+import { booleanNode } from './data/boolean';
+import { cronNode } from './triggers/cron';
+import { dateNode } from './data/date';
+import { debugNode } from './debug/debug';
 import type { NodeCategory, NodeDefinition, PortSpec } from './definition';
-import { dictNode } from './dict';
-import { execPythonNode } from './execPython';
-import { gateNode } from './gate';
-import { httpNode } from './http';
-import { humanQueryNode } from './humanQuery';
-import { humanTriggerNode } from './humanTrigger';
-import { listNode } from './list';
-import { llmConfigNode } from './llmConfig';
-import { llmInferenceNode } from './llmInference';
-import { numberNode } from './number';
-import { packNode } from './pack';
-import { templateNode } from './template';
-import { textNode } from './text';
-import { unpackNode } from './unpack';
+import { dictNode } from './data/dict';
+import { execPythonNode } from './code/execPython';
+import { gateNode } from './flow/gate';
+import { httpNode } from './enrichment/http';
+import { humanQueryNode } from './feedback/humanQuery';
+import { humanTriggerNode } from './feedback/humanTrigger';
+import { listNode } from './data/list';
+import { llmConfigNode } from './ai/llmConfig';
+import { llmInferenceNode } from './ai/llmInference';
+import { numberNode } from './data/number';
+import { packNode } from './transform/pack';
+import { templateNode } from './transform/template';
+import { textNode } from './data/text';
+import { unpackNode } from './transform/unpack';
 
 /** Groups are understood by the compiler itself; they have no definition here. */
 export const GROUP_TYPE = 'Group';

@@ -14,7 +14,7 @@
  */
 import * as restate from '@restatedev/restate-sdk';
 import * as clients from '@restatedev/restate-sdk-clients';
-import { nextCronTime } from '../nodes/cron';
+import { nextCronTime } from '../nodes/triggers/cron';
 
 export const cronTriggerName = 'CronTrigger';
 

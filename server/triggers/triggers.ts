@@ -2,7 +2,7 @@ import type { Execution, Prisma, PrismaClient, Trigger, TriggerKind } from '../d
 import type { ExecutionStarter } from '../executor/starter';
 import { describeErrors } from '../executor/plan';
 import type { Logger } from '../log';
-import { buildForm, validateAnswer, type AnswerProblem, type FormSchema } from '../nodes/humanForm';
+import { buildForm, validateAnswer, type AnswerProblem, type FormSchema } from '../nodes/feedback/humanForm';
 import { compileWeft, type Diagnostic, type ExecutableNode } from '../weft';
 import type { JsonValue } from '../weft/types';
 import type { CronSchedule, CronSchedules, FireOutcome } from './cronObject';

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { graphqlData } from './graphql';
 import { webSocketSubscriber } from './subscriptions';
 
-/** ../shared/examples beside the checkout: the example programs the platform must run. */
-export const examplesDirectory = new URL('../../../shared/examples/', import.meta.url);
+/** examples/ in the repository: the example programs the platform must run. */
+export const examplesDirectory = new URL('../../examples/', import.meta.url);
 export const examplesPath = fileURLToPath(examplesDirectory);
 
 export async function readExample(name: string): Promise<string> {

@@ -3,7 +3,7 @@ import type { HumanTask, Prisma } from '../../db/generated/client';
 import { HumanTaskState } from '../../db/generated/enums';
 import { commitTaskClosed, type TaskClosing } from '../../events/humanTasks';
 import type { ExecutionSnapshot, HumanTaskSnapshot } from '../../events/types';
-import { validateAnswer, type FormSchema } from '../../nodes/humanForm';
+import { validateAnswer, type FormSchema } from '../../nodes/feedback/humanForm';
 import type { JsonValue } from '../../weft/types';
 import type { HumanAnswer } from '../../executor/workflow';
 import { builder } from '../builder';

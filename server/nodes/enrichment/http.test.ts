@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { JsonValue } from '../../weft/types';
+import { runHttp } from './http';
+import { defaultNodeSettings } from '../settings';
+import { failureOf, runContext, startLocalServer, type LocalServer, type TestRun } from '../testing';
+
+interface Received {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+let server: LocalServer;
+const received: Received[] = [];
+
+beforeAll(async () => {
+  server = await startLocalServer((request, body, response) => {
+    received.push({ method: request.method!, url: request.url!, headers: request.headers, body });
+    const path = request.url!;
+    if (path === '/json') response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'x-trace': 'abc' }).end('{"ok":true,"n":[1,2]}');
+    else if (path === '/problem') response.writeHead(503, { 'content-type': 'application/problem+json' }).end('{"title":"down"}');
+    else if (path === '/missing') response.writeHead(404, { 'content-type': 'text/plain' }).end('no such page');
+    else if (path === '/broken-json') response.writeHead(200, { 'content-type': 'application/json' }).end('{oops');
+    else if (path === '/empty') response.writeHead(204).end();
+    else if (path === '/empty-json') response.writeHead(200, { 'content-type': 'application/json' }).end();
+    else if (path === '/big') response.writeHead(200, { 'content-type': 'text/plain' }).end('x'.repeat(2000));
+    else if (path === '/big-stream') {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.write('x'.repeat(1500));
+      response.end('x'.repeat(1500));
+    } else if (path === '/slow') setTimeout(() => response.end('late'), 2_000).unref();
+    else if (path === '/echo') response.writeHead(200, { 'content-type': 'text/plain' }).end(body);
+    else response.writeHead(200, { 'content-type': 'text/html' }).end('<p>hello</p>');
+  });
+});
+
+afterAll(() => server.close());
+
+const http = (path: string, inputs: Record<string, JsonValue> = {}, run: TestRun = {}) =>
+  runHttp(runContext({ ...run, inputs: { url: server.url + path, method: 'GET', headers: null, body: null, ...inputs } }));
+
+const lastReceived = () => received[received.length - 1]!;
+
+describe('Http', () => {
+  it('outputs the status, the parsed JSON body and the response headers', async () => {
+    const result = await http('/json');
+    expect(result.outputs.status).toBe(200);
+    expect(result.outputs.body).toEqual({ ok: true, n: [1, 2] });
+    expect(result.outputs.headers).toMatchObject({ 'content-type': 'application/json; charset=utf-8', 'x-trace': 'abc' });
+    expect(result.details).toMatchObject({ request: `GET ${server.url}/json`, status: 200, statusText: 'OK' });
+  });
+
+  it('outputs a body that is not JSON as text', async () => {
+    expect((await http('/page')).outputs.body).toBe('<p>hello</p>');
+  });
+
+  it('does not fail on a 4xx or 5xx: the status is an output for the graph to act on', async () => {
+    expect((await http('/missing')).outputs).toMatchObject({ status: 404, body: 'no such page' });
+    expect((await http('/problem')).outputs).toMatchObject({ status: 503, body: { title: 'down' } });
+  });
+
+  it('outputs a body that claims JSON but does not parse as text, and says so', async () => {
+    const result = await http('/broken-json');
+    expect(result.outputs.body).toBe('{oops');
+    expect(result.details?.bodyNotJson).toMatch(/^the response says application\/json but its body does not parse/);
+  });
+
+  it('outputs an empty body as text, or as null when it is JSON with nothing in it', async () => {
+    expect((await http('/empty')).outputs).toMatchObject({ status: 204, body: '' });
+    expect((await http('/empty-json')).outputs).toMatchObject({ status: 200, body: null });
+  });
+
+  it('sends the method, the headers and a string body as given', async () => {
+    const result = await http('/echo', { method: 'put', headers: { 'X-Api-Key': 'secret' }, body: 'plain words' });
+    expect(result.outputs.body).toBe('plain words');
+    expect(lastReceived()).toMatchObject({ method: 'PUT', body: 'plain words', headers: { 'x-api-key': 'secret' } });
+  });
+
+  it('sends any other body as JSON with a JSON content type', async () => {
+    await http('/echo', { method: 'POST', body: { city: 'Oslo', degrees: 3 } });
+    expect(lastReceived()).toMatchObject({ method: 'POST', body: '{"city":"Oslo","degrees":3}', headers: { 'content-type': 'application/json' } });
+  });
+
+  it('keeps a content type the headers input sets', async () => {
+    await http('/echo', { method: 'POST', headers: { 'Content-Type': 'application/vnd.api+json' }, body: { a: 1 } });
+    expect(lastReceived().headers['content-type']).toBe('application/vnd.api+json');
+  });
+
+  it('refuses a body on a GET request', async () => {
+    const failure = await failureOf(http('/echo', { method: 'GET', body: { a: 1 } }));
+    expect(failure.message).toBe('a GET request cannot have a body; use POST, PUT or PATCH, or leave body unwired');
+  });
+
+  it('refuses a URL that is not http or https', async () => {
+    expect((await failureOf(http('', { url: 'file:///etc/passwd' }))).message).toBe('"file:///etc/passwd" is not an http or https URL');
+    expect((await failureOf(http('', { url: 'not a url' }))).message).toBe('"not a url" is not an http or https URL');
+  });
+
+  it('refuses a response body over the size limit, announced or streamed', async () => {
+    const settings = { http: { ...defaultNodeSettings.http, maxBodyBytes: 1000 } };
+    const announced = await failureOf(http('/big', {}, { settings }));
+    expect(announced.message).toBe(`the response to GET ${server.url}/big is larger than the limit of 1000 bytes`);
+    const streamed = await failureOf(http('/big-stream', {}, { settings }));
+    expect(streamed.message).toBe(`the response to GET ${server.url}/big-stream is larger than the limit of 1000 bytes`);
+  });
+
+  it('fails when the server does not answer within the time limit', async () => {
+    const settings = { http: { ...defaultNodeSettings.http, timeoutMs: 200 } };
+    const failure = await failureOf(http('/slow', {}, { settings }));
+    expect(failure.message).toBe(`GET ${server.url}/slow timed out after 0.2 s`);
+  });
+
+  it("lets the node's timeoutSeconds replace the server's time limit", async () => {
+    const failure = await failureOf(runHttp(runContext({ config: { timeoutSeconds: 0.1 }, inputs: { url: `${server.url}/slow`, method: 'GET' } })));
+    expect(failure.message).toBe(`GET ${server.url}/slow timed out after 0.1 s`);
+  });
+
+  it('fails when the server cannot be reached', async () => {
+    const closed = await startLocalServer(() => undefined);
+    await closed.close();
+    const failure = await failureOf(http('', { url: `${closed.url}/health` }));
+    expect(failure.message).toMatch(new RegExp(`^could not reach GET ${closed.url}/health: .*ECONNREFUSED`));
+  });
+
+  it('stops the request when the execution is cancelled', async () => {
+    const cancel = new AbortController();
+    const running = http('/slow', {}, { signal: cancel.signal });
+    setTimeout(() => cancel.abort(), 100);
+    expect((await failureOf(running)).message).toBe('cancelled');
+  });
+});

@@ -1,0 +1,135 @@
+/** The form fields of HumanQuery and HumanTrigger, and the ports they give. */
+import { z } from 'zod';
+import { didYouMean } from '../../weft/suggest';
+import { isConfigObject, type ConfigProblem, type PortSpec } from '../definition';
+import type { JsonValue } from '../../weft/types';
+
+export const FIELD_TYPES = [
+  'display', 'display_image', 'approve_reject', 'select', 'multi_select', 'select_input',
+  'multi_select_input', 'text_input', 'textarea', 'editable_text_input', 'editable_textarea',
+] as const;
+
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+interface FieldPorts {
+  /** Type of the input `{key}`, for fields fed by the graph. */
+  input?: string;
+  /** Type of the answer output `{key}`. */
+  output?: string;
+  /** Extra outputs with a suffix, e.g. `{key}_approved`. */
+  suffixed?: { suffix: string; type: string }[];
+  needsOptions?: boolean;
+}
+
+const FIELD_PORTS: Record<FieldType, FieldPorts> = {
+  display: { input: 'JsonDict' },
+  display_image: { input: 'Image | String' },
+  approve_reject: { suffixed: [{ suffix: '_approved', type: 'Boolean' }, { suffix: '_rejected', type: 'Boolean' }] },
+  select: { output: 'String', needsOptions: true },
+  multi_select: { output: 'List[String]', needsOptions: true },
+  select_input: { input: 'List[String]', output: 'String' },
+  multi_select_input: { input: 'List[String]', output: 'List[String]' },
+  text_input: { output: 'String' },
+  textarea: { output: 'String' },
+  editable_text_input: { input: 'String', output: 'String' },
+  editable_textarea: { input: 'String', output: 'String' },
+};
+
+export const fieldTakesInput = (fieldType: FieldType): boolean => FIELD_PORTS[fieldType].input !== undefined;
+
+export const formFieldSchema = z.object({
+  fieldType: z.enum(FIELD_TYPES, {
+    error: (issue) =>
+      issue.input === undefined
+        ? 'every field needs a fieldType'
+        : `unknown fieldType ${JSON.stringify(issue.input)}${didYouMean(String(issue.input), FIELD_TYPES)}; ` +
+          `use one of ${FIELD_TYPES.join(', ')}`,
+  }),
+  key: z
+    .string({ error: (issue) => (issue.input === undefined ? 'every field needs a key' : 'a field key is a string') })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a field key is a name of letters, digits and _ (it names a port)'),
+  label: z.string().optional(),
+  required: z.boolean().optional(),
+  config: z
+    .looseObject({
+      options: z.array(z.string()).optional().describe('Static choices of select and multi_select'),
+      approveLabel: z.string().optional(),
+      rejectLabel: z.string().optional(),
+      placeholder: z.string().optional(),
+    })
+    .optional(),
+});
+
+export type FormField = z.infer<typeof formFieldSchema>;
+
+interface FieldListRules {
+  /** HumanTrigger forms start an execution, so no field can be fed by an input. */
+  allowInputs: boolean;
+  reservedInputs: string[];
+}
+
+/** A field as far as it can be read, even when the list is invalid elsewhere. */
+function readableField(value: JsonValue): { fieldType: FieldType; key: string; required: boolean; config: JsonValue } | undefined {
+  if (!isConfigObject(value)) return undefined;
+  const { fieldType, key, required, config } = value;
+  if (typeof key !== 'string' || !(FIELD_TYPES as readonly unknown[]).includes(fieldType)) return undefined;
+  return { fieldType: fieldType as FieldType, key, required: required === true, config: config ?? null };
+}
+
+function fieldListProblems(fields: JsonValue[], rules: FieldListRules): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const inputNames = new Map(rules.reservedInputs.map((name) => [name, 'the node itself']));
+  const outputNames = new Map<string, string>();
+  const claim = (names: Map<string, string>, name: string, owner: string, path: (string | number)[]): void => {
+    const previous = names.get(name);
+    if (previous === undefined) names.set(name, owner);
+    else problems.push({ path, message: `port "${name}" is already taken by ${previous}; give this field another key` });
+  };
+  fields.forEach((raw, index) => {
+    const field = readableField(raw);
+    if (!field) return;
+    const ports = FIELD_PORTS[field.fieldType];
+    const owner = `field ${index + 1} (${field.key})`;
+    const path = [index, 'key'];
+    if (ports.input !== undefined && !rules.allowInputs) {
+      problems.push({ path: [index, 'fieldType'], message: `a ${field.fieldType} field needs an input, and a HumanTrigger form has none` });
+    }
+    if (ports.input !== undefined) claim(inputNames, field.key, owner, path);
+    if (ports.output !== undefined) claim(outputNames, field.key, owner, path);
+    for (const { suffix } of ports.suffixed ?? []) claim(outputNames, field.key + suffix, owner, path);
+    const options = isConfigObject(field.config) ? field.config.options : undefined;
+    if (ports.needsOptions && (!Array.isArray(options) || options.length === 0)) {
+      problems.push({ path: [index], message: `a ${field.fieldType} field needs config.options, a non-empty list of choices` });
+    }
+  });
+  return problems;
+}
+
+/** The zod schema of a field list, with the cross-field rules (duplicate keys, options…). */
+export function fieldListSchema(rules: FieldListRules) {
+  return z.array(formFieldSchema, { error: 'a form needs fields: a list of {"fieldType": …, "key": …}' }).superRefine(
+    (fields, ctx) => {
+      if (!Array.isArray(fields)) return;
+      for (const problem of fieldListProblems(fields as JsonValue[], rules)) {
+        ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+      }
+    },
+    // Check the list as a whole even when a field is broken, so every problem is reported at once.
+    { when: () => true },
+  );
+}
+
+/** The ports a field list gives; unreadable fields give none (they are reported by the schema). */
+export function fieldPorts(fields: JsonValue | undefined): { inputs: PortSpec[]; outputs: PortSpec[] } {
+  const inputs: PortSpec[] = [];
+  const outputs: PortSpec[] = [];
+  for (const raw of Array.isArray(fields) ? fields : []) {
+    const field = readableField(raw);
+    if (!field) continue;
+    const ports = FIELD_PORTS[field.fieldType];
+    if (ports.input !== undefined) inputs.push({ name: field.key, type: ports.input, optional: !field.required });
+    if (ports.output !== undefined) outputs.push({ name: field.key, type: ports.output });
+    for (const { suffix, type } of ports.suffixed ?? []) outputs.push({ name: field.key + suffix, type });
+  }
+  return { inputs, outputs };
+}

@@ -34,7 +34,7 @@ export async function runNodeInstance(
     await records.recordNodeRun(executionId, change);
   };
   await record({ ...identity, status: 'running', inputs, startedAt: new Date() });
-  const result = checkOutputSizes(await runDefinition(limits.settings, node, ready, attempt), limits.maxOutputBytesPerPort);
+  const result = checkOutputSizes(await runDefinition(limits.settings, node, ready, attempt, executionId), limits.maxOutputBytesPerPort);
   if (result.ok) {
     await record({
       ...identity,
@@ -60,12 +60,13 @@ type DefinitionResult =
   | { ok: true; outputs: Record<string, JsonValue>; costUsd?: string; details?: Record<string, JsonValue> }
   | { ok: false; error: string; details?: Record<string, JsonValue> };
 
-async function runDefinition(settings: NodeSettings, node: ExecutableNode, ready: ReadyInstance, signal: AbortSignal): Promise<DefinitionResult> {
+async function runDefinition(settings: NodeSettings, node: ExecutableNode, ready: ReadyInstance, signal: AbortSignal, executionId?: string): Promise<DefinitionResult> {
   const definition = nodeDefinition(node.type);
   if (!definition?.run) return { ok: false, error: `Node type ${node.type} does not run on its own` };
   try {
     const result = await definition.run({
       nodeId: node.id,
+      executionId,
       inputs: ready.inputs,
       config: node.config,
       outputs: node.outputs,

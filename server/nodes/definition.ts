@@ -51,6 +51,8 @@ export interface NodeSettings {
 /** What the executor hands a node when it runs it, inside a journaled step. */
 export interface NodeRunContext {
   nodeId: string;
+  /** The execution this run belongs to (absent when a node runs outside one, as in unit tests). */
+  executionId?: string;
   /** Every input port, resolved (edge, else config value); null when it received null or is an unwired optional input. */
   inputs: Record<string, JsonValue>;
   config: ConfigRecord;

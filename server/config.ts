@@ -41,6 +41,7 @@ const environmentSchema = z
     GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().positive().default(20),
     GRAPHQL_MAX_TOKENS: z.coerce.number().int().positive().default(5000),
     GRAPHQL_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    GRAPHQL_MAX_INPUT_DEPTH: z.coerce.number().int().positive().default(64),
     EXECUTOR_CONCURRENCY: z.coerce.number().int().positive().default(8),
     MAX_OUTPUT_BYTES_PER_PORT: z.coerce.number().int().positive().default(1024 * 1024),
     PYTHON_BINARY: z.string().default(defaultNodeSettings.python.binary),
@@ -65,6 +66,8 @@ export interface GraphQLLimits {
   maxDirectives: number;
   maxTokens: number;
   timeoutMs: number;
+  /** Deepest nesting of lists and objects in an argument (JSON inputs, variables). */
+  maxInputDepth: number;
 }
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
@@ -111,6 +114,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxDirectives: env.GRAPHQL_MAX_DIRECTIVES,
       maxTokens: env.GRAPHQL_MAX_TOKENS,
       timeoutMs: env.GRAPHQL_TIMEOUT_MS,
+      maxInputDepth: env.GRAPHQL_MAX_INPUT_DEPTH,
     },
     dataDir,
     database: {

@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
+import { GraphQLError, GraphQLScalarType, type ValueNode } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type PrismaTypes from '../db/generated/pothos-types';
 import { getDatamodel } from '../db/generated/pothos-types';
@@ -36,13 +37,30 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
+/** A scalar's refusal; a GraphQLError, or Yoga would mask it as an unexpected error. */
+function badScalar(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** graphql-scalars' DateTime, refusing instants PostgreSQL cannot store (year 0, or beyond 9999) before they reach SQL. */
+function storable(date: Date): Date {
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999) throw badScalar(`DateTime must be within the years 0001 to 9999, not ${date.toISOString()}`);
+  return date;
+}
+const BoundedDateTime = new GraphQLScalarType({
+  ...DateTimeResolver.toConfig(),
+  parseValue: (value: unknown) => storable(DateTimeResolver.parseValue(value) as Date),
+  parseLiteral: (ast: ValueNode, variables?: Record<string, unknown> | null) => storable(DateTimeResolver.parseLiteral(ast, variables) as Date),
+});
+
+builder.addScalarType('DateTime', BoundedDateTime);
 builder.addScalarType('JSON', JSONResolver);
 builder.scalarType('USD', {
   description: 'An amount in US dollars, as a decimal string exact to 1e-10 (e.g. "0.0031250000").',
   serialize: (value) => value.toString(),
   parseValue: (value) => {
-    if (typeof value !== 'string' || !/^-?\d+(\.\d+)?$/.test(value)) throw new TypeError('USD must be a decimal string such as "1.25"');
+    if (typeof value !== 'string' || !/^-?\d+(\.\d+)?$/.test(value)) throw badScalar('USD must be a decimal string such as "1.25"');
     return value;
   },
 });

@@ -4,6 +4,8 @@ import type { ExecutionSnapshot } from '../events/types';
 /** Which executions a list or a feed shows; absent (or empty) criteria match everything. */
 export interface ExecutionFilter {
   projectId?: string | null;
+  /** The trigger that started them (not part of the API's filter input). */
+  triggerId?: string | null;
   status?: readonly ExecutionStatus[] | null;
   trigger?: readonly TriggerKind[] | null;
   /** Started at or after this instant. */
@@ -21,6 +23,7 @@ export function executionWhere(filter: ExecutionFilter = {}): Prisma.ExecutionWh
   const triggers = anyOf(filter.trigger);
   return {
     ...(filter.projectId ? { projectId: filter.projectId } : {}),
+    ...(filter.triggerId ? { triggerId: filter.triggerId } : {}),
     ...(statuses ? { status: { in: [...statuses] } } : {}),
     ...(triggers ? { trigger: { in: [...triggers] } } : {}),
     ...(filter.startedFrom || filter.startedBefore
@@ -37,6 +40,7 @@ export function executionMatches(filter: ExecutionFilter, execution: ExecutionSn
   const startedAt = new Date(execution.startedAt).getTime();
   return (
     (!filter.projectId || execution.projectId === filter.projectId) &&
+    (!filter.triggerId || execution.triggerId === filter.triggerId) &&
     (!statuses || statuses.includes(execution.status)) &&
     (!triggers || triggers.includes(execution.trigger)) &&
     (!filter.startedFrom || startedAt >= filter.startedFrom.getTime()) &&

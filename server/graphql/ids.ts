@@ -2,6 +2,10 @@ import { GraphQLError } from 'graphql';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export function isUuid(value: string): boolean {
+  return uuid.test(value);
+}
+
 /** Ids are UUIDs; anything else is refused with a message instead of a database error. */
 export function parseId(value: string | number, what: string): string {
   const text = String(value);

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { isUuid } from './ids';
 
 /**
  * Relay connections paged by keyset: a cursor holds the sort key and id of a row, and the
@@ -37,6 +38,15 @@ export interface Connection<Row> {
 export const defaultPageSize = 20;
 export const maxPageSize = 200;
 
+const minInt4 = -(2 ** 31);
+const maxInt4 = 2 ** 31 - 1;
+
+/** Years PostgreSQL's timestamp and JavaScript's Date both hold without surprise (PostgreSQL has no year 0). */
+export function isStorableDate(date: Date): boolean {
+  const year = date.getUTCFullYear();
+  return !Number.isNaN(date.getTime()) && year >= 1 && year <= 9999;
+}
+
 interface Cursor {
   key: SortKey;
   id: string;
@@ -60,12 +70,14 @@ export function decodeCursor(cursor: string, keyKind: 'date' | 'number', argumen
   }
   if (!Array.isArray(decoded) || decoded.length !== 2 || typeof decoded[1] !== 'string') throw refuse();
   const [rawKey, id] = decoded as [unknown, string];
+  // Everything in a cursor reaches SQL: the id must be a UUID and the key within its column's range.
+  if (!isUuid(id)) throw refuse();
   if (keyKind === 'number') {
-    if (typeof rawKey !== 'number' || !Number.isInteger(rawKey)) throw refuse();
+    if (typeof rawKey !== 'number' || !Number.isInteger(rawKey) || rawKey < minInt4 || rawKey > maxInt4) throw refuse();
     return { key: rawKey, id };
   }
   const key = typeof rawKey === 'string' ? new Date(rawKey) : new Date(Number.NaN);
-  if (Number.isNaN(key.getTime())) throw refuse();
+  if (!isStorableDate(key)) throw refuse();
   return { key, id };
 }
 

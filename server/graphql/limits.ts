@@ -1,6 +1,6 @@
 import { EnvelopArmor } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { GraphQLError, type ValidationContext } from 'graphql';
+import { BREAK, type DocumentNode, GraphQLError, Kind, type ValidationContext, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GraphQLLimits } from '../config';
 
@@ -25,7 +25,45 @@ export function useGraphQLLimits(limits: GraphQLLimits): (Plugin | ArmorPlugin)[
     // Field suggestions help explorers; the schema is public to them anyway.
     blockFieldSuggestion: { enabled: false },
   });
-  return [...armor.protect().plugins, useValidationErrorCodes(), useTimeLimit(limits.timeoutMs), useCsrfPreventionWithCode()];
+  return [...armor.protect().plugins, useValidationErrorCodes(), useInputDepthLimit(limits.maxInputDepth), useTimeLimit(limits.timeoutMs), useCsrfPreventionWithCode()];
+}
+
+/**
+ * Arguments (a JSON answer, mocks, inputs) nested deeper than `maxDepth` are refused before
+ * anything runs: stored, they could not be written back out (JSON.stringify recurses).
+ */
+function useInputDepthLimit(maxDepth: number): Plugin {
+  const refuse = (payload: { args: { document: DocumentNode; variableValues?: unknown }; setResultAndStopExecution(result: unknown): void }) => {
+    if (inputDepth(payload.args.document, payload.args.variableValues, maxDepth) <= maxDepth) return;
+    payload.setResultAndStopExecution({
+      errors: [new GraphQLError(`An argument is nested more than ${maxDepth} levels deep`, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } })],
+    });
+  };
+  return { onExecute: refuse, onSubscribe: refuse };
+}
+
+/** The deepest nesting of lists and objects in the document's literals and the variables, counted up to `stopAbove` + 1. */
+export function inputDepth(document: DocumentNode, variables: unknown, stopAbove: number): number {
+  let deepest = 0;
+  let literal = 0;
+  const enter = () => {
+    literal++;
+    deepest = Math.max(deepest, literal);
+    return deepest > stopAbove ? BREAK : undefined;
+  };
+  const leave = () => void literal--;
+  visit(document, { [Kind.LIST]: { enter, leave }, [Kind.OBJECT]: { enter, leave } });
+  // Iterative: variables may be nested far deeper than the call stack allows.
+  const pending: [unknown, number][] = [[variables, 0]];
+  while (pending.length > 0 && deepest <= stopAbove) {
+    const [value, depth] = pending.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    // The variables object itself is not an argument's nesting.
+    const inner = value === variables ? depth : depth + 1;
+    deepest = Math.max(deepest, inner);
+    for (const child of Array.isArray(value) ? value : Object.values(value)) pending.push([child, inner]);
+  }
+  return deepest;
 }
 
 function setCode(error: GraphQLError, code: string): void {

@@ -1,9 +1,11 @@
 import { TriggerState } from '../../db/generated/enums';
-import type { Trigger } from '../../db/generated/client';
+import type { Execution, Trigger } from '../../db/generated/client';
 import { configOf, cronScheduleOf, formOf, TriggerProblem } from '../../triggers/triggers';
 import { webhookPathPrefix } from '../../triggers/webhook';
 import { builder } from '../builder';
 import { parseId } from '../ids';
+import type { Connection } from '../keyset';
+import { ExecutionRef, executionsPage } from './execution';
 import { TriggerKindEnum } from './enums';
 import { InvalidAnswer, InvalidInput, NotFound, Problem, ProblemInterface, ProgramHasErrors } from './problems';
 
@@ -62,12 +64,14 @@ export const TriggerRef = builder.prismaObject('Trigger', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     project: t.relation('project'),
     version: t.relation('version', { nullable: true, description: 'The code its runs execute.' }),
-    executions: t.relatedConnection('executions', {
-      cursor: 'id',
-      description: 'The runs it started, newest first.',
-      query: { orderBy: [{ startedAt: 'desc' }, { id: 'desc' }] },
-      totalCount: true,
-    }),
+    executions: t.connection(
+      {
+        type: ExecutionRef,
+        description: 'The runs it started, newest first (keyset on the (startedAt, id) index).',
+        resolve: (trigger, args, context, info) => executionsPage(context, info, args, { triggerId: trigger.id }),
+      },
+      { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => (connection as unknown as Connection<Execution>).totalCount() }) }) },
+    ),
   }),
 });
 

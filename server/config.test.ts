@@ -20,7 +20,7 @@ describe('loadConfig', () => {
       DATA_DIR: '/var/lib/weft',
     });
     expect(config.http.port).toBe(8000);
-    expect(config.database).toEqual({ kind: 'server', url: 'postgres://u:p@db:5432/weft' });
+    expect(config.database).toEqual({ kind: 'server', url: 'postgres://u:p@db:5432/weft', poolSize: 10 });
     expect(config.restate).toEqual({ kind: 'external', ingressUrl: 'http://restate:8080', adminUrl: 'http://restate:9070' });
   });
 

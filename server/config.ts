@@ -21,6 +21,7 @@ const environmentSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
       .optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(3).default(10),
     RESTATE_INGRESS_URL: optionalUrl,
     RESTATE_ADMIN_URL: optionalUrl,
     RESTATE_SERVER_BINARY: z.string().optional(),
@@ -78,7 +79,7 @@ export interface Config {
   graphqlLimits: GraphQLLimits;
   dataDir: string;
   /** `logQueries`: every SQL statement is logged (LOG_SQL=on; for debugging and query-count tests). */
-  database: ({ kind: 'embedded'; directory: string } | { kind: 'server'; url: string }) & { logQueries?: true };
+  database: ({ kind: 'embedded'; directory: string } | { kind: 'server'; url: string; poolSize?: number }) & { logQueries?: true };
   versions: VersionPolicy;
   restate:
     | { kind: 'embedded'; directory: string; binary?: string }
@@ -118,7 +119,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     },
     dataDir,
     database: {
-      ...(env.DATABASE_URL ? { kind: 'server', url: env.DATABASE_URL } : { kind: 'embedded', directory: path.join(dataDir, 'postgres') }),
+      ...(env.DATABASE_URL
+        ? { kind: 'server', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+        : { kind: 'embedded', directory: path.join(dataDir, 'postgres') }),
       ...(env.LOG_SQL === 'on' ? { logQueries: true } : {}),
     } as Config['database'],
     versions: { intervalMinutes: env.VERSION_INTERVAL_MINUTES, maxAutoVersions: env.MAX_AUTO_VERSIONS },

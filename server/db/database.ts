@@ -8,6 +8,7 @@ import { type Config, projectRoot } from '../config';
 import type { Logger } from '../log';
 import { PrismaClient } from './generated/client';
 import { applyMigrations, type SqlRunner } from './migrate';
+import { setTransactionGate, TransactionGate } from './transactions';
 
 export type { PrismaClient };
 
@@ -29,12 +30,44 @@ const queryEvents = (enabled: boolean) => (enabled ? { log: [{ emit: 'event' as 
 
 export const migrationsDirectory = path.join(projectRoot, 'prisma', 'migrations');
 
+/** Connections of the pool Prisma uses on a PostgreSQL server, when the config does not say (DATABASE_POOL_SIZE). */
+export const defaultPoolSize = 10;
+/** Connections of that pool that record transactions leave to everything else (API reads and mutations). */
+const connectionsKeptForOthers = 2;
+/**
+ * Prisma's limits of an interactive transaction. Record transactions are admitted only when a
+ * connection is free (server/db/transactions.ts), so these are a backstop, not a queue.
+ */
+const transactionOptions = { maxWait: 10_000, timeout: 15_000 };
+
 export async function openDatabase(config: Config['database'], log: Logger): Promise<Database> {
-  const database = config.kind === 'embedded' ? await openEmbedded(config.directory, Boolean(config.logQueries)) : await openServer(config.url, log, Boolean(config.logQueries));
+  const database =
+    config.kind === 'embedded'
+      ? await openEmbedded(config.directory, Boolean(config.logQueries))
+      : await openServer(config.url, log, Boolean(config.logQueries), config.poolSize ?? defaultPoolSize);
   if (config.logQueries) logQueries(database.prisma, log);
-  const applied = await applyMigrations(database.sql, migrationsDirectory);
+  const applied = await migrate(database, config);
   if (applied.length > 0) log.info('applied database migrations', { migrations: applied });
   return database;
+}
+
+/** Migrations on one connection of their own (on a server), so that their advisory lock holds for all of them. */
+async function migrate(database: Database, config: Config['database']): Promise<string[]> {
+  if (config.kind === 'embedded') return applyMigrations(database.sql, migrationsDirectory);
+  const client = new pg.Client({ connectionString: config.url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await applyMigrations(
+      {
+        exec: async (text) => void (await client.query(text)),
+        query: async <Row>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as Row[],
+      },
+      migrationsDirectory,
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /** Logs each SQL statement Prisma sends (LOG_SQL=on): how tests count the queries of a request. */
@@ -55,7 +88,9 @@ async function openEmbedded(directory: string, logQueries: boolean): Promise<Dat
         'Is another platform process using the same DATA_DIR?',
     );
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), ...queryEvents(logQueries) });
+  // PGlite is one connection: its adapter queues transactions itself, so only a long queue could time out.
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions, ...queryEvents(logQueries) });
+  setTransactionGate(prisma, new TransactionGate(1));
   return {
     kind: 'embedded',
     prisma,
@@ -71,8 +106,9 @@ async function openEmbedded(directory: string, logQueries: boolean): Promise<Dat
   };
 }
 
-async function openServer(url: string, log: Logger, logQueries: boolean): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+async function openServer(url: string, log: Logger, logQueries: boolean, poolSize: number): Promise<Database> {
+  // Health probes and plain SQL: a small pool of their own, so that a busy Prisma pool never makes /health fail.
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
   // An idle connection that the server closes (a restart, a failover) must not crash the process.
   pool.on('error', (error) => log.warn('an idle database connection failed; the pool opens another', { error }));
   try {
@@ -81,7 +117,10 @@ async function openServer(url: string, log: Logger, logQueries: boolean): Promis
     await pool.end();
     throw new Error(`Could not connect to PostgreSQL at ${redactPassword(url)}: ${(error as Error).message}`);
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), ...queryEvents(logQueries) });
+  const prismaPool = new pg.Pool({ connectionString: url, max: poolSize });
+  prismaPool.on('error', (error) => log.warn('an idle database connection failed; the pool opens another', { error }));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(prismaPool), transactionOptions, ...queryEvents(logQueries) });
+  setTransactionGate(prisma, new TransactionGate(Math.max(1, poolSize - connectionsKeptForOthers)));
   const listeners: ReconnectingListener[] = [];
   return {
     kind: 'server',
@@ -102,6 +141,7 @@ async function openServer(url: string, log: Logger, logQueries: boolean): Promis
     close: async () => {
       await Promise.all(listeners.map((listener) => listener.close()));
       await prisma.$disconnect();
+      await prismaPool.end();
       await pool.end();
     },
   };

@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '../db/generated/client';
+import { retryTransient, transactionGateOf } from '../db/transactions';
 import type { Execution, ExecutionStatus, HumanTask, NodeRun } from '../db/generated/client';
 import { eventsChannel, type ExecutionEventPayload, type ExecutionSnapshot, type HumanTaskSnapshot, type NodeRunSnapshot } from './types';
 
@@ -24,17 +25,26 @@ export interface ExecutionChange {
  * it only once the change is committed: subscribers never see an event that was rolled back.
  * A finished execution's record is final: later changes (a step that was still running when
  * it was cancelled) are dropped. Resolves to null when nothing was written.
+ *
+ * Changes of one execution are admitted one at a time and only when a connection is free
+ * (server/db/transactions.ts), and a failure that certainly rolled it back (no connection
+ * in time, a deadlock) tries the whole transaction again.
  */
 export async function commitExecutionChange(
   prisma: PrismaClient,
   executionId: string,
   change: ExecutionChange,
 ): Promise<{ execution: Execution; nodeRun?: NodeRun; humanTask?: HumanTask } | null> {
-  return prisma.$transaction(async (tx) => {
+  return recordTransaction(prisma, executionId, async (tx) => {
     const current = await lockExecution(tx, executionId);
     if (finalStatuses.includes(current.status)) return null;
     return applyChange(tx, executionId, current, change);
   });
+}
+
+/** One record transaction: in the execution's turn, in a free slot, tried again after transient errors. */
+function recordTransaction<T>(prisma: PrismaClient, executionId: string | undefined, body: (tx: Transaction) => Promise<T>): Promise<T> {
+  return transactionGateOf(prisma).run(executionId, () => retryTransient(() => prisma.$transaction(body)));
 }
 
 /**
@@ -48,7 +58,7 @@ export async function commitExecutionChanges(
   executionId: string,
   plan: (tx: Transaction) => Promise<ExecutionChange[]>,
 ): Promise<boolean> {
-  return prisma.$transaction(async (tx) => {
+  return recordTransaction(prisma, executionId, async (tx) => {
     let current = await lockExecution(tx, executionId);
     if (finalStatuses.includes(current.status)) return false;
     for (const change of await plan(tx)) {
@@ -91,7 +101,7 @@ function eventPayload(execution: Execution, nodeRun?: NodeRun, humanTask?: Human
 
 /** Creates an execution with its first event (seq 1) in one transaction. */
 export async function commitNewExecution(prisma: PrismaClient, data: Prisma.ExecutionUncheckedCreateInput): Promise<Execution> {
-  return prisma.$transaction(async (tx) => {
+  return recordTransaction(prisma, undefined, async (tx) => {
     const execution = await tx.execution.create({ data: { ...data, lastSeq: 1 } });
     await insertEvent(tx, execution.id, 1, { kind: 'execution', execution: executionSnapshot(execution) });
     return execution;

@@ -20,9 +20,45 @@ export interface NodeRunChange {
 
 export const laneKeyOf = (lane: readonly number[]) => lane.join('.');
 
+/** Statuses a node instance's step ends with: written by a record step of their own, after the work. */
+const finalNodeRunStatuses: readonly NodeRunStatus[] = ['completed', 'failed', 'skipped', 'cancelled'];
+
+/**
+ * What a node's work step hands to the record step that follows it (journaled by Restate, so
+ * JSON: dates as strings). `output: 'fromOutcome'` stands for the outcome's outputs, journaled
+ * once already with the step's result.
+ */
+export type DeferredNodeRun = Omit<NodeRunChange, 'output' | 'startedAt' | 'completedAt'> & {
+  output?: Json | 'fromOutcome';
+  startedAt?: string;
+  completedAt?: string;
+};
+
 /** The executor's writes to the record: each one a committed, published change. */
 export class ExecutionRecords {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(protected readonly prisma: PrismaClient) {}
+
+  /**
+   * Records for one node's work step: its start is written at once, its ending (completed,
+   * failed, …) is kept and handed back by `deferred`, for the workflow to write in a step of
+   * its own. A record that fails then makes Restate retry that record step, never the node's
+   * work (an Http call, a Python run) whose result is already journaled.
+   */
+  forWorkStep(): ExecutionRecords & { deferred(outputs?: unknown): DeferredNodeRun[] } {
+    return new WorkStepRecords(this.prisma);
+  }
+
+  /** Writes what a work step deferred (see forWorkStep): once, whatever the retries. */
+  async recordDeferred(executionId: string, deferred: readonly DeferredNodeRun[], outputs?: unknown): Promise<void> {
+    for (const change of deferred) {
+      await this.recordNodeRun(executionId, {
+        ...change,
+        output: change.output === 'fromOutcome' ? (outputs as Json) : change.output,
+        startedAt: change.startedAt ? new Date(change.startedAt) : undefined,
+        completedAt: change.completedAt ? new Date(change.completedAt) : undefined,
+      });
+    }
+  }
 
   /** Creates a pending execution pinned to a version holding the project's current code. */
   async createExecution(input: {
@@ -36,6 +72,9 @@ export class ExecutionRecords {
     /** The trigger that started it, and what makes a retried start of it start one run. */
     triggerId?: string;
     idempotencyKey?: string;
+    /** Config values for this run only: `{ node: { field: value } }`, applied by planExecution. */
+    configOverrides?: Json;
+    pageId?: string;
   }): Promise<Execution> {
     const project = await this.prisma.project.findUniqueOrThrow({ where: { id: input.projectId } });
     const version = input.versionId ? { id: input.versionId } : await this.versionForRun(project.id, project.code, project.layout);
@@ -48,6 +87,8 @@ export class ExecutionRecords {
       testConfigId: input.testConfigId,
       triggerId: input.triggerId,
       idempotencyKey: input.idempotencyKey,
+      configOverrides: input.configOverrides,
+      pageId: input.pageId,
     });
   }
 
@@ -102,6 +143,7 @@ export class ExecutionRecords {
       layout: source.layout,
       triggerPayload: execution.triggerPayload,
       mocks: execution.testConfig?.mocks ?? null,
+      configOverrides: execution.configOverrides,
     };
   }
 
@@ -170,5 +212,23 @@ export class ExecutionRecords {
     });
     if (latest && latest.code === code && latest.layout === layout) return latest;
     return this.prisma.version.create({ data: { projectId, kind: 'auto', code, layout } });
+  }
+}
+
+class WorkStepRecords extends ExecutionRecords {
+  private readonly kept: NodeRunChange[] = [];
+
+  override async recordNodeRun(executionId: string, change: NodeRunChange): Promise<void> {
+    if (finalNodeRunStatuses.includes(change.status)) this.kept.push(change);
+    else await super.recordNodeRun(executionId, change);
+  }
+
+  deferred(outputs?: unknown): DeferredNodeRun[] {
+    return this.kept.map((change) => ({
+      ...change,
+      output: change.output !== undefined && change.output === outputs ? 'fromOutcome' : change.output,
+      startedAt: change.startedAt?.toISOString(),
+      completedAt: change.completedAt?.toISOString(),
+    }));
   }
 }

@@ -4,7 +4,7 @@ import type { NodeSettings } from '../nodes/definition';
 import { buildForm, type FormSchema } from '../nodes/feedback/humanForm';
 import type { ExecutableNode } from '../weft/ir';
 import type { JsonValue } from '../weft/types';
-import { laneKeyOf, type ExecutionRecords } from './records';
+import { laneKeyOf, type DeferredNodeRun, type ExecutionRecords } from './records';
 import { planExecution } from './plan';
 import { runNodeInstance } from './runNode';
 import {
@@ -33,7 +33,7 @@ const instanceKey = (instance: NodeInstance) => `${instance.nodeId}[${laneKeyOf(
 
 /** A step of some node instance that is under way: its settled value says what comes next. */
 type Step =
-  | { key: string; kind: 'outcome'; outcome: Outcome }
+  | { key: string; kind: 'outcome'; outcome: Outcome; record?: DeferredNodeRun[] }
   | { key: string; kind: 'asked' }
   | { key: string; kind: 'answer'; answer: HumanAnswer }
   | { key: string; kind: 'pause' }
@@ -141,6 +141,9 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
               readyByKey.delete(step.key);
               continue;
             }
+            if (step.record?.length) {
+              await ctx.run(`record ${step.key}`, () => records.recordDeferred(executionId, step.record!, step.kind === 'outcome' && step.outcome.status === 'completed' ? step.outcome.outputs : undefined));
+            }
             settle(state, ready, step.outcome);
             readyByKey.delete(step.key);
           }
@@ -150,11 +153,21 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
           if (node.type === humanQueryType) {
             return ctx.run(`ask ${key}`, () => askHuman(node, ready)).map(() => ({ key, kind: 'asked' as const }));
           }
+          // The work and its ending's record are two steps: a failed record retries the record, not the work.
           return ctx
-            .run(`run ${key}`, () =>
-              runNodeInstance(records, { settings: nodeSettings, maxOutputBytesPerPort }, executionId, node, ready, ctx.request().attemptCompletedSignal),
-            )
-            .map((outcome) => ({ key, kind: 'outcome' as const, outcome: outcome! }));
+            .run(`run ${key}`, async () => {
+              const stepRecords = records.forWorkStep();
+              const settings = { settings: nodeSettings, maxOutputBytesPerPort };
+              const outcome = await runNodeInstance(stepRecords, settings, executionId, node, ready, ctx.request().attemptCompletedSignal);
+              return { outcome, record: stepRecords.deferred(outcome.status === 'completed' ? outcome.outputs : undefined) };
+            })
+            .map((result) => {
+              // A journal written before the record had a step of its own holds the bare outcome.
+              const step = result as { outcome: Outcome; record: DeferredNodeRun[] } | Outcome;
+              return 'outcome' in step
+                ? { key, kind: 'outcome' as const, outcome: step.outcome, record: step.record }
+                : { key, kind: 'outcome' as const, outcome: step };
+            });
         }
 
         async function askHuman(node: ExecutableNode, ready: ReadyInstance): Promise<void> {
@@ -244,6 +257,7 @@ async function recordSettledBatch(records: ExecutionRecords, executionId: string
   for (const failed of batch.failed) {
     await records.recordNodeRun(executionId, {
       nodeId: failed.nodeId, nodeType: typeOf(failed.nodeId), lane: failed.lane, status: 'failed', error: failed.error, completedAt: now,
+      inputs: failed.inputs as Prisma.InputJsonValue | undefined,
     });
   }
 }

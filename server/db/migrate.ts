@@ -15,11 +15,30 @@ export interface Migration {
 }
 
 /**
+ * The key of the session-level advisory lock every migrator holds while it looks at and
+ * applies migrations (one 64-bit number for this platform's schema; any fixed value works).
+ */
+export const migrationLockKey = 7_310_852_946_017_002n;
+
+/**
  * Applies prisma/migrations/<name>/migration.sql in name order, each in its own
  * transaction, recording them in Prisma's own `_prisma_migrations` table so that
  * `prisma migrate status/deploy` on a machine with the schema engine agrees with us.
+ *
+ * Several processes may start together on one fresh database: each takes the advisory lock
+ * first, so one applies the migrations and the others, once it is done, find them applied.
+ * `sql` must run every statement on one connection (a session lock is per connection).
  */
 export async function applyMigrations(sql: SqlRunner, migrationsDirectory: string): Promise<string[]> {
+  await sql.query(`SELECT pg_advisory_lock(${migrationLockKey})`);
+  try {
+    return await applyMigrationsLocked(sql, migrationsDirectory);
+  } finally {
+    await sql.query(`SELECT pg_advisory_unlock(${migrationLockKey})`).catch(() => undefined);
+  }
+}
+
+async function applyMigrationsLocked(sql: SqlRunner, migrationsDirectory: string): Promise<string[]> {
   await sql.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
     "id" VARCHAR(36) PRIMARY KEY NOT NULL,
     "checksum" VARCHAR(64) NOT NULL,

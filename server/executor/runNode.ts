@@ -1,10 +1,11 @@
 import type { Prisma } from '../db/generated/client';
 import { nodeDefinition } from '../nodes/catalog';
-import { NodeFailure, type NodeSettings } from '../nodes/definition';
+import { coerceConfig, NodeFailure, type NodeSettings } from '../nodes/definition';
 import type { ExecutableNode } from '../weft/ir';
 import type { JsonValue } from '../weft/types';
 import type { ExecutionRecords } from './records';
 import type { Outcome, ReadyInstance } from './scheduler';
+import { inferredType, shortValue, valueFitsPort } from './typeCheck';
 
 type Json = Prisma.InputJsonValue;
 
@@ -34,7 +35,7 @@ export async function runNodeInstance(
     await records.recordNodeRun(executionId, change);
   };
   await record({ ...identity, status: 'running', inputs, startedAt: new Date() });
-  const result = checkOutputSizes(await runDefinition(limits.settings, node, ready, attempt, executionId), limits.maxOutputBytesPerPort);
+  const result = checkOutputTypes(node, checkOutputSizes(await runDefinition(limits.settings, node, ready, attempt, executionId), limits.maxOutputBytesPerPort));
   if (result.ok) {
     await record({
       ...identity,
@@ -56,7 +57,7 @@ export async function runNodeInstance(
   return { status: 'failed', error: result.error };
 }
 
-type DefinitionResult =
+export type DefinitionResult =
   | { ok: true; outputs: Record<string, JsonValue>; costUsd?: string; details?: Record<string, JsonValue> }
   | { ok: false; error: string; details?: Record<string, JsonValue> };
 
@@ -68,7 +69,8 @@ async function runDefinition(settings: NodeSettings, node: ExecutableNode, ready
       nodeId: node.id,
       executionId,
       inputs: ready.inputs,
-      config: node.config,
+      // As the reference's runner: config values coerced by the type of their catalog field.
+      config: coerceConfig(definition.catalog?.fields ?? [], node.config),
       outputs: node.outputs,
       settings,
       signal,
@@ -79,6 +81,19 @@ async function runDefinition(settings: NodeSettings, node: ExecutableNode, ready
     if (error instanceof NodeFailure) return { ok: false, error: error.message, details: error.details };
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/**
+ * Every output value must fit its port's declared type (NODES.md 1.4): one that does not fails the
+ * node with each such port named, where the reference nulls the port and fails the execution.
+ */
+export function checkOutputTypes(node: Pick<ExecutableNode, 'outputs'>, result: DefinitionResult): DefinitionResult {
+  if (!result.ok) return result;
+  const problems = node.outputs
+    .filter((port) => result.outputs[port.name] !== null && !valueFitsPort(result.outputs[port.name]!, port.type))
+    .map((port) => `output ${port.name} is declared ${port.type}, but the node gave ${inferredType(result.outputs[port.name]!)} ${shortValue(result.outputs[port.name]!)}`);
+  if (problems.length === 0) return result;
+  return { ok: false, error: `type mismatch: ${problems.join('; ')}`, details: { ...result.details, outputs: result.outputs } };
 }
 
 /** Outputs are stored whole; one larger than the limit fails the node instead of the database. */

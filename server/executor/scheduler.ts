@@ -4,24 +4,28 @@
  * localRun.ts) call `takeReady` and `settle`. The same settles in the same order give the same
  * decisions in the same order, which is what a journaled replay needs.
  *
- * An instance is one node in one lane. Semantics are WEFT.md's; where it is silent:
- * - Skip: a required input that is null, a `@require_one_of` group that is all null, or every wired
- *   input null because its source was skipped. The last rule carries a skip through an optional port
- *   when nothing else feeds the node (a Debug after a skipped node skips), while a null from a failure,
- *   or a null a node really output, is absorbed by a `?` port and the node runs.
+ * An instance is one node in one lane. Semantics are those of NODES.md Part 1 (the reference's runtime):
+ * - A root node (no wired input) runs exactly once and never skips; config fills its inputs.
+ * - A wired input's value is checked against its port's type at dispatch (a value that runs a node in
+ *   lanes, element by element; a gathered list is not); a mismatch fails the node without running it.
+ * - Skip: a required input that is wired and carries null (unless its type includes Null), or a
+ *   `@require_one_of` group (the program's and the catalog's) where no port has a value. A config
+ *   value fills an unwired port; an edge always wins, even with null. An optional input takes null.
  * - Lanes: two inputs that both run a node in lanes are zipped by index; lists of different lengths
  *   fail the node once, at the parent lane path, with both lengths in the error. A null or non-list
  *   where lanes should come from skips the node once at the parent lane path, and so everything whose
- *   lanes come from it; a gather over such a node gets null. The skipped or failed instance at a parent
- *   lane path carries no inputs.
+ *   lanes come from it; an empty list runs it in no lane, and a gather over it gets []. A gather gets
+ *   null for a lane that skipped or failed. The skipped or failed instance at a parent lane path
+ *   carries no inputs.
  * - Mocks replace a node's work, not its place in the flow: a mocked node still waits for its inputs
  *   and lanes, then completes with the mocked outputs in every lane, even where a null would skip it.
- * - Triggers complete at once with this run's trigger outputs; output ports given no value are null
- *   (for mocks too).
+ * - Triggers complete at once with this run's trigger outputs (the plan gives a trigger that did not
+ *   fire its dormant outputs); output ports given no value are null (for mocks too).
  */
 import type { ExecutableGraph, ExecutableInput, ExecutableNode } from '../weft/ir';
 import { describeValue, laneDelta, type JsonValue } from '../weft/types';
 import { compareLanes, descend, laneKey, type LanePath } from './lanes';
+import { acceptsNull, inferredType, shortValue, valueFitsPort } from './typeCheck';
 
 export interface NodeInstance {
   nodeId: string;
@@ -52,6 +56,8 @@ export interface CompletedInstance extends NodeInstance {
 
 export interface FailedInstance extends NodeInstance {
   error: string;
+  /** The inputs it was given, when it failed at dispatch (a type mismatch). */
+  inputs?: Record<string, JsonValue>;
 }
 
 export interface ReadyBatch {
@@ -63,7 +69,7 @@ export interface ReadyBatch {
   mocked: CompletedInstance[];
   /** Trigger nodes, settled here with this run's trigger outputs. */
   triggered: CompletedInstance[];
-  /** Settled here without running: lanes that do not line up. */
+  /** Settled here without running: lanes that do not line up, inputs that do not fit their port's type. */
   failed: FailedInstance[];
 }
 
@@ -123,10 +129,9 @@ export interface RunState {
   counts: RunSummary['counts'];
 }
 
-/** What an input sees once its source settled; `closed` when a null comes from a skipped node. */
+/** What an input sees once its source settled; `because` says why a null came (its source skipped or failed). */
 interface Seen {
   value: JsonValue;
-  closed: boolean;
   because?: string;
 }
 
@@ -334,7 +339,15 @@ function startInstance(state: RunState, node: NodeState, lane: number[]): boolea
     (mock ? state.found.mocked : state.found.triggered).push({ ...instance, outputs });
     return true;
   }
-  const reason = skipReason(node.node, seen);
+  const mismatch = typeMismatch(node, seen);
+  if (mismatch) {
+    finish(state, node, lane, { kind: 'failed', error: mismatch });
+    state.counts.failed++;
+    state.failures.push({ nodeId: instance.nodeId, lane: instance.lane, error: mismatch });
+    state.found.failed.push({ nodeId: instance.nodeId, lane: instance.lane, inputs, error: mismatch });
+    return true;
+  }
+  const reason = skipReason(node, seen);
   if (reason) {
     finish(state, node, lane, { kind: 'skipped', reason });
     state.counts.skipped++;
@@ -372,26 +385,46 @@ function settleHere(state: RunState, node: NodeState, path: number[], slot: Extr
   }
 }
 
-function skipReason(node: ExecutableNode, seen: Map<string, Seen>): string | undefined {
+/**
+ * Values that arrive by edge must fit their port (NODES.md 1.2, step 1). A value that runs the node in
+ * lanes is checked element by element, as it arrives here; a gathered list is not checked.
+ */
+function typeMismatch(node: NodeState, seen: Map<string, Seen>): string | undefined {
+  const problems: string[] = [];
+  for (const wire of node.wires) {
+    if (wire.shift < 0) continue;
+    const { value } = seen.get(wire.input.name)!;
+    if (value === null || valueFitsPort(value, wire.input.type)) continue;
+    problems.push(`input ${wire.input.name} expects ${wire.input.type}, but ${wire.source.node.id}.${wire.port} gave ${inferredType(value)} ${shortValue(value)}`);
+  }
+  return problems.length > 0 ? `type mismatch: ${problems.join('; ')}` : undefined;
+}
+
+/** A port counts as having a value for @require_one_of: non-null, or wired with a type that includes Null. */
+function hasValue(input: ExecutableInput, seen: Seen | undefined): boolean {
+  if (!seen) return false;
+  return seen.value !== null || (input.source !== undefined && acceptsNull(input.type));
+}
+
+function skipReason(node: NodeState, seen: Map<string, Seen>): string | undefined {
+  // A root node runs once and is never skipped.
+  if (node.wires.length === 0) return undefined;
   const because = (s: Seen) => (s.because ? ` (${s.because})` : '');
-  for (const input of node.inputs) {
+  for (const input of node.node.inputs) {
+    if (!input.source || input.optional) continue;
     const s = seen.get(input.name)!;
-    if (!input.optional && s.value === null) return `required input ${input.name} is null${because(s)}`;
+    if (s.value === null && !acceptsNull(input.type)) return `required input ${input.name} is null${because(s)}`;
   }
-  for (const group of node.requireOneOf) {
-    if (group.every((name) => (seen.get(name)?.value ?? null) === null)) return `none of ${group.join(', ')} has a value (@require_one_of)`;
-  }
-  const wired = node.inputs.filter((input) => input.source).map((input) => seen.get(input.name)!);
-  if (wired.length > 0 && wired.every((s) => s.closed)) {
-    const sources = [...new Set(wired.map((s) => s.because))].join(', ');
-    return `every wired input comes from a skipped node (${sources})`;
+  for (const group of node.node.requireOneOf) {
+    const inputs = group.map((name) => node.node.inputs.find((input) => input.name === name));
+    if (!inputs.some((input) => input && hasValue(input, seen.get(input.name)))) return `none of ${group.join(', ')} has a value (@require_one_of)`;
   }
   return undefined;
 }
 
 function readInput(state: RunState, node: NodeState, input: ExecutableInput, lane: LanePath): Seen | undefined {
   const wire = node.wires.find((w) => w.input === input);
-  if (!wire) return { value: input.value ?? null, closed: false };
+  if (!wire) return { value: input.value ?? null };
   const { source, port, shift } = wire;
   const depth = source.node.laneDepth;
   if (shift < 0) return gather(source, port, lane.slice(0, wire.arrival));
@@ -415,7 +448,7 @@ function gatherLanes(source: NodeState, port: string, prefix: LanePath, count: n
     if (!item) return undefined;
     items.push(item.value);
   }
-  return { value: items, closed: false };
+  return { value: items };
 }
 
 /**
@@ -434,11 +467,11 @@ function lookup(node: NodeState, path: LanePath): Slot | undefined {
 function seenIn(source: NodeState, slot: Slot | undefined, port: string): Seen | undefined {
   switch (slot?.kind) {
     case 'completed':
-      return { value: slot.outputs[port] ?? null, closed: false };
+      return { value: slot.outputs[port] ?? null };
     case 'failed':
-      return { value: null, closed: false, because: `${source.node.id} failed` };
+      return { value: null, because: `${source.node.id} failed` };
     case 'skipped':
-      return { value: null, closed: true, because: `${source.node.id} was skipped` };
+      return { value: null, because: `${source.node.id} was skipped` };
     default:
       return undefined;
   }

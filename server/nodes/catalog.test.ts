@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { typeOf } from '../weft/types';
 import { catalog, nodeDefinition, paletteEntries } from './catalog';
 import { cronProblem } from './triggers/cron';
-import { portsOf } from './definition';
+import { coerceConfig, portsOf } from './definition';
 import { templatePlaceholders } from './transform/template';
+import { weftCatalogEntry } from './weftCatalog';
 
 const TABLE = [
   'Text', 'Number', 'Boolean', 'List', 'Dict', 'Date', 'Debug', 'Template', 'Gate', 'Pack', 'Unpack', 'ExecPython', 'Http',
@@ -19,6 +20,40 @@ describe('the node catalog', () => {
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .map((f) => f.split('/').pop());
     for (const type of TABLE) expect(files).toContain(`${type[0]!.toLowerCase()}${type.slice(1)}.ts`);
+  });
+
+  it("takes every port, type, required flag and config field from Weft's catalog.json", () => {
+    for (const definition of catalog.values()) {
+      const entry = weftCatalogEntry(definition.type)!;
+      const asCatalog = (ports: typeof definition.inputs) => ports.map((p) => ({ name: p.name, portType: p.type, required: !p.optional }));
+      expect(asCatalog(definition.inputs)).toEqual(entry.defaultInputs.map((p) => ({ name: p.name, portType: p.portType, required: p.required })));
+      expect(asCatalog(definition.outputs)).toEqual(entry.defaultOutputs.map((p) => ({ name: p.name, portType: p.portType, required: p.required })));
+      const inputNames = entry.defaultInputs.map((p) => p.name);
+      for (const field of entry.fields.filter((f) => !inputNames.includes(f.key))) expect(Object.keys(definition.config.shape)).toContain(field.key);
+      expect(definition.isTrigger).toBe(entry.features.isTrigger === true);
+      expect(definition.declaredInputs).toBe(entry.features.canAddInputPorts ? 'any' : 'none');
+      expect(definition.declaredOutputs).toBe(entry.features.canAddOutputPorts ? 'any' : 'narrow');
+    }
+  });
+
+  it('has the interface of issue 13: Template, Debug, Http, LlmInference', () => {
+    const ports = (type: string, side: 'inputs' | 'outputs') => nodeDefinition(type)![side].map((p) => [p.name, p.type, !p.optional]);
+    expect(ports('Template', 'inputs')).toEqual([['template', 'String', true]]);
+    expect(ports('Debug', 'inputs')).toEqual([['data', 'T', true]]);
+    expect(ports('Http', 'inputs')).toEqual([['body', 'JsonDict', false], ['headers', 'Dict[String, String]', false]]);
+    expect(ports('Http', 'outputs')).toEqual([['body', 'String', false], ['status', 'Number', false], ['success', 'Boolean', false]]);
+    expect(Object.keys(nodeDefinition('Http')!.config.shape)).toEqual(expect.arrayContaining(['url', 'method']));
+    const llm = nodeDefinition('LlmInference')!;
+    expect(llm.inputs.find((p) => p.name === 'config')).toMatchObject({ optional: true, configurable: false });
+    expect(Object.keys(llm.config.shape)).toEqual(expect.arrayContaining(['model', 'temperature', 'maxTokens', 'topP', 'seed', 'parseJson']));
+    expect(ports('LlmInference', 'outputs')).toEqual([['response', 'MustOverride', false]]);
+  });
+
+  it('coerces config values by field type, as the reference runner does', () => {
+    const fields = weftCatalogEntry('LlmInference')!.fields;
+    expect(coerceConfig(fields, { model: 5, temperature: '0.5', parseJson: 'true', reasoning: 'yes', seed: true })).toEqual({
+      model: '5', temperature: 0.5, parseJson: true, reasoning: false, seed: 1,
+    });
   });
 
   it('writes every fixed port type in valid Weft', () => {
@@ -35,7 +70,8 @@ describe('the node catalog', () => {
     const entries = paletteEntries();
     expect(entries.map((e) => e.type)).toEqual([...TABLE, 'Group']);
     const cron = entries.find((e) => e.type === 'Cron')!;
-    expect(cron.configSchema).toMatchObject({ type: 'object', properties: { cron: { type: 'string' } }, required: ['cron'] });
+    expect(cron.configSchema).toMatchObject({ type: 'object', properties: { cron: { type: 'string' } } });
+    expect(entries.find((e) => e.type === 'Debug')!.inputs).toEqual([{ name: 'data', type: 'T', required: true, configurable: true }]);
     expect(JSON.parse(JSON.stringify(entries))).toEqual(entries);
   });
 
@@ -65,14 +101,21 @@ describe('HumanQuery', () => {
         field('approve_reject', 'decision'),
       ],
     }, {});
+    // As the reference: a field's inputs are required unless it says required: false; outputs are optional.
     expect(ports.inputs.map((p) => [p.name, p.type, p.optional])).toEqual([
-      ['summary', 'JsonDict', false], ['photo', 'Image | String', true], ['pick', 'List[String]', true],
-      ['tags', 'List[String]', true], ['title', 'String', true], ['body', 'String', true], ['context', 'JsonDict', true],
+      ['summary', 'T__summary', false], ['photo', 'Image', false], ['pick', 'List[String]', false],
+      ['tags', 'List[String]', false], ['title', 'String', false], ['body', 'String', false], ['context', 'String', true],
     ]);
+    expect(ports.outputs.every((p) => p.optional)).toBe(true);
     expect(ports.outputs.map((p) => [p.name, p.type])).toEqual([
       ['pick', 'String'], ['tags', 'List[String]'], ['title', 'String'], ['body', 'String'], ['note', 'String'], ['essay', 'String'],
       ['tone', 'String'], ['extras', 'List[String]'], ['decision_approved', 'Boolean'], ['decision_rejected', 'Boolean'],
     ]);
+  });
+
+  it('makes a field input optional when the field says required: false, and reads fields given as JSON text', () => {
+    const fields = JSON.stringify([field('display', 'note', { required: false }), field('unknown_kind', 'x')]);
+    expect(portsOf(humanQuery, { fields }, {}).inputs.map((p) => [p.name, p.optional])).toEqual([['note', true], ['context', true]]);
   });
 
   const problems = (fields: unknown[]) =>
@@ -115,10 +158,12 @@ describe('HumanQuery', () => {
 });
 
 describe('HumanTrigger', () => {
-  it('outputs the answers and refuses fields that need an input', () => {
+  it('derives its ports from fields as HumanQuery does, and reads every approve/reject as rejected when dormant', () => {
     const trigger = nodeDefinition('HumanTrigger')!;
-    expect(portsOf(trigger, { fields: [{ fieldType: 'text_input', key: 'name' }] }, {}).outputs.map((p) => p.name)).toEqual(['name']);
-    expect(trigger.config.safeParse({ fields: [{ fieldType: 'editable_textarea', key: 'x' }] }).success).toBe(false);
+    const fields = [{ fieldType: 'text_input', key: 'name' }, { fieldType: 'approve_reject', key: 'go' }];
+    expect(portsOf(trigger, { fields }, {}).outputs.map((p) => p.name)).toEqual(['name', 'go_approved', 'go_rejected']);
+    expect(trigger.config.safeParse({ fields: [{ fieldType: 'editable_textarea', key: 'x' }] }).success).toBe(true);
+    expect(trigger.dormantOutputs!({ fields })).toEqual({ go_rejected: true });
   });
 });
 
@@ -139,28 +184,17 @@ describe('Cron expressions', () => {
 });
 
 describe('Template', () => {
-  it('finds its {{placeholders}}, once each, in order', () => {
-    expect(templatePlaceholders('{{a}} and {{ b }} and {{a}}')).toEqual(['a', 'b']);
-  });
-
-  it('adds a String input for each placeholder not declared', () => {
-    const ports = portsOf(nodeDefinition('Template')!, { template: '{{n}} {{who}}' }, { inputs: [{ name: 'n', type: 'Number' }] });
-    expect(ports.inputs).toEqual([{ name: 'n', type: 'Number' }, { name: 'who', type: 'String' }]);
+  it('finds its {{placeholders}} (word characters only, as in Weft), once each, in order', () => {
+    expect(templatePlaceholders('{{a}} and {{ b }} and {{a}} {{c_1}}')).toEqual(['a', 'c_1']);
   });
 });
 
 describe('declared outputs', () => {
-  it('LlmInference replies String, or JsonDict with parseJson, unless declared', () => {
-    const llm = nodeDefinition('LlmInference')!;
-    expect(portsOf(llm, {}, {}).outputs).toEqual([{ name: 'response', type: 'String' }]);
-    expect(portsOf(llm, { parseJson: true }, {}).outputs).toEqual([{ name: 'response', type: 'JsonDict' }]);
-    expect(portsOf(llm, {}, { outputs: [{ name: 'response', type: 'List[String]' }] }).problems).toEqual([]);
-  });
-
   it('a data node narrows its value output', () => {
     expect(portsOf(nodeDefinition('List')!, {}, { outputs: [{ name: 'value', type: 'List[String]' }] }).outputs).toEqual([
       { name: 'value', type: 'List[String]' },
     ]);
+    expect(portsOf(nodeDefinition('List')!, {}, {}).outputs).toEqual([{ name: 'value', type: 'MustOverride', optional: true }]);
   });
 
   it('configs are zod objects the SPA can read', () => {

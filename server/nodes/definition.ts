@@ -1,14 +1,20 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { JsonValue } from '../weft/types';
+import { weftCatalogEntry, type WeftCatalogEntry, type WeftCatalogField, type WeftCatalogPort } from './weftCatalog';
 
 export type NodeCategory = 'Data' | 'Flow' | 'Code' | 'AI' | 'Human' | 'Network' | 'Triggers' | 'Debug' | 'Canvas';
 
 /** A port as the catalog states it; `type` is Weft type text such as `List[String]`. */
 export interface PortSpec {
   name: string;
+  /** As catalog.json writes it: type variables (`T`, `T1`…) and `MustOverride` are resolved by the compiler. */
   type: string;
   optional?: boolean;
   description?: string;
+  /** False: only an edge fills it, never a config value of the same name. */
+  configurable?: boolean;
+  /** Set by the catalog for the few ports whose lane mode is fixed (StackDepth, StackTrim). */
+  laneMode?: string;
 }
 
 export interface NodePorts {
@@ -92,6 +98,11 @@ export function outputsOf(context: Pick<NodeRunContext, 'outputs'>, values: Reco
 
 export interface NodeDefinition {
   type: string;
+  /**
+   * The type's interface in Weft's catalog.json: the one source of its ports, fields and features
+   * (set by defineNode; the catalog sets it for a definition written without).
+   */
+  catalog?: WeftCatalogEntry;
   description: string;
   category: NodeCategory;
   inputs: PortSpec[];
@@ -108,6 +119,118 @@ export interface NodeDefinition {
   runs: boolean;
   derivePorts?: DerivePorts;
   run?: NodeRun;
+  /**
+   * A trigger's outputs in a run that another trigger (or a person, by hand) started. Without it
+   * every output is null, so what follows skips; a few reference triggers emit something instead.
+   */
+  dormantOutputs?: (config: ConfigRecord) => Record<string, JsonValue>;
+}
+
+/** What a node type's own file adds to its catalog.json interface. */
+export interface NodeBehaviour {
+  description: string;
+  category: NodeCategory;
+  /**
+   * Config settings checked more strictly than their catalog field type (e.g. a cron expression), and
+   * settings of ours the reference lacks (each documented where it is declared).
+   */
+  settings?: Record<string, z.ZodType>;
+  /** False for canvas-only nodes such as Annotation. */
+  runs?: boolean;
+  derivePorts?: DerivePorts;
+  run?: NodeRun;
+  dormantOutputs?: NodeDefinition['dormantOutputs'];
+  /** Output port descriptions, by name (the catalog has none). */
+  outputDescriptions?: Record<string, string>;
+}
+
+export function portSpecOf(port: WeftCatalogPort): PortSpec {
+  const spec: PortSpec = { name: port.name, type: port.portType, optional: !port.required };
+  if (port.configurable === false) spec.configurable = false;
+  if (port.laneMode) spec.laneMode = port.laneMode;
+  return spec;
+}
+
+const nullable = (schema: z.ZodType) => z.union([schema, z.null()]).optional();
+
+/**
+ * How a catalog field is checked in code. Lenient like the reference's config coercion (1.5): text
+ * fields take numbers and booleans (they become text), number fields take numeric text.
+ */
+export function fieldSchema(field: WeftCatalogField): z.ZodType {
+  const scalar = z.union([z.string(), z.number(), z.boolean()], { error: `${field.key} is text, a number or true/false` });
+  switch (field.type) {
+    case 'text': case 'textarea': case 'code': case 'password':
+      return nullable(scalar);
+    case 'number':
+      return nullable(z.union([z.number(), z.boolean(), z.string().regex(/^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/)], {
+        error: `${field.key} is a number`,
+      }));
+    case 'checkbox':
+      return nullable(scalar);
+    case 'select': case 'api_key':
+      return nullable(z.string({ error: `${field.key} is text` }));
+    case 'multiselect':
+      return nullable(z.array(z.string()));
+    default:
+      return nullable(z.json());
+  }
+}
+
+/** Config as the reference's runner hands it to a node (1.5): values coerced by the type of their field. */
+export function coerceConfig(fields: readonly WeftCatalogField[], config: ConfigRecord): ConfigRecord {
+  const coerced: ConfigRecord = { ...config };
+  for (const field of fields) {
+    const value = config[field.key];
+    if (value === undefined || value === null) continue;
+    if (field.type === 'number') {
+      if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) coerced[field.key] = Number(value);
+      else if (typeof value === 'boolean') coerced[field.key] = value ? 1 : 0;
+    } else if (field.type === 'checkbox') {
+      if (typeof value === 'string') coerced[field.key] = value === 'true' || value === '1';
+      else if (typeof value === 'number') coerced[field.key] = value !== 0;
+    } else if (['text', 'textarea', 'code', 'password'].includes(field.type)) {
+      if (typeof value === 'number' || typeof value === 'boolean') coerced[field.key] = String(value);
+    }
+  }
+  return coerced;
+}
+
+/**
+ * A node type: its interface read from catalog.json (ports, fields, features), plus what its file
+ * adds (run(), stricter settings, derived ports). New node types are one file calling this.
+ */
+export function defineNode(type: string, behaviour: NodeBehaviour): NodeDefinition {
+  const entry = weftCatalogEntry(type);
+  if (!entry) throw new Error(`${type} is not in catalog.json: every node type has its interface there`);
+  const { features } = entry;
+  const inputNames = new Set(entry.defaultInputs.map((port) => port.name));
+  // A field of the same name as an input port is that port's config fill, checked against the port's type.
+  const fields = entry.fields.filter((field) => !inputNames.has(field.key));
+  const config = z.object({
+    ...Object.fromEntries(fields.map((field) => [field.key, fieldSchema(field)])),
+    ...behaviour.settings,
+  });
+  const describe = (spec: PortSpec): PortSpec => {
+    const description = behaviour.outputDescriptions?.[spec.name];
+    return description ? { ...spec, description } : spec;
+  };
+  return {
+    type,
+    catalog: entry,
+    description: behaviour.description,
+    category: behaviour.category,
+    inputs: entry.defaultInputs.map(portSpecOf),
+    outputs: entry.defaultOutputs.map(portSpecOf).map(describe),
+    declaredInputs: features.canAddInputPorts ? 'any' : 'none',
+    declaredOutputs: features.canAddOutputPorts ? 'any' : 'narrow',
+    config,
+    isTrigger: features.isTrigger === true,
+    runs: behaviour.runs ?? true,
+    derivePorts: behaviour.derivePorts,
+    run: behaviour.run,
+    dormantOutputs: behaviour.dormantOutputs,
+  };
 }
 
 /** Fixed ports plus declared ones, as the definition allows; a declared port replaces a fixed one of the same name. */

@@ -1,26 +1,18 @@
 import { z } from 'zod';
-import type { NodeDefinition } from '../definition';
+import { defineNode, isConfigObject } from '../definition';
 
-export const llmConfigNode: NodeDefinition = {
-  type: 'LlmConfig',
-  description: 'Settings for LlmInference: model, system prompt, temperature.',
+export const llmConfigNode = defineNode('LlmConfig', {
+  description: 'Settings for LlmInference (model, system prompt, temperature, …) as one dict; a wired systemPrompt overrides the field.',
   category: 'AI',
-  inputs: [],
-  outputs: [{ name: 'config', type: 'JsonDict' }],
-  declaredInputs: 'none',
-  declaredOutputs: 'none',
-  config: z.object({
-    model: z.string({ error: 'an LlmConfig needs a model name' }).min(1),
-    systemPrompt: z.string().optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    apiKey: z.string().optional().describe('Overrides the server-wide key'),
+  settings: {
+    /** Ours: the reference always calls OpenRouter. */
     baseUrl: z.url().optional().describe('Overrides the server-wide OpenAI-compatible endpoint (LLM_BASE_URL)'),
-  }),
-  isTrigger: false,
-  runs: true,
-  /** The settings that are set, as one dict for LlmInference's config input. */
-  async run({ config }) {
-    const settings = ['model', 'systemPrompt', 'temperature', 'apiKey', 'baseUrl'].filter((key) => config[key] !== undefined);
-    return { outputs: { config: Object.fromEntries(settings.map((key) => [key, config[key]!])) } };
   },
-};
+  /** Its whole config (label aside), overlaid with every non-null input, as in the reference. */
+  async run({ config, inputs }) {
+    const { label: _label, ...settings } = config;
+    const given = Object.entries(inputs).filter(([, value]) => value !== null);
+    const merged = { ...settings, ...Object.fromEntries(given) };
+    return { outputs: { config: isConfigObject(merged) ? merged : {} } };
+  },
+});

@@ -1,16 +1,24 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../weft/types';
-import { isConfigObject, NodeFailure, outputsOf, type NodeDefinition, type NodeRunContext, type NodeRunResult } from '../definition';
+import { defineNode, isConfigObject, NodeFailure, outputsOf, type NodeRunContext, type NodeRunResult } from '../definition';
 import { readLimitedBody, requestFailure, timeLimit } from '../fetching';
 import { costUsd, type TokenUsage } from './llmCost';
 
-/** The config input: what an LlmConfig node outputs. */
-const llmSettingsSchema = z.object({
-  model: z.string({ error: 'needs a model name' }).min(1, 'needs a model name'),
-  systemPrompt: z.string().optional(),
-  temperature: z.number().min(0).max(2).optional(),
-  apiKey: z.string().optional(),
-  baseUrl: z.string().optional(),
+/** The reference's model when neither the config input nor the node's own fields name one. */
+export const DEFAULT_MODEL = 'anthropic/claude-sonnet-4.6';
+
+/** The config input (what an LlmConfig node outputs), or else the node's own fields. */
+const llmSettingsSchema = z.looseObject({
+  model: z.string().min(1, 'needs a model name').nullish().transform((model) => model ?? DEFAULT_MODEL),
+  systemPrompt: z.string().nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  maxTokens: z.number().int().positive().nullish(),
+  topP: z.number().nullish(),
+  frequencyPenalty: z.number().nullish(),
+  presencePenalty: z.number().nullish(),
+  seed: z.number().int().nullish(),
+  apiKey: z.string().nullish(),
+  baseUrl: z.string().nullish(),
 });
 
 type LlmSettings = z.infer<typeof llmSettingsSchema>;
@@ -24,11 +32,23 @@ const completionSchema = z.object({
 
 type Completion = z.infer<typeof completionSchema>;
 
-function llmSettings(config: JsonValue): LlmSettings {
-  const parsed = llmSettingsSchema.safeParse(config);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
-  throw new NodeFailure(`the config input is not an LLM config (wire an LlmConfig node into it): ${problems.join('; ')}`);
+/**
+ * As the reference: a config dict on the config input gives every setting (the node's own fields are
+ * then ignored); otherwise the node's own fields do. A wired or filled systemPrompt input wins over both.
+ */
+function llmSettings(context: NodeRunContext): LlmSettings {
+  const wired = isConfigObject(context.inputs.config ?? null);
+  const parsed = llmSettingsSchema.safeParse(wired ? context.inputs.config : context.config);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
+    const where = wired ? 'the config input is not an LLM config' : 'the LLM settings of this node are not valid';
+    throw new NodeFailure(`${where}: ${problems.join('; ')}`);
+  }
+  const settings = { ...parsed.data };
+  // As the reference: an empty key, "__PLATFORM__" or "__BYOK__" means the platform's key.
+  if (settings.apiKey === '' || settings.apiKey === '__PLATFORM__' || settings.apiKey === '__BYOK__') settings.apiKey = undefined;
+  const systemPrompt = context.inputs.systemPrompt;
+  return typeof systemPrompt === 'string' ? { ...settings, systemPrompt } : settings;
 }
 
 function endpointOf(settings: LlmSettings, context: NodeRunContext): string {
@@ -47,7 +67,12 @@ function requestBody(settings: LlmSettings, prompt: string): string {
     ...(settings.systemPrompt ? [{ role: 'system', content: settings.systemPrompt }] : []),
     { role: 'user', content: prompt },
   ];
-  return JSON.stringify({ model: settings.model, messages, ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }) });
+  const tuning = {
+    temperature: settings.temperature, max_tokens: settings.maxTokens, top_p: settings.topP,
+    frequency_penalty: settings.frequencyPenalty, presence_penalty: settings.presencePenalty, seed: settings.seed,
+  };
+  const given = Object.entries(tuning).filter(([, value]) => value !== undefined && value !== null);
+  return JSON.stringify({ model: settings.model, messages, ...Object.fromEntries(given) });
 }
 
 async function complete(context: NodeRunContext, settings: LlmSettings, prompt: string): Promise<Completion> {
@@ -83,22 +108,23 @@ function errorMessageOf(text: string): string {
   return text.slice(0, 500) || '(empty body)';
 }
 
-/** The reply as JSON; models often wrap it in a ```json fence, which is removed first. */
+/** The reply as JSON when it parses (models often wrap it in a ```json fence, removed first), else the text itself. */
 function replyAsJson(reply: string): JsonValue {
   const fenced = /^\s*```[\w-]*\s*\n([\s\S]*?)\n?```\s*$/.exec(reply);
   const parsed = parseJsonText(fenced ? fenced[1]! : reply);
-  if (parsed === undefined) throw new NodeFailure('the reply is not valid JSON, and parseJson is on', { reply });
-  return parsed as JsonValue;
+  return parsed === undefined ? reply : (parsed as JsonValue);
 }
 
-/** One output `response` gets the whole reply; declared outputs split a JSON object reply by key. */
+/**
+ * As the reference: `response` is the reply text, or with parseJson its JSON value; a JSON object
+ * also gives each declared output of the same key (a missing key is null). The declared type of
+ * each output is checked when the node's outputs are.
+ */
 function replyOutputs(context: NodeRunContext, reply: string): Record<string, JsonValue> {
-  const onlyResponse = context.outputs.length <= 1 && (context.outputs[0]?.name ?? 'response') === 'response';
-  if (context.config.parseJson !== true) return { response: reply };
+  if (context.config.parseJson !== true && context.config.parseJson !== 'true') return { response: reply };
   const value = replyAsJson(reply);
-  if (onlyResponse) return { response: value };
-  if (!isConfigObject(value)) throw new NodeFailure('the reply is JSON but not an object, so it cannot be split over the declared outputs', { reply });
-  return outputsOf(context, value);
+  const split = isConfigObject(value) ? outputsOf(context, value) : {};
+  return { ...split, response: value };
 }
 
 function usageOf(completion: Completion): TokenUsage {
@@ -107,8 +133,9 @@ function usageOf(completion: Completion): TokenUsage {
 
 /** Asks the model; records tokens and their cost from the server's price table (0 for a model it does not price). */
 export async function runLlmInference(context: NodeRunContext): Promise<NodeRunResult> {
-  const settings = llmSettings(context.inputs.config ?? null);
-  const prompt = typeof context.inputs.prompt === 'string' ? context.inputs.prompt : JSON.stringify(context.inputs.prompt);
+  const settings = llmSettings(context);
+  const given = context.inputs.prompt ?? context.inputs.data ?? '';
+  const prompt = typeof given === 'string' ? given : JSON.stringify(given);
   const completion = await complete(context, settings, prompt);
   const reply = completion.choices[0]!.message.content;
   const usage = usageOf(completion);
@@ -132,34 +159,9 @@ export async function runLlmInference(context: NodeRunContext): Promise<NodeRunR
   }
 }
 
-export const llmInferenceNode: NodeDefinition = {
-  type: 'LlmInference',
+export const llmInferenceNode = defineNode('LlmInference', {
   description:
-    'Asks a language model (an OpenAI-compatible endpoint set by the server). Declare the response type; with parseJson the reply is parsed as JSON and may be split over several declared outputs.',
+    'Asks a language model (an OpenAI-compatible endpoint set by the server). Its settings come from a wired LlmConfig, else its own fields; declare the response type, and with parseJson the JSON reply also fills declared outputs of the same keys.',
   category: 'AI',
-  inputs: [
-    { name: 'prompt', type: 'String' },
-    { name: 'config', type: 'JsonDict' },
-  ],
-  outputs: [{ name: 'response', type: 'String' }],
-  declaredInputs: 'none',
-  declaredOutputs: 'any',
-  config: z.object({
-    parseJson: z.boolean().optional().describe('Parse the reply as JSON'),
-  }),
-  isTrigger: false,
-  runs: true,
   run: runLlmInference,
-  derivePorts(config, declared) {
-    const parseJson = config.parseJson === true;
-    const outputs = declared.outputs?.length
-      ? declared.outputs
-      : [{ name: 'response', type: parseJson ? 'JsonDict' : 'String' }];
-    const splitsReply = outputs.length > 1 || outputs[0]?.name !== 'response';
-    const problems =
-      splitsReply && !parseJson
-        ? [{ path: [], message: 'outputs other than "response" need parseJson: true, so the JSON reply can be split over them' }]
-        : [];
-    return { inputs: llmInferenceNode.inputs, outputs, problems };
-  },
-};
+});

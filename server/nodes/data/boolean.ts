@@ -1,19 +1,8 @@
-import { z } from 'zod';
-import { runConstant } from './constant';
-import type { NodeDefinition } from '../definition';
+import { defineNode } from '../definition';
+import { runBoolean } from './constant';
 
-export const booleanNode: NodeDefinition = {
-  type: 'Boolean',
-  description: 'A fixed true or false.',
+export const booleanNode = defineNode('Boolean', {
+  description: 'A fixed true or false (only true, "true" and "1" are true).',
   category: 'Data',
-  inputs: [],
-  outputs: [{ name: 'value', type: 'Boolean' }],
-  declaredInputs: 'none',
-  declaredOutputs: 'narrow',
-  config: z.object({
-    value: z.boolean().optional().describe('The value this node outputs'),
-  }),
-  isTrigger: false,
-  runs: true,
-  run: runConstant,
-};
+  run: runBoolean,
+});

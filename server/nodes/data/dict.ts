@@ -1,19 +1,8 @@
-import { z } from 'zod';
-import { runConstant } from './constant';
-import type { NodeDefinition } from '../definition';
+import { defineNode } from '../definition';
+import { runDict } from './constant';
 
-export const dictNode: NodeDefinition = {
-  type: 'Dict',
-  description: 'A fixed dictionary; declare its output type to narrow it.',
+export const dictNode = defineNode('Dict', {
+  description: 'A fixed dictionary, written as an object or as JSON text; declare its type, e.g. -> (value: Dict[String, Number]).',
   category: 'Data',
-  inputs: [],
-  outputs: [{ name: 'value', type: 'Dict[String, JsonDict]' }],
-  declaredInputs: 'none',
-  declaredOutputs: 'narrow',
-  config: z.object({
-    value: z.record(z.string(), z.json()).optional().describe('The value this node outputs'),
-  }),
-  isTrigger: false,
-  runs: true,
-  run: runConstant,
-};
+  run: runDict,
+});

@@ -1,19 +1,8 @@
-import { z } from 'zod';
-import { runConstant } from './constant';
-import type { NodeDefinition } from '../definition';
+import { defineNode } from '../definition';
+import { runList } from './constant';
 
-export const listNode: NodeDefinition = {
-  type: 'List',
-  description: 'A fixed list; declare its output type to narrow it, e.g. -> (value: List[String]).',
+export const listNode = defineNode('List', {
+  description: 'A fixed list, written as a list or as JSON text; declare its type, e.g. -> (value: List[String]).',
   category: 'Data',
-  inputs: [],
-  outputs: [{ name: 'value', type: 'List[JsonDict]' }],
-  declaredInputs: 'none',
-  declaredOutputs: 'narrow',
-  config: z.object({
-    value: z.array(z.json()).optional().describe('The value this node outputs'),
-  }),
-  isTrigger: false,
-  runs: true,
-  run: runConstant,
-};
+  run: runList,
+});

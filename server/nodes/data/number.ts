@@ -1,19 +1,8 @@
-import { z } from 'zod';
-import { runConstant } from './constant';
-import type { NodeDefinition } from '../definition';
+import { defineNode } from '../definition';
+import { runNumber } from './constant';
 
-export const numberNode: NodeDefinition = {
-  type: 'Number',
-  description: 'A fixed number.',
+export const numberNode = defineNode('Number', {
+  description: 'A fixed number (numeric text is read as a number).',
   category: 'Data',
-  inputs: [],
-  outputs: [{ name: 'value', type: 'Number' }],
-  declaredInputs: 'none',
-  declaredOutputs: 'narrow',
-  config: z.object({
-    value: z.number().optional().describe('The value this node outputs'),
-  }),
-  isTrigger: false,
-  runs: true,
-  run: runConstant,
-};
+  run: runNumber,
+});

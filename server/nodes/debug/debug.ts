@@ -1,18 +1,9 @@
-import { z } from 'zod';
-import type { NodeDefinition } from '../definition';
+import { defineNode } from '../definition';
 
-export const debugNode: NodeDefinition = {
-  type: 'Debug',
-  description: 'Shows whatever arrives, null included.',
+export const debugNode = defineNode('Debug', {
+  description: 'Shows what arrives on data; a null skips it, as in Weft (data is required).',
   category: 'Debug',
-  inputs: [{ name: 'data', type: 'JsonDict', optional: true }],
-  outputs: [],
-  declaredInputs: 'none',
-  declaredOutputs: 'none',
-  config: z.object({}),
-  isTrigger: false,
-  runs: true,
   async run({ inputs }) {
     return { outputs: {}, details: { data: inputs.data ?? null } };
   },
-};
+});

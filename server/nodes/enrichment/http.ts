@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../weft/types';
-import { isConfigObject, NodeFailure, type NodeDefinition, type NodeRunContext, type NodeRunResult } from '../definition';
+import { defineNode, isConfigObject, NodeFailure, type NodeRunContext, type NodeRunResult } from '../definition';
 import { readLimitedBody, requestFailure, timeLimit } from '../fetching';
 
 interface HttpRequest {
@@ -10,17 +10,27 @@ interface HttpRequest {
   body?: string;
 }
 
-/** A string body is sent as it is; any other value as JSON (with a JSON content type unless one is given). */
-function requestOf({ inputs }: NodeRunContext): HttpRequest {
-  const method = (typeof inputs.method === 'string' && inputs.method.trim() ? inputs.method.trim() : 'GET').toUpperCase();
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'];
+
+/**
+ * As the reference: url and method from config (url falls back to the url input), an unknown method
+ * means GET, POST/PUT/PATCH send the body input (default {}) and GET/DELETE/HEAD none. Unlike the
+ * reference, the headers input is sent, a string body is sent as it is, and a missing URL fails.
+ */
+function requestOf({ inputs, config }: NodeRunContext): HttpRequest {
+  const text = (value: JsonValue | undefined) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+  const asked = (text(config.method) ?? text(inputs.method) ?? 'GET').toUpperCase();
+  const method = METHODS.includes(asked) ? asked : 'GET';
   const headers = isConfigObject(inputs.headers)
     ? Object.fromEntries(Object.entries(inputs.headers).map(([name, value]) => [name.toLowerCase(), typeof value === 'string' ? value : JSON.stringify(value)]))
     : {};
-  const request: HttpRequest = { url: String(inputs.url ?? ''), method, headers };
-  if (inputs.body === null || inputs.body === undefined) return request;
-  if (method === 'GET' || method === 'HEAD') throw new NodeFailure(`a ${method} request cannot have a body; use POST, PUT or PATCH, or leave body unwired`);
-  if (typeof inputs.body === 'string') return { ...request, body: inputs.body };
-  return { ...request, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(inputs.body) };
+  const url = text(config.url) ?? text(inputs.url);
+  if (!url) throw new NodeFailure('an Http node needs a url: set url in its config');
+  const request: HttpRequest = { url, method, headers };
+  if (!['POST', 'PUT', 'PATCH'].includes(method)) return request;
+  const body = inputs.body ?? {};
+  if (typeof body === 'string') return { ...request, body };
+  return { ...request, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
 function checkedUrl(url: string): URL {
@@ -31,19 +41,6 @@ function checkedUrl(url: string): URL {
     // reported below
   }
   throw new NodeFailure(`"${url}" is not an http or https URL`);
-}
-
-const isJsonType = (contentType: string | null): boolean => /^application\/([\w.+-]+\+)?json\b/i.test(contentType?.trim() ?? '');
-
-/** The body as JSON when the response says it is JSON (and it parses), else as text. */
-function bodyValue(text: string, contentType: string | null): { body: JsonValue; notJson?: string } {
-  if (!isJsonType(contentType)) return { body: text };
-  if (text.trim() === '') return { body: null };
-  try {
-    return { body: JSON.parse(text) as JsonValue };
-  } catch (error) {
-    return { body: text, notJson: `the response says ${contentType} but its body does not parse: ${(error as Error).message}` };
-  }
 }
 
 /**
@@ -62,34 +59,18 @@ export async function runHttp(context: NodeRunContext): Promise<NodeRunResult> {
     },
   );
   const text = await readLimitedBody(response, context.settings.http.maxBodyBytes, limit, `${request.method} ${url}`);
-  const { body, notJson } = bodyValue(text, response.headers.get('content-type'));
   const headers = Object.fromEntries(response.headers.entries());
-  const details: Record<string, JsonValue> = { request: `${request.method} ${url}`, status: response.status, statusText: response.statusText };
-  if (notJson) details.bodyNotJson = notJson;
-  return { outputs: { status: response.status, body, headers }, details };
+  const details: Record<string, JsonValue> = { request: `${request.method} ${url}`, status: response.status, statusText: response.statusText, headers };
+  // As the reference: the body as text, success for a 2xx status.
+  return { outputs: { body: text, status: response.status, success: response.status >= 200 && response.status < 300 }, details };
 }
 
-export const httpNode: NodeDefinition = {
-  type: 'Http',
-  description: 'Sends an HTTP request. url and method may also be set in config.',
+export const httpNode = defineNode('Http', {
+  description: 'Sends an HTTP request to its url (config) with its method (config), body and headers; outputs the body text, status and success (2xx).',
   category: 'Network',
-  inputs: [
-    { name: 'url', type: 'String' },
-    { name: 'method', type: 'String' },
-    { name: 'headers', type: 'Dict[String, String]', optional: true },
-    { name: 'body', type: 'JsonDict', optional: true },
-  ],
-  outputs: [
-    { name: 'status', type: 'Number' },
-    { name: 'body', type: 'JsonDict' },
-    { name: 'headers', type: 'Dict[String, String]' },
-  ],
-  declaredInputs: 'none',
-  declaredOutputs: 'narrow',
-  config: z.object({
+  settings: {
+    /** Ours: the reference sets no time limit. */
     timeoutSeconds: z.number().positive().optional().describe('Time limit of the request'),
-  }),
-  isTrigger: false,
-  runs: true,
+  },
   run: runHttp,
-};
+});

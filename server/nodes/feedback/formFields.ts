@@ -22,8 +22,9 @@ interface FieldPorts {
 }
 
 const FIELD_PORTS: Record<FieldType, FieldPorts> = {
-  display: { input: 'JsonDict' },
-  display_image: { input: 'Image | String' },
+  // A display input is typed `T__{key}` (its own type variable), as in the reference.
+  display: { input: 'T' },
+  display_image: { input: 'Image' },
   approve_reject: { suffixed: [{ suffix: '_approved', type: 'Boolean' }, { suffix: '_rejected', type: 'Boolean' }] },
   select: { output: 'String', needsOptions: true },
   multi_select: { output: 'List[String]', needsOptions: true },
@@ -107,7 +108,7 @@ function fieldListProblems(fields: JsonValue[], rules: FieldListRules): ConfigPr
 
 /** The zod schema of a field list, with the cross-field rules (duplicate keys, options…). */
 export function fieldListSchema(rules: FieldListRules) {
-  return z.array(formFieldSchema, { error: 'a form needs fields: a list of {"fieldType": …, "key": …}' }).superRefine(
+  const list = z.array(formFieldSchema, { error: 'a form needs fields: a list of {"fieldType": …, "key": …}' }).superRefine(
     (fields, ctx) => {
       if (!Array.isArray(fields)) return;
       for (const problem of fieldListProblems(fields as JsonValue[], rules)) {
@@ -117,19 +118,42 @@ export function fieldListSchema(rules: FieldListRules) {
     // Check the list as a whole even when a field is broken, so every problem is reported at once.
     { when: () => true },
   );
+  // The reference also takes the list as JSON text.
+  return z.preprocess((value) => (typeof value === 'string' ? fieldList(value) : value), list);
 }
 
-/** The ports a field list gives; unreadable fields give none (they are reported by the schema). */
+/** `config.fields` as a list: the reference also takes it as JSON text of one. */
+export function fieldList(fields: JsonValue | undefined): JsonValue[] {
+  if (typeof fields === 'string') {
+    try {
+      const parsed = JSON.parse(fields) as JsonValue;
+      return Array.isArray(parsed) ? parsed : [];
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(fields) ? fields : [];
+}
+
+/**
+ * The ports a field list gives, as the reference derives them (NODES.md 1.11): a field's inputs are
+ * required unless it says `required: false`, its outputs always optional. Unreadable fields and
+ * unknown field types give none (the schema reports them).
+ */
 export function fieldPorts(fields: JsonValue | undefined): { inputs: PortSpec[]; outputs: PortSpec[] } {
   const inputs: PortSpec[] = [];
   const outputs: PortSpec[] = [];
-  for (const raw of Array.isArray(fields) ? fields : []) {
+  for (const raw of fieldList(fields)) {
     const field = readableField(raw);
     if (!field) continue;
     const ports = FIELD_PORTS[field.fieldType];
-    if (ports.input !== undefined) inputs.push({ name: field.key, type: ports.input, optional: !field.required });
-    if (ports.output !== undefined) outputs.push({ name: field.key, type: ports.output });
-    for (const { suffix, type } of ports.suffixed ?? []) outputs.push({ name: field.key + suffix, type });
+    const required = !isConfigObject(raw) || raw.required !== false;
+    if (ports.input !== undefined) {
+      const type = field.fieldType === 'display' ? `T__${field.key}` : ports.input;
+      inputs.push({ name: field.key, type, optional: !required });
+    }
+    if (ports.output !== undefined) outputs.push({ name: field.key, type: ports.output, optional: true });
+    for (const { suffix, type } of ports.suffixed ?? []) outputs.push({ name: field.key + suffix, type, optional: true });
   }
   return { inputs, outputs };
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../weft/types';
 import { NodeFailure, type ConfigRecord } from '../definition';
-import { fieldTakesInput, formFieldSchema, type FieldType, type FormField } from './formFields';
+import { fieldList, fieldTakesInput, formFieldSchema, type FieldType, type FormField } from './formFields';
 
 export interface FormFieldSchema {
   key: string;
@@ -44,7 +44,7 @@ const MULTIPLE: FieldType[] = ['multi_select', 'multi_select_input'];
 const PREFILLED: FieldType[] = ['editable_text_input', 'editable_textarea'];
 
 function formFields(config: ConfigRecord): FormField[] {
-  const parsed = z.array(formFieldSchema).safeParse(config.fields ?? []);
+  const parsed = z.array(formFieldSchema).safeParse(fieldList(config.fields ?? []));
   if (!parsed.success) throw new NodeFailure(`the form's fields are not valid: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }

@@ -1,25 +1,18 @@
-import { z } from 'zod';
-import type { NodeDefinition } from '../definition';
+import { defineNode, portSpecOf } from '../definition';
+import { weftCatalogEntry } from '../weftCatalog';
 import { fieldListSchema, fieldPorts } from './formFields';
 
-export const humanQueryNode: NodeDefinition = {
-  type: 'HumanQuery',
+const catalogInputs = weftCatalogEntry('HumanQuery')!.defaultInputs.map(portSpecOf);
+
+export const humanQueryNode = defineNode('HumanQuery', {
   description:
     'Pauses the execution on a form until a person answers. Fields fed by the graph become inputs; answers become outputs.',
   category: 'Human',
-  inputs: [{ name: 'context', type: 'JsonDict', optional: true }],
-  outputs: [],
-  declaredInputs: 'none',
-  declaredOutputs: 'none',
-  config: z.object({
-    title: z.string().optional(),
-    description: z.string().optional(),
-    fields: fieldListSchema({ allowInputs: true, reservedInputs: ['context'] }),
-  }),
-  isTrigger: false,
-  runs: true,
+  settings: {
+    fields: fieldListSchema({ allowInputs: true, reservedInputs: catalogInputs.map((port) => port.name) }).optional(),
+  },
   derivePorts(config) {
     const ports = fieldPorts(config.fields);
-    return { inputs: [...ports.inputs, ...humanQueryNode.inputs], outputs: ports.outputs };
+    return { inputs: [...ports.inputs, ...catalogInputs], outputs: ports.outputs };
   },
-};
+});

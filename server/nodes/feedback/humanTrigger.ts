@@ -1,23 +1,30 @@
-import { z } from 'zod';
-import type { NodeDefinition } from '../definition';
-import { fieldListSchema, fieldPorts } from './formFields';
+import type { JsonValue } from '../../weft/types';
+import { defineNode, isConfigObject, portSpecOf } from '../definition';
+import { weftCatalogEntry } from '../weftCatalog';
+import { fieldList, fieldListSchema, fieldPorts } from './formFields';
 
-export const humanTriggerNode: NodeDefinition = {
-  type: 'HumanTrigger',
+const catalogInputs = weftCatalogEntry('HumanTrigger')!.defaultInputs.map(portSpecOf);
+
+/**
+ * As in the reference (NODES.md 1.9): in a run another trigger started, every approve/reject field
+ * reads as rejected (`{key}_rejected: true`); the other answers are null.
+ */
+function dormantAnswers(config: Record<string, JsonValue>): Record<string, JsonValue> {
+  const rejected = fieldList(config.fields).flatMap((field) =>
+    isConfigObject(field) && field.fieldType === 'approve_reject' && typeof field.key === 'string' ? [[`${field.key}_rejected`, true]] : [],
+  );
+  return Object.fromEntries(rejected);
+}
+
+export const humanTriggerNode = defineNode('HumanTrigger', {
   description: 'A form that starts an execution when a person submits it; each answer is an output.',
   category: 'Triggers',
-  inputs: [],
-  outputs: [],
-  declaredInputs: 'none',
-  declaredOutputs: 'none',
-  config: z.object({
-    title: z.string().optional(),
-    description: z.string().optional(),
-    fields: fieldListSchema({ allowInputs: false, reservedInputs: [] }),
-  }),
-  isTrigger: true,
-  runs: true,
-  derivePorts(config) {
-    return { inputs: [], outputs: fieldPorts(config.fields).outputs };
+  settings: {
+    fields: fieldListSchema({ allowInputs: true, reservedInputs: catalogInputs.map((port) => port.name) }).optional(),
   },
-};
+  derivePorts(config) {
+    const ports = fieldPorts(config.fields);
+    return { inputs: [...ports.inputs, ...catalogInputs], outputs: ports.outputs };
+  },
+  dormantOutputs: dormantAnswers,
+});

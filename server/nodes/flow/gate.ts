@@ -1,21 +1,9 @@
-import { z } from 'zod';
-import type { NodeDefinition } from '../definition';
+import { defineNode } from '../definition';
 
-export const gateNode: NodeDefinition = {
-  type: 'Gate',
-  description: 'Passes value on when pass is true; otherwise outputs null, so what follows skips.',
+export const gateNode = defineNode('Gate', {
+  description: 'Passes value on unless pass is false; a false pass outputs null, so what follows skips. A null pass or value skips it.',
   category: 'Flow',
-  inputs: [
-    { name: 'pass', type: 'Boolean', optional: true },
-    { name: 'value', type: 'JsonDict' },
-  ],
-  outputs: [{ name: 'value', type: 'JsonDict' }],
-  declaredInputs: 'none',
-  declaredOutputs: 'narrow',
-  config: z.object({}),
-  isTrigger: false,
-  runs: true,
   async run({ inputs }) {
-    return { outputs: { value: inputs.pass === true ? (inputs.value ?? null) : null } };
+    return { outputs: { value: inputs.pass === false ? null : (inputs.value ?? null) } };
   },
-};
+});

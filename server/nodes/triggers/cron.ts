@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import type { NodeDefinition } from '../definition';
+import { defineNode } from '../definition';
 
 let secondsFieldAllowed = false;
 
@@ -42,18 +42,11 @@ export function nextCronTime(expression: string, timezone: string, after: Date):
   return CronExpressionParser.parse(expression, { currentDate: after, tz: timezone }).next().toDate();
 }
 
-export const cronNode: NodeDefinition = {
-  type: 'Cron',
+export const cronNode = defineNode('Cron', {
   description: 'Starts an execution on a schedule given as a 5-field cron expression.',
   category: 'Triggers',
-  inputs: [],
-  outputs: [
-    { name: 'scheduledTime', type: 'String', description: 'When the run was due (ISO-8601)' },
-    { name: 'actualTime', type: 'String', description: 'When it started (ISO-8601)' },
-  ],
-  declaredInputs: 'none',
-  declaredOutputs: 'none',
-  config: z.object({
+  outputDescriptions: { scheduledTime: 'When the run was due (ISO-8601)', actualTime: 'When it started (ISO-8601)' },
+  settings: {
     cron: z
       .string({ error: 'a Cron node needs cron: a 5-field expression such as "*/5 * * * *"' })
       .check((ctx) => {
@@ -61,6 +54,7 @@ export const cronNode: NodeDefinition = {
         if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
       })
       .describe('minute hour day-of-month month day-of-week'),
+    /** Ours: the reference reads every schedule in UTC. */
     timezone: z
       .string()
       .check((ctx) => {
@@ -69,7 +63,5 @@ export const cronNode: NodeDefinition = {
       })
       .optional()
       .describe('IANA time zone; UTC when absent'),
-  }),
-  isTrigger: true,
-  runs: true,
-};
+  },
+});

@@ -1,8 +1,8 @@
 import { checkProgram } from './checker';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics';
-import { buildGraph, type GraphIR } from './ir';
+import { buildGraphIR, type GraphIR } from './ir';
 import { parseLayout, unknownLayoutIds } from './layout';
-import { parseWeft } from './parser';
+import { parseProgram, programLines } from './parser';
 
 export interface CompileOptions {
   /** Also return the graph when there are errors (best effort), e.g. to draw code being edited. Never run it. */
@@ -18,16 +18,14 @@ export interface CompileResult {
 
 /** Compiles Weft code (and its layout text) into the graph IR, with all diagnostics at once. */
 export function compileWeft(code: string, layoutText = '', options: CompileOptions = {}): CompileResult {
-  const parsed = parseWeft(code);
-  const checked = checkProgram(parsed.program);
+  const lines = programLines(code);
+  const checked = checkProgram(parseProgram(code));
   const layout = parseLayout(layoutText);
   const nodeIds = new Set(checked.nodes.map((n) => n.id));
-  const diagnostics = sortDiagnostics([
-    ...parsed.diagnostics,
-    ...checked.diagnostics,
-    ...layout.diagnostics,
-    ...unknownLayoutIds(layout, nodeIds),
-  ]);
+  for (const d of checked.diagnostics) {
+    if (d.endColumn === undefined) d.endColumn = Math.max(d.column + 1, (lines[d.line - 1] ?? '').trimEnd().length + 1);
+  }
+  const diagnostics = sortDiagnostics([...checked.diagnostics, ...layout.diagnostics, ...unknownLayoutIds(layout, nodeIds)]);
   if (hasErrors(diagnostics) && !options.partial) return { diagnostics };
-  return { graph: buildGraph(checked, layout.entries), diagnostics };
+  return { graph: buildGraphIR(checked, layout.entries, lines), diagnostics };
 }

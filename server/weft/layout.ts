@@ -1,4 +1,4 @@
-/** The layout text (`id @layout X Y [WxH] [expanded]`) and automatic placement of nodes it leaves out. */
+/** The layout text (`id @layout X Y [WxH] [expanded|collapsed]`, ids scoped as `group.child`) and automatic placement of nodes it leaves out. */
 import type { Diagnostic } from './diagnostics';
 import { didYouMean } from './suggest';
 
@@ -10,6 +10,8 @@ export interface LayoutEntry {
   width?: number;
   height?: number;
   expanded: boolean;
+  /** Written `collapsed` (a group drawn closed); `expanded` false alone means no flag was written. */
+  collapsed?: true;
 }
 
 export interface ParsedLayout {
@@ -22,7 +24,7 @@ export interface ParsedLayout {
 const NUMBER = String.raw`-?\d+(?:\.\d+)?`;
 const LINE = new RegExp(
   String.raw`^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s+@layout\s+(${NUMBER})\s+(${NUMBER})` +
-    String.raw`(?:\s+(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?))?(\s+expanded)?\s*(?:#.*)?$`,
+    String.raw`(?:\s+(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?))?(?:\s+(expanded|collapsed))?\s*(?:#.*)?$`,
 );
 
 function layoutWarning(line: number, column: number, code: string, message: string, length = 1): Diagnostic {
@@ -38,7 +40,7 @@ export function parseLayout(text: string): ParsedLayout {
     if (!match) {
       const column = raw.length - raw.trimStart().length + 1;
       parsed.diagnostics.push(layoutWarning(lineNumber, column, 'layout-syntax',
-        'a layout line reads "id @layout X Y", optionally followed by WxH and expanded', raw.trim().length));
+        'a layout line reads "id @layout X Y", optionally followed by WxH and expanded or collapsed', raw.trim().length));
       return;
     }
     const id = match[1]!;
@@ -47,7 +49,8 @@ export function parseLayout(text: string): ParsedLayout {
         `${id} is already placed at line ${parsed.lines.get(id)}; this line is ignored`, id.length));
       return;
     }
-    const entry: LayoutEntry = { id, x: Number(match[2]), y: Number(match[3]), expanded: match[6] !== undefined };
+    const entry: LayoutEntry = { id, x: Number(match[2]), y: Number(match[3]), expanded: match[6] === 'expanded' };
+    if (match[6] === 'collapsed') entry.collapsed = true;
     if (match[4] !== undefined) {
       entry.width = Number(match[4]);
       entry.height = Number(match[5]);
@@ -60,7 +63,8 @@ export function parseLayout(text: string): ParsedLayout {
 
 export function printLayoutLine(entry: LayoutEntry): string {
   const size = entry.width !== undefined && entry.height !== undefined ? ` ${entry.width}x${entry.height}` : '';
-  return `${entry.id} @layout ${entry.x} ${entry.y}${size}${entry.expanded ? ' expanded' : ''}`;
+  const state = entry.expanded ? ' expanded' : entry.collapsed ? ' collapsed' : '';
+  return `${entry.id} @layout ${entry.x} ${entry.y}${size}${state}`;
 }
 
 export function printLayout(entries: readonly LayoutEntry[]): string {

@@ -1,53 +1,50 @@
-/** What the checker understands of a program: nodes with their ports, and typed edges. */
-import type { Connection, NodeDecl, Span } from './ast';
-import type { NodeDefinition } from '../nodes/definition';
-import type { JsonValue, LaneMode, WeftType } from './types';
-
-export interface ResolvedPort {
-  name: string;
-  type: WeftType;
-  optional: boolean;
-  /** Written in the declaration's port list (not fixed by the catalog). */
-  declared: boolean;
-  span?: Span;
-}
+/** What the checker builds from a parsed program: node instances with their ports, and edges. */
+import type { NodePort } from './ports';
+import type { JsonValue } from './types';
 
 export type NodeKind = 'node' | 'group' | 'annotation';
-
-export interface ResolvedNode {
-  /** Qualified id: `group.child` inside groups. */
-  id: string;
-  localId: string;
-  type: string;
-  kind: NodeKind;
-  decl: NodeDecl;
-  /** Qualified ids of the enclosing groups, outermost first. */
-  scope: string[];
-  inputs: ResolvedPort[];
-  outputs: ResolvedPort[];
-  config: Record<string, JsonValue>;
-  requireOneOf: string[][];
-  definition?: NodeDefinition;
-  /** False when the type is unknown: its ports are unknown too, so its connections are not checked. */
-  known: boolean;
-}
 
 export interface Endpoint {
   node: string;
   port: string;
 }
 
-export interface ResolvedEdge {
-  source: Endpoint;
-  target: Endpoint;
-  /** The source is `self.port` inside a group: the group's input seen from inside. */
-  fromGroupInput: boolean;
-  /** The target is `self.port` inside a group: the group's output fed from inside. */
-  toGroupOutput: boolean;
-  lane: LaneMode;
-  span: Span;
-  connection: Connection;
+export interface NodeInstance {
+  /** Scoped id as the reference names it: `g.child`, `host__key`, `g.host__key`. */
+  id: string;
+  type: string;
+  kind: NodeKind;
+  label: string | null;
+  config: Record<string, JsonValue>;
+  parentId?: string;
+  /** Enclosing group ids, outermost first. */
+  scope: string[];
+  inputs: NodePort[];
+  outputs: NodePort[];
+  /** Catalog oneOfRequired groups plus the program's @require_one_of groups. */
+  oneOfRequired: string[][];
+  isTrigger: boolean;
+  isInfrastructure: boolean;
+  line: number;
+  column: number;
+  endLine: number;
+  /** An anonymous node from an inline expression. */
+  inline: boolean;
+  description?: string;
 }
 
-export const findPort = (ports: readonly ResolvedPort[], name: string): ResolvedPort | undefined =>
-  ports.find((port) => port.name === name);
+export interface Edge {
+  source: string;
+  /** Port name; `x__inner` when the source is a group's own input seen from inside. */
+  sourceHandle: string;
+  target: string;
+  /** Port name; `y__inner` when the target is a group's own output set from inside. */
+  targetHandle: string;
+  sourceIsSelf: boolean;
+  targetIsSelf: boolean;
+  line: number;
+  column: number;
+}
+
+export const INNER = '__inner';
+export const plainHandle = (handle: string): string => (handle.endsWith(INNER) ? handle.slice(0, -INNER.length) : handle);

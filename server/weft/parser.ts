@@ -1,409 +1,1127 @@
-import type {
-  ConfigEntry, Connection, NodeDecl, ObjectEntry, PortDecl, PortList, PortRef, Position, Program,
-  RequireOneOf, Span, Statement, ValueNode,
-} from './ast';
-import { errorAt, type Diagnostic } from './diagnostics';
-import { lex, type Token } from './lexer';
+/**
+ * The line parser (LANGUAGE.md §0–§7). Weft is line-oriented: each trimmed line is matched in the order
+ * the reference matches it, and problems become errors with their line, parsing going on.
+ */
+import type { ParsedConnection, ParsedGroup, ParsedNode, ParsedPort, ParsedProgram, ParseProblem } from './ast';
+import { parseInlineExpression, pushPorts, type InlineSink, type ParserContext, type SourceLines } from './inline';
+import type { JsonValue } from './types';
+import {
+  bracketDepth, contentAfterFirstBrace, firstBraceClosed, firstColumn, heredocCloses, heredocValue, IDENT, KEY_VALUE,
+  looksLikeDottedRef, looksLikeInlineStart, looksLikeJson, matchingParen, parenDepth, parseConfigValue, parseLabel,
+  parsePortItems, portListItems, requireOneOfNames, splitOnCommasOutsideBrackets, splitOnCommasOutsideQuotes,
+  stripHeaderComment, stripPortLineComment, tryParseLiteral, unescapeBackticks, dedent,
+} from './values';
 
-export interface ParseResult {
-  program: Program;
-  diagnostics: Diagnostic[];
+const ROOT = '__root__';
+const REJECTED_KEYS = new Set(['mock', 'mocked']);
+const DECLARATION = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*([A-Z][a-zA-Z0-9]*)(.*)$/;
+const ONE_LINER_HEAD = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*([A-Z][a-zA-Z0-9]*)\s*\{/;
+const ROOT_EDGE = /^([a-zA-Z_][a-zA-Z0-9_]*)\.([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*([a-zA-Z_][a-zA-Z0-9_]*)\.([a-zA-Z_][a-zA-Z0-9_]*)$/;
+const LITERAL_CONNECTION = /^([a-zA-Z_][a-zA-Z0-9_]*)\.([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*(.+)$/;
+const INLINE_CONNECTION = /^([a-zA-Z_][a-zA-Z0-9_.]*)\s*=\s*(.+)$/;
+const GROUP_EDGE = /^([a-zA-Z_][a-zA-Z0-9_.]*)\s*=\s*([a-zA-Z_][a-zA-Z0-9_.]*)$/;
+
+/** The program text as the reference sees it: a line starting with four backticks ends the program. */
+export function programLines(code: string): string[] {
+  const lines = code.replace(/\r\n?/g, '\n').split('\n');
+  const end = lines.findIndex((l) => l.startsWith('````'));
+  return end === -1 ? lines : lines.slice(0, end);
 }
 
-class SyntaxProblem extends Error {
-  constructor(readonly span: Span, message: string) {
-    super(message);
-  }
+interface ScopeResult {
+  nodes: ParsedNode[];
+  connections: ParsedConnection[];
+  inPorts: ParsedPort[];
+  outPorts: ParsedPort[];
+  endIndex: number;
+  closed: boolean;
+  name: string;
+  description: string;
 }
 
-/** Deeper nesting than any real program needs; beyond it the parser stops rather than exhaust the stack. */
-export const MAX_NESTING = 100;
-
-const OPENERS = new Set(['{', '(', '[']);
-const CLOSERS = new Set(['}', ')', ']']);
-
-function describe(token: Token): string {
-  if (token.kind === 'eof') return 'the end of the file';
-  if (token.kind === 'string') return 'a string';
-  return `"${token.text}"`;
+interface NodeDraft {
+  id: string;
+  type: string;
+  label: string | null;
+  config: Record<string, JsonValue>;
+  inPorts: ParsedPort[];
+  outPorts: ParsedPort[];
+  oneOfRequired: string[][];
+  startLine: number;
+  endLine: number;
+  column: number;
 }
 
-/** Recursive descent over the token list; keeps going after a problem to report them all. */
-class Parser {
-  private index = 0;
-  private depth = 0;
-  readonly diagnostics: Diagnostic[] = [];
+interface Signature {
+  inPorts: ParsedPort[];
+  outPorts: ParsedPort[];
+  oneOfRequired: string[][];
+  rest: string;
+  headerEnd: number;
+}
 
-  constructor(private readonly tokens: Token[]) {}
+type Section = 'in' | 'out' | null;
 
-  parseProgram(): Program {
-    const statements: Statement[] = [];
-    while (!this.atEof()) {
-      const before = this.index;
-      if (this.isPunct('}')) {
-        this.report(new SyntaxProblem(this.current.span, 'this "}" closes nothing'));
-        this.index++;
-        continue;
-      }
-      const statement = this.guarded(() => this.parseStatement());
-      if (statement) statements.push(statement);
-      if (this.index === before) this.index++;
-    }
-    return { statements };
+class Parser implements ParserContext {
+  readonly errors: ParseProblem[] = [];
+  readonly groups: ParsedGroup[] = [];
+  private readonly src: SourceLines;
+
+  constructor(private readonly lines: string[]) {
+    this.src = { lines, base: 0 };
   }
 
-  // ── statements ──────────────────────────────────────────────────────────
-
-  private parseStatement(): Statement {
-    const first = this.expectIdent('a node declaration (id = Type) or a connection (target.input = source.output)');
-    if (this.isPunct('.')) return this.parseConnection(first);
-    if (this.isPunct(':')) {
-      throw new SyntaxProblem(first.span, `"${first.text}: …" is a config entry; it belongs inside a node's { }`);
-    }
-    this.expectPunct('=', `"=" after "${first.text}"`);
-    return this.parseNodeDecl(first);
+  error(line: number, message: string, code: string, column?: number): void {
+    this.errors.push({ line, column: column ?? firstColumn(this.lines[line - 1] ?? ''), message, code });
   }
 
-  private parseConnection(first: Token): Connection {
-    const target = this.parsePathFrom(first);
-    this.expectPunct('=', `"=" after ${target.path.join('.')}`);
-    const sourceStart = this.expectIdent('the source of the connection (node.output)');
-    const source = this.parsePathFrom(sourceStart);
-    if (source.path.length < 2) {
-      throw new SyntaxProblem(source.span, `expected source.output after "=", found "${source.path[0]}" alone`);
-    }
-    return { kind: 'connection', target, source, span: { start: target.span.start, end: source.span.end } };
-  }
-
-  private parsePathFrom(first: Token): PortRef {
-    const path = [first.text];
-    const pathSpans = [first.span];
-    while (this.isPunct('.')) {
-      this.index++;
-      const part = this.expectIdent('a name after "."');
-      path.push(part.text);
-      pathSpans.push(part.span);
-    }
-    return { path, pathSpans, span: { start: first.span.start, end: pathSpans[pathSpans.length - 1]!.end } };
-  }
-
-  private parseNodeDecl(id: Token): NodeDecl {
-    const type = this.expectIdent('a node type after "="');
-    if (this.isPunct('.')) {
-      throw new SyntaxProblem(type.span,
-        `expected a node type after "=", found a path; to connect, write target.input = source.output`);
-    }
-    return this.nested(() => this.parseNodeAfterType(id, type));
-  }
-
-  private parseNodeAfterType(id: Token, type: Token): NodeDecl {
-    const node: NodeDecl = {
-      kind: 'node', id: id.text, idSpan: id.span, type: type.text, typeSpan: type.span,
-      config: [], body: [], span: { start: id.span.start, end: type.span.end },
-    };
-    if (this.isPunct('(')) node.inputs = this.parsePortList();
-    if (this.isPunct('->')) {
-      this.index++;
-      if (!this.isPunct('(')) throw new SyntaxProblem(this.current.span, `expected "(" after "->", found ${describe(this.current)}`);
-      node.outputs = this.parsePortList();
-    }
-    if (this.isPunct('{')) this.parseBody(node);
-    node.span = { start: id.span.start, end: this.previousEnd() };
-    return node;
-  }
-
-  private parseBody(node: NodeDecl): void {
-    const open = this.current;
-    this.index++;
-    while (!this.isPunct('}')) {
-      if (this.atEof()) throw new SyntaxProblem(open.span, `this "{" of ${node.id} is never closed with "}"`);
-      const before = this.index;
-      this.guarded(() => this.parseBodyEntry(node));
-      if (this.index === before) this.index++;
-    }
-    this.index++;
-  }
-
-  private parseBodyEntry(node: NodeDecl): void {
-    if (this.current.kind === 'ident' && this.peek(1).kind === 'punct' && this.peek(1).text === ':') {
-      const key = this.current;
-      this.index += 2;
-      node.config.push({ key: key.text, keySpan: key.span, value: this.parseValue() } satisfies ConfigEntry);
+  setConfig(config: Record<string, JsonValue>, key: string, value: JsonValue, line: number): void {
+    if (REJECTED_KEYS.has(key)) {
+      this.error(line, `'${key}' is not a valid config key. Use test configs for mocking.`, 'mock-key');
       return;
     }
-    node.body.push(this.parseStatement());
+    config[key] = value;
   }
 
-  // ── port lists ──────────────────────────────────────────────────────────
+  // ── signatures ─────────────────────────────────────────────────────────
 
-  private parsePortList(): PortList {
-    const open = this.current;
-    this.index++;
-    const list: PortList = { ports: [], requireOneOf: [], span: open.span };
-    while (!this.isPunct(')')) {
-      if (this.atEof() || this.isPunct('{') || this.isPunct('}')) {
-        throw new SyntaxProblem(open.span, 'this "(" is never closed with ")"');
+  /** Collects a port signature that may span lines (§3.2) and reads its ports. */
+  private readSignature(afterType: string, index: number): Signature {
+    const lines = this.lines;
+    const line = index + 1;
+    let text = afterType;
+    let headerEnd = index;
+    if (afterType.startsWith('(') || afterType.startsWith('->')) {
+      let depth = parenDepth(afterType);
+      while (depth > 0 && headerEnd + 1 < lines.length) {
+        const next = lines[++headerEnd]!.trim();
+        text += `\n${next}`;
+        depth += parenDepth(next);
       }
-      if (this.isPunct(',')) {
-        this.index++;
+      if (afterType.startsWith('(') && depth === 0 && !text.includes('->') && headerEnd + 1 < lines.length) {
+        const peek = lines[headerEnd + 1]!.trim();
+        if (peek.startsWith('->')) {
+          headerEnd++;
+          text += `\n${peek}`;
+          depth += parenDepth(peek);
+          while (depth > 0 && headerEnd + 1 < lines.length) {
+            const next = lines[++headerEnd]!.trim();
+            text += `\n${next}`;
+            depth += parenDepth(next);
+          }
+        }
+      }
+      if (!text.includes('{') && headerEnd + 1 < lines.length) {
+        const peek = lines[headerEnd + 1]!.trim();
+        if (peek === '{' || peek === '{}') {
+          headerEnd++;
+          text += `\n${peek}`;
+        }
+      }
+    }
+    const signature: Signature = { inPorts: [], outPorts: [], oneOfRequired: [], rest: text, headerEnd };
+    const readOutputs = (arrowText: string): void => {
+      const arrowRest = arrowText.slice(2).trim();
+      signature.rest = arrowRest;
+      if (!arrowRest.startsWith('(')) return;
+      const close = matchingParen(arrowRest, 0);
+      if (close < 0) return;
+      signature.rest = arrowRest.slice(close + 1).trim();
+      for (const item of portListItems(arrowRest.slice(1, close))) {
+        if (item.startsWith('@require_one_of(')) {
+          this.error(line, '@require_one_of is only valid in input port lists, not outputs', 'require-one-of');
+          continue;
+        }
+        pushPorts(parsePortItems(item, line), 'out', signature.outPorts, line, this);
+      }
+    };
+    if (text.startsWith('(')) {
+      const close = matchingParen(text, 0);
+      if (close >= 0) {
+        for (const item of portListItems(text.slice(1, close))) {
+          if (item.startsWith('@require_one_of(')) {
+            const names = requireOneOfNames(item);
+            if (names.length > 0) signature.oneOfRequired.push(names);
+            continue;
+          }
+          pushPorts(parsePortItems(item, line), 'in', signature.inPorts, line, this);
+        }
+        const after = text.slice(close + 1).trim();
+        if (after.startsWith('->')) readOutputs(after);
+        else signature.rest = after;
+      }
+    } else if (text.trim().startsWith('->')) {
+      readOutputs(text.trim());
+    }
+    return signature;
+  }
+
+  /** `-> (…)` after a config block, given as the text after `->` collected to its closing `)`. */
+  private readPostOutputs(arrowRest: string, existing: ParsedPort[], line: number, duplicateMessage: (name: string) => string): void {
+    if (!arrowRest.startsWith('(')) return;
+    const close = matchingParen(arrowRest, 0);
+    if (close < 0) return;
+    const names = new Set(existing.map((p) => p.name));
+    for (const item of portListItems(arrowRest.slice(1, close))) {
+      for (const result of parsePortItems(item, line)) {
+        if ('error' in result) {
+          this.error(line, result.error, 'invalid-port');
+        } else if (names.has(result.port.name)) {
+          this.error(line, duplicateMessage(result.port.name), 'duplicate-port');
+        } else {
+          existing.push(result.port);
+          names.add(result.port.name);
+        }
+      }
+    }
+  }
+
+  /** A `-> (…)` starting at line `index` (its text from `first`), collected until its parentheses balance. */
+  private collectArrow(index: number, first: string, untilBalanced = false): { text: string; end: number } {
+    let text = first;
+    let depth = parenDepth(first);
+    let end = index;
+    if (untilBalanced) {
+      while (depth > 0 && end + 1 < this.lines.length) {
+        const piece = this.lines[++end]!.trim();
+        text += ` ${piece}`;
+        depth += parenDepth(piece);
+      }
+      return { text: text.trim(), end };
+    }
+    for (let i = index + 1; !(depth === 0 && text.includes(')')) && i < this.lines.length; i++) {
+      const piece = this.lines[i]!.trim();
+      text += (text ? ' ' : '') + piece;
+      depth += parenDepth(piece);
+      end = i;
+    }
+    return { text: text.replace(/^->\s*/, '').trim(), end };
+  }
+
+  // ── port lines (§3.7) ──────────────────────────────────────────────────
+
+  private portLine(trimmedRaw: string, section: Section, inPorts: ParsedPort[], outPorts: ParsedPort[], line: number): { consumed: boolean; section: Section } {
+    const trimmed = stripPortLineComment(trimmedRaw);
+    for (const [prefix, direction] of [['in(', 'in'], ['out(', 'out']] as const) {
+      if (!trimmed.startsWith(prefix)) continue;
+      const rest = trimmed.slice(prefix.length);
+      const target = direction === 'in' ? inPorts : outPorts;
+      if (rest.endsWith(')')) {
+        const inner = rest.slice(0, -1).trim();
+        if (inner) pushPorts(parsePortItems(inner, line), direction, target, line, this);
+        return { consumed: true, section: null };
+      }
+      if (rest.trim()) pushPorts(parsePortItems(rest.trim(), line), direction, target, line, this);
+      return { consumed: true, section: direction };
+    }
+    if (!section) return { consumed: false, section };
+    const target = section === 'in' ? inPorts : outPorts;
+    if (trimmed === ')') return { consumed: true, section: null };
+    if (trimmed.endsWith(')')) {
+      const inner = trimmed.slice(0, -1).trim();
+      if (inner) pushPorts(parsePortItems(inner, line), section, target, line, this);
+      return { consumed: true, section: null };
+    }
+    if (!trimmed || trimmed.startsWith('#')) return { consumed: true, section };
+    if (trimmed.startsWith('@require_one_of(') && trimmed.endsWith(')')) return { consumed: true, section };
+    const single = /^([a-zA-Z_][a-zA-Z0-9_]*)(?:\s*:\s*(.+))?$/.exec(trimmed.replace(/,\s*$/, ''));
+    if (single) {
+      let typeText = single[2]?.trim() || 'MustOverride';
+      let optional = false;
+      if (typeText.endsWith('?')) {
+        optional = true;
+        typeText = typeText.slice(0, -1).trim();
+      }
+      if (target.some((p) => p.name === single[1])) this.error(line, `Duplicate ${section} port "${single[1]}"`, 'duplicate-port');
+      else target.push({ name: single[1]!, typeText, required: !optional, line });
+      return { consumed: true, section };
+    }
+    if (trimmed.includes(',')) {
+      const items = parsePortItems(trimmed, line);
+      if (items.length > 0) {
+        pushPorts(items, section, target, line, this);
+        return { consumed: true, section };
+      }
+    }
+    this.error(line, `Unexpected line inside ${section}() block: ${trimmed}`, 'syntax');
+    return { consumed: true, section };
+  }
+
+  // ── multi-line JSON (§1.6) ─────────────────────────────────────────────
+
+  /** Collects unbalanced JSON from line `index` on; returns the text and the index to go on from. */
+  private collectJson(index: number, first: string): { text: string; next: number; broken: boolean; missing: number } {
+    const lines = this.lines;
+    let text = first;
+    let depth = bracketDepth(first);
+    const taken: string[] = [];
+    let i = index + 1;
+    let boundary = false;
+    while (i < lines.length && depth > 0) {
+      const next = lines[i]!.trim();
+      if (i - index > 500 || !looksLikeJson(next)) {
+        boundary = true;
+        break;
+      }
+      taken.push(next);
+      text += `\n${next}`;
+      depth += bracketDepth(next);
+      if (depth <= 0) {
+        i++;
+        try {
+          JSON.parse(text);
+          break;
+        } catch {
+          while (taken.length > 0 && ['}', ']', '},', '],'].includes(taken[taken.length - 1]!)) {
+            taken.pop();
+            text = first + (taken.length > 0 ? `\n${taken.join('\n')}` : '');
+            i--;
+            depth = bracketDepth(text);
+          }
+          boundary = true;
+          break;
+        }
+      }
+      i++;
+    }
+    return { text, next: i, broken: depth > 0 || boundary, missing: depth };
+  }
+
+  // ── group child blocks ─────────────────────────────────────────────────
+
+  /** A group child's multi-line config block, from the line after `{` (§3.4; unknown lines are skipped). */
+  private childBlock(start: number, hostId: string, sink: InlineSink): {
+    config: Record<string, JsonValue>; label: string | null; inPorts: ParsedPort[]; outPorts: ParsedPort[]; endIndex: number;
+  } {
+    const lines = this.lines;
+    const config: Record<string, JsonValue> = {};
+    const inPorts: ParsedPort[] = [];
+    const outPorts: ParsedPort[] = [];
+    let label: string | null = null;
+    let section: Section = null;
+    let heredoc: { key: string; value: string; line: number } | null = null;
+    let i = start;
+    while (i < lines.length) {
+      const raw = lines[i]!;
+      const trimmed = raw.trim();
+      const line = i + 1;
+      if (heredoc) {
+        heredoc = this.heredocLine(heredoc, raw, trimmed, config);
+        i++;
         continue;
       }
-      const before = this.index;
-      this.guardedInPortList(() => {
-        if (this.isPunct('@')) list.requireOneOf.push(this.parseRequireOneOf());
-        else list.ports.push(this.parsePort());
-      });
-      if (this.index === before) this.index++;
+      if (trimmed === '}') return { config, label, inPorts, outPorts, endIndex: i };
+      if (trimmed.startsWith('} ->')) {
+        const arrow = this.collectArrow(i, trimmed.slice(4).trim(), true);
+        const arrowRest = arrow.text;
+        if (arrowRest.startsWith('(')) {
+          const close = matchingParen(arrowRest, 0);
+          if (close > 0) {
+            for (const item of portListItems(arrowRest.slice(1, close))) {
+              if (item.startsWith('@require_one_of(')) {
+                this.error(line, '@require_one_of is only valid in input port lists, not outputs', 'require-one-of');
+                continue;
+              }
+              pushPorts(parsePortItems(item, line), 'out', outPorts, line, this);
+            }
+          }
+        }
+        return { config, label, inPorts, outPorts, endIndex: arrow.end };
+      }
+      if (trimmed === '' || trimmed.startsWith('#')) {
+        i++;
+        continue;
+      }
+      const port = this.portLine(trimmed, section, inPorts, outPorts, line);
+      section = port.section;
+      if (port.consumed) {
+        i++;
+        continue;
+      }
+      const labelMatch = /^label\s*:\s*(.+)$/.exec(trimmed);
+      if (labelMatch) {
+        label = parseLabel(labelMatch[1]!);
+        i++;
+        continue;
+      }
+      const match = KEY_VALUE.exec(trimmed);
+      if (match && looksLikeInlineStart(match[2]!)) {
+        i = parseInlineExpression(this.src, i, raw.indexOf(':') + 1, hostId, match[1]!, sink, this) ?? i + 1;
+        continue;
+      }
+      if (match && looksLikeDottedRef(match[2]!)) {
+        sink.connections.push(this.wiring(match[2]!.trim(), hostId, match[1]!, line, raw));
+        i++;
+        continue;
+      }
+      const backticks = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*:\s*```(.*)$/.exec(trimmed);
+      if (backticks) {
+        const rest = backticks[2]!;
+        if (rest.endsWith('```') && rest.length > 3) this.setConfig(config, backticks[1]!, rest.slice(0, -3), line);
+        else heredoc = { key: backticks[1]!, value: rest, line };
+        i++;
+        continue;
+      }
+      if (match) {
+        const key = match[1]!;
+        const value = match[2]!.trim();
+        if ((value.startsWith('[') || value.startsWith('{')) && bracketDepth(value) !== 0) {
+          const json = this.collectJson(i, value);
+          if (json.broken) this.error(line, `Broken JSON for "${key}": brackets not balanced`, 'broken-json');
+          this.setConfig(config, key, parseConfigValue(json.text, key, (m) => this.error(line, m, 'invalid-json')), line);
+          i = json.next;
+          continue;
+        }
+        this.setConfig(config, key, parseConfigValue(value, key, (m) => this.error(line, m, 'invalid-json')), line);
+      }
+      i++;
     }
-    this.index++;
-    list.span = { start: open.span.start, end: this.previousEnd() };
-    return list;
+    return { config, label, inPorts, outPorts, endIndex: i };
   }
 
-  private parsePort(): PortDecl {
-    const name = this.expectIdent('a port name');
-    this.expectPunct(':', `":" and a type after port "${name.text}"`);
-    const { text, span } = this.parseTypeText();
-    let optional = false;
-    if (this.isPunct('?')) {
-      optional = true;
-      this.index++;
+  private heredocLine(
+    heredoc: { key: string; value: string; line: number }, raw: string, trimmed: string, config: Record<string, JsonValue>,
+  ): { key: string; value: string; line: number } | null {
+    const closes = heredocCloses(trimmed);
+    if (!closes) {
+      heredoc.value += (heredoc.value ? '\n' : '') + raw;
+      return heredoc;
     }
+    if (closes === 'suffix') {
+      const last = raw.slice(0, raw.lastIndexOf('```'));
+      if (last.trim()) heredoc.value += (heredoc.value ? '\n' : '') + last;
+    }
+    this.setConfig(config, heredoc.key, heredocValue(heredoc.value), heredoc.line);
+    return null;
+  }
+
+  private wiring(ref: string, hostId: string, key: string, line: number, raw: string): Omit<ParsedConnection, 'scopeId'> {
+    const dot = ref.indexOf('.');
     return {
-      name: name.text, nameSpan: name.span, typeText: text, typeSpan: span, optional,
-      span: { start: name.span.start, end: this.previousEnd() },
+      sourceId: ref.slice(0, dot), sourcePort: ref.slice(dot + 1), targetId: hostId, targetPort: key, line,
+      column: firstColumn(raw), sourceIsSelf: false, targetIsSelf: false,
     };
   }
 
-  /** Reads a type expression (`A`, `A[…]`, `A | B`) and returns it as text, to be understood by types.ts. */
-  private parseTypeText(): { text: string; span: Span } {
-    return this.nested(() => this.parseFlatTypeText());
-  }
+  // ── connection-line literals (§4.2) ────────────────────────────────────
 
-  private parseFlatTypeText(): { text: string; span: Span } {
-    const start = this.current.span.start;
-    let text = this.parseTypeTerm();
-    while (this.isPunct('|')) {
-      this.index++;
-      text += ` | ${this.parseTypeTerm()}`;
-    }
-    return { text, span: { start, end: this.previousEnd() } };
-  }
-
-  private parseTypeTerm(): string {
-    let text = this.expectIdent('a type name').text;
-    if (!this.isPunct('[')) return text;
-    this.index++;
-    text += '[';
-    let first = true;
-    while (!this.isPunct(']')) {
-      if (!first) {
-        this.expectPunct(',', '"," or "]" in the type');
-        text += ', ';
+  /** A heredoc or unbalanced JSON on the right of a connection line; null when it is neither. */
+  private multiLineLiteral(index: number, rhs: string): { value: JsonValue; next: number } | null {
+    const lines = this.lines;
+    if (rhs.startsWith('```')) {
+      const after = rhs.slice(3);
+      if (after.endsWith('```') && after.length > 3) return { value: after.slice(0, -3), next: index + 1 };
+      let value = after;
+      let i = index + 1;
+      while (i < lines.length) {
+        const trimmed = lines[i]!.trim();
+        const closes = heredocCloses(trimmed);
+        if (closes) {
+          const before = closes === 'bare' ? '' : trimmed.slice(0, -3);
+          if (before) value += (value ? '\n' : '') + before;
+          i++;
+          break;
+        }
+        value += (value ? '\n' : '') + lines[i]!;
+        i++;
       }
-      text += this.parseTypeText().text;
-      first = false;
+      return { value: unescapeBackticks(dedent(value)), next: i };
     }
-    this.index++;
-    return `${text}]`;
+    if ((rhs.startsWith('[') || rhs.startsWith('{')) && bracketDepth(rhs) !== 0) {
+      let text = rhs;
+      let depth = bracketDepth(rhs);
+      let i = index + 1;
+      let boundary = false;
+      while (i < lines.length && depth > 0) {
+        const next = lines[i]!.trim();
+        if (i - index > 500 || !looksLikeJson(next)) {
+          boundary = true;
+          break;
+        }
+        text += `\n${next}`;
+        depth += bracketDepth(next);
+        i++;
+        if (depth <= 0) break;
+      }
+      if (depth > 0 || boundary) return { value: text, next: i };
+      try {
+        return { value: JSON.parse(text) as JsonValue, next: i };
+      } catch {
+        return { value: text, next: i };
+      }
+    }
+    return null;
   }
 
-  private parseRequireOneOf(): RequireOneOf {
-    const at = this.current;
-    this.index++;
-    const name = this.expectIdent('"require_one_of" after "@"');
-    if (name.text !== 'require_one_of') {
-      throw new SyntaxProblem(name.span, `unknown annotation "@${name.text}"; the port list knows only @require_one_of`);
+  // ── scopes ─────────────────────────────────────────────────────────────
+
+  /** Ids declared at depth 0 of a group body, to tell local references from outer ones. */
+  private localIds(start: number): Set<string> {
+    const ids = new Set<string>();
+    let depth = 0;
+    for (let i = start; i < this.lines.length; i++) {
+      const trimmed = this.lines[i]!.trim();
+      if (depth === 0 && (trimmed === '}' || trimmed.startsWith('} '))) break;
+      if (depth === 0) {
+        const eq = trimmed.indexOf('=');
+        if (eq > 0) {
+          const left = trimmed.slice(0, eq).trim();
+          const right = trimmed.slice(eq + 1).trim();
+          if (IDENT.test(left) && /^[A-Z]/.test(right)) ids.add(left);
+        }
+      }
+      let quote: string | null = null;
+      let escaped = false;
+      for (const c of trimmed) {
+        if (escaped) {
+          escaped = false;
+          continue;
+        }
+        if (quote) {
+          if (c === '\\') escaped = true;
+          else if (c === quote) quote = null;
+          continue;
+        }
+        if (c === '"' || c === "'") quote = c;
+        else if (c === '{') depth++;
+        else if (c === '}') depth--;
+      }
     }
-    this.expectPunct('(', '"(" after @require_one_of');
-    const ports: RequireOneOf['ports'] = [];
-    while (!this.isPunct(')')) {
-      if (ports.length > 0) this.expectPunct(',', '"," or ")"');
-      const port = this.expectIdent('a port name');
-      ports.push({ name: port.text, span: port.span });
-    }
-    this.index++;
-    return { ports, span: { start: at.span.start, end: this.previousEnd() } };
+    return ids;
   }
 
-  // ── values ──────────────────────────────────────────────────────────────
+  parseScope(start: number, scopeId: string, parentGroupId: string | undefined, isRoot: boolean): ScopeResult {
+    const lines = this.lines;
+    const nodes: ParsedNode[] = [];
+    const connections: ParsedConnection[] = [];
+    const inPorts: ParsedPort[] = [];
+    const outPorts: ParsedPort[] = [];
+    const local = isRoot ? new Set<string>() : this.localIds(start);
+    const renamed = new Map<string, string>();
+    let closed = false;
+    let name = 'Untitled Project';
+    let description = '';
+    let descriptionDone = isRoot;
+    let section: Section = null;
 
-  private parseValue(): ValueNode {
-    return this.nested(() => this.parseFlatValue());
-  }
+    let current: NodeDraft | null = null;
+    let insideBlock = false;
+    let nodeSection: Section = null;
+    let heredoc: { key: string; value: string; line: number } | null = null;
+    let opaqueBlock = false;
 
-  private nested<T>(parse: () => T): T {
-    if (this.depth >= MAX_NESTING) throw new SyntaxProblem(this.current.span, `nested more than ${MAX_NESTING} levels deep`);
-    this.depth++;
-    try {
-      return parse();
-    } finally {
-      this.depth--;
-    }
-  }
+    const scoped = (id: string): string => (isRoot ? id : `${scopeId}.${id}`);
+    const isLocal = (id: string): boolean => {
+      if (local.has(id)) return true;
+      const sep = id.indexOf('__');
+      if (sep > 0) {
+        const head = id.slice(0, sep);
+        return head === 'self' || local.has(head);
+      }
+      return false;
+    };
+    const flushNode = (): void => {
+      if (current) {
+        const node: ParsedNode = {
+          id: scoped(current.id), type: current.type, label: current.label, config: { ...current.config },
+          startLine: current.startLine, endLine: current.endLine || current.startLine, column: current.column,
+          inPorts: current.inPorts, outPorts: current.outPorts, oneOfRequired: current.oneOfRequired, inline: false,
+        };
+        if (!isRoot) node.parentId = scopeId;
+        nodes.push(node);
+      }
+      current = null;
+      insideBlock = false;
+      nodeSection = null;
+    };
+    /** Inline nodes and wirings found in a node body: at the root as they are; in a group, scoped. */
+    const mergeInline = (sink: InlineSink, rescope: boolean, selfTarget?: string): void => {
+      for (const child of sink.nodes) {
+        if (rescope) nodes.push({ ...child, id: `${scopeId}.${child.id}`, parentId: scopeId });
+        else nodes.push(child);
+      }
+      for (const conn of sink.connections) {
+        if (!rescope) {
+          connections.push({ ...conn, scopeId: ROOT });
+          continue;
+        }
+        let { sourceId, targetId } = conn;
+        let sourceIsSelf = false;
+        let targetIsSelf = false;
+        if (sourceId === 'self') {
+          sourceId = scopeId;
+          sourceIsSelf = true;
+        } else if (isLocal(sourceId)) sourceId = `${scopeId}.${sourceId}`;
+        if (targetId === 'self' || (selfTarget !== undefined && targetId === selfTarget)) {
+          targetId = scopeId;
+          targetIsSelf = true;
+        } else if (isLocal(targetId)) targetId = `${scopeId}.${targetId}`;
+        connections.push({ ...conn, sourceId, targetId, sourceIsSelf, targetIsSelf, scopeId });
+      }
+    };
+    const newDraft = (id: string, type: string, line: number, raw: string): NodeDraft => ({
+      id, type, label: null, config: {}, inPorts: [], outPorts: [], oneOfRequired: [], startLine: line, endLine: line,
+      column: firstColumn(raw),
+    });
 
-  private parseFlatValue(): ValueNode {
-    const token = this.current;
-    const span = token.span;
-    if (token.kind === 'string') {
-      this.index++;
-      return { kind: 'string', value: token.value, span };
-    }
-    if (token.kind === 'number') {
-      this.index++;
-      return { kind: 'number', value: token.value, span };
-    }
-    if (token.kind === 'ident' && (token.text === 'true' || token.text === 'false')) {
-      this.index++;
-      return { kind: 'boolean', value: token.text === 'true', span };
-    }
-    if (token.kind === 'ident' && token.text === 'null') {
-      this.index++;
-      return { kind: 'null', span };
-    }
-    if (this.isPunct('[')) return this.parseArray();
-    if (this.isPunct('{')) return this.parseObject();
-    throw new SyntaxProblem(span,
-      `expected a value (a string, number, true, false, null, [list] or {object}), found ${describe(token)}`);
-  }
+    let i = start;
+    while (i < lines.length) {
+      const raw = lines[i]!;
+      const trimmed = raw.trim();
+      const line = i + 1;
 
-  private parseArray(): ValueNode {
-    const open = this.current;
-    this.index++;
-    const items: ValueNode[] = [];
-    while (!this.isPunct(']')) {
-      if (this.atEof()) throw new SyntaxProblem(open.span, 'this "[" is never closed with "]"');
-      if (this.isPunct(',')) {
-        this.index++;
+      if (heredoc) {
+        if (current) (current as NodeDraft).endLine = line;
+        heredoc = this.heredocLine(heredoc, raw, trimmed, current ? (current as NodeDraft).config : {});
+        i++;
         continue;
       }
-      items.push(this.parseValue());
-    }
-    this.index++;
-    return { kind: 'array', items, span: { start: open.span.start, end: this.previousEnd() } };
-  }
 
-  private parseObject(): ValueNode {
-    const open = this.current;
-    this.index++;
-    const entries: ObjectEntry[] = [];
-    while (!this.isPunct('}')) {
-      if (this.atEof()) throw new SyntaxProblem(open.span, 'this "{" is never closed with "}"');
-      if (this.isPunct(',')) {
-        this.index++;
+      if (trimmed === '') {
+        if (!descriptionDone && description) descriptionDone = true;
+        i++;
         continue;
       }
-      const key = this.current;
-      if (key.kind !== 'string' && key.kind !== 'ident') {
-        throw new SyntaxProblem(key.span, `expected a key in the object, found ${describe(key)}`);
+
+      if (trimmed === '}' || trimmed.startsWith('} ->')) {
+        if (!isRoot) {
+          flushNode();
+          if (trimmed.startsWith('} ->')) {
+            const arrow = this.collectArrow(i, trimmed.slice(4).trim(), true);
+            if (arrow.text.startsWith('(')) {
+              const close = matchingParen(arrow.text, 0);
+              if (close >= 0) {
+                for (const item of portListItems(arrow.text.slice(1, close))) pushPorts(parsePortItems(item, line), 'out', outPorts, line, this);
+              }
+            }
+            i = arrow.end;
+          }
+          closed = true;
+          break;
+        }
+        if (opaqueBlock) {
+          opaqueBlock = false;
+        } else {
+          if (current) (current as NodeDraft).endLine = line;
+          let arrowIndex = -1;
+          let first = '';
+          if (trimmed.startsWith('} ->')) {
+            arrowIndex = i;
+            first = trimmed.slice(1).trim();
+          } else {
+            let peek = i + 1;
+            while (peek < lines.length && lines[peek]!.trim() === '') peek++;
+            if (peek < lines.length && lines[peek]!.trim().startsWith('->')) {
+              arrowIndex = peek;
+              first = lines[peek]!.trim();
+            }
+          }
+          if (arrowIndex >= 0) {
+            const arrow = this.collectArrow(arrowIndex, first);
+            const target = current ? (current as NodeDraft).outPorts : [];
+            this.readPostOutputs(arrow.text, target, arrow.end + 1,
+              (p) => `Duplicate output port "${p}", already declared in the signature before the config block`);
+            if (current) (current as NodeDraft).endLine = arrow.end + 1;
+            i = arrow.end;
+          }
+          flushNode();
+        }
+        i++;
+        continue;
       }
-      this.index++;
-      this.expectPunct(':', `":" after the key ${key.kind === 'string' ? key.text : `"${key.text}"`}`);
-      entries.push({ key: key.kind === 'string' ? key.value : key.text, keySpan: key.span, value: this.parseValue() });
-    }
-    this.index++;
-    return { kind: 'object', entries, span: { start: open.span.start, end: this.previousEnd() } };
-  }
 
-  // ── tokens and recovery ─────────────────────────────────────────────────
-
-  private get current(): Token {
-    return this.peek(0);
-  }
-
-  private peek(ahead: number): Token {
-    return this.tokens[Math.min(this.index + ahead, this.tokens.length - 1)]!;
-  }
-
-  private atEof(): boolean {
-    return this.current.kind === 'eof';
-  }
-
-  private isPunct(text: string): boolean {
-    return this.current.kind === 'punct' && this.current.text === text;
-  }
-
-  private previousEnd(): Position {
-    return (this.tokens[this.index - 1] ?? this.current).span.end;
-  }
-
-  private expectIdent(what: string): Token {
-    const token = this.current;
-    if (token.kind !== 'ident') throw new SyntaxProblem(token.span, `expected ${what}, found ${describe(token)}`);
-    this.index++;
-    return token;
-  }
-
-  private expectPunct(text: string, what: string): void {
-    if (!this.isPunct(text)) throw new SyntaxProblem(this.current.span, `expected ${what}, found ${describe(this.current)}`);
-    this.index++;
-  }
-
-  private report(problem: SyntaxProblem): void {
-    this.diagnostics.push(errorAt(problem.span, 'syntax', problem.message));
-  }
-
-  private guarded<T>(parse: () => T): T | undefined {
-    const start = this.index;
-    try {
-      return parse();
-    } catch (error) {
-      if (!(error instanceof SyntaxProblem)) throw error;
-      this.report(error);
-      this.skipToNextLine(start);
-      return undefined;
-    }
-  }
-
-  private guardedInPortList(parse: () => void): void {
-    try {
-      parse();
-    } catch (error) {
-      if (!(error instanceof SyntaxProblem)) throw error;
-      this.report(error);
-      this.skipToNextPort();
-    }
-  }
-
-  /** Skips to the "," or ")" that ends the broken entry, stepping over bracketed parts. */
-  private skipToNextPort(): void {
-    let depth = 0;
-    while (!this.atEof() && !this.isPunct('{') && !this.isPunct('}')) {
-      const token = this.current;
-      if (depth === 0 && (this.isPunct(',') || this.isPunct(')'))) return;
-      if (token.kind === 'punct' && (token.text === '(' || token.text === '[')) depth++;
-      if (token.kind === 'punct' && (token.text === ')' || token.text === ']')) depth--;
-      this.index++;
-    }
-  }
-
-  /** Skips to the first token that starts a line outside any bracket opened meanwhile, or to a "}" closing the body. */
-  private skipToNextLine(statementStart: number): void {
-    let depth = 0;
-    if (this.index === statementStart && !this.atEof()) this.index++;
-    while (!this.atEof()) {
-      const token = this.current;
-      if (depth === 0 && token.newlineBefore) return;
-      if (token.kind === 'punct' && CLOSERS.has(token.text)) {
-        if (depth === 0 && token.text === '}') return;
-        depth = Math.max(0, depth - 1);
-      } else if (token.kind === 'punct' && OPENERS.has(token.text)) {
-        depth++;
+      if (isRoot && trimmed.startsWith('# Project:')) {
+        name = trimmed.slice('# Project:'.length).trim();
+        i++;
+        continue;
       }
-      this.index++;
+      if (isRoot && trimmed.startsWith('# Description:')) {
+        description = trimmed.slice('# Description:'.length).trim();
+        i++;
+        continue;
+      }
+      if (trimmed.startsWith('#')) {
+        if (!(insideBlock && current) && !descriptionDone) {
+          const text = trimmed.slice(1).trim();
+          if (text) description = description ? `${description}\n${text}` : text;
+        } else if (isRoot && !(insideBlock && current)) {
+          flushNode();
+        }
+        i++;
+        continue;
+      }
+      descriptionDone = true;
+
+      if (!isRoot) {
+        const port = this.portLine(trimmed, section, inPorts, outPorts, line);
+        section = port.section;
+        if (port.consumed) {
+          i++;
+          continue;
+        }
+      }
+
+      const head = ONE_LINER_HEAD.exec(trimmed);
+      if (head && trimmed.endsWith('}')) {
+        flushNode();
+        section = null;
+        const draft = newDraft(head[1]!, head[2]!, line, raw);
+        current = draft;
+        const body = trimmed.slice(head[0].length, -1).trim();
+        for (const rawPair of body ? splitOnCommasOutsideBrackets(body) : []) {
+          const pair = rawPair.trim();
+          if (!pair) continue;
+          const colon = pair.indexOf(':');
+          if (colon < 0) {
+            this.error(line, `Invalid config pair: '${pair}'`, 'syntax');
+            continue;
+          }
+          const key = pair.slice(0, colon).trim();
+          const value = pair.slice(colon + 1).trim();
+          if (IDENT.test(key) && looksLikeInlineStart(value)) {
+            const sink: InlineSink = { nodes: [], connections: [] };
+            parseInlineExpression({ lines: [value], base: i }, 0, 0, draft.id, key, sink, this);
+            mergeInline({ nodes: sink.nodes, connections: sink.connections.map((c) => ({ ...c, line })) }, false);
+            continue;
+          }
+          if (IDENT.test(key) && looksLikeDottedRef(value)) {
+            connections.push({ ...this.wiring(value, draft.id, key, line, raw), scopeId: ROOT });
+            continue;
+          }
+          if (key === 'label') {
+            draft.label = parseLabel(value);
+            continue;
+          }
+          this.setConfig(draft.config, key, parseConfigValue(value, key, (m) => this.error(line, m, 'invalid-json')), line);
+        }
+        flushNode();
+        i++;
+        continue;
+      }
+
+      const decl = DECLARATION.exec(trimmed);
+      if (decl && decl[1] !== 'self') {
+        const [, id, type] = decl as unknown as [string, string, string, string];
+        const signature = this.readSignature((decl[3] ?? '').trim(), i);
+        const headerEnd = signature.headerEnd;
+        if (type === 'Group') {
+          flushNode();
+          section = null;
+          i = this.group(id, signature, i, headerEnd, scopeId, isRoot, raw, renamed);
+          continue;
+        }
+        flushNode();
+        section = null;
+        const draft = newDraft(id, type, line, raw);
+        draft.inPorts = [...signature.inPorts];
+        draft.outPorts = [...signature.outPorts];
+        draft.oneOfRequired = [...signature.oneOfRequired];
+        draft.endLine = headerEnd + 1;
+        current = draft;
+        const body = stripHeaderComment(signature.rest.trim());
+        if (body.startsWith('->')) {
+          this.error(line,
+            'Post-config output ports must come AFTER the config block, not before it. Write: node = Type -> (out: T) { config } -> (extra: T2), ' +
+              'not: node = Type -> (out: T) -> (extra: T2) { config }. Other errors below may be caused by this. Fix this first to see the real leftover errors.',
+            'two-arrows');
+        }
+        if (body === '{') {
+          if (!isRoot) {
+            const sink: InlineSink = { nodes: [], connections: [] };
+            const block = this.childBlock(headerEnd + 1, id, sink);
+            Object.assign(draft.config, block.config);
+            if (block.label) draft.label = block.label;
+            draft.inPorts.push(...block.inPorts);
+            for (const p of block.outPorts) if (!draft.outPorts.some((o) => o.name === p.name)) draft.outPorts.push(p);
+            draft.endLine = block.endIndex + 1;
+            i = block.endIndex + 1;
+            mergeInline(sink, true);
+            let peek = i;
+            while (peek < lines.length && lines[peek]!.trim() === '') peek++;
+            if (peek < lines.length && lines[peek]!.trim().startsWith('->')) {
+              const arrow = this.collectArrow(peek, lines[peek]!.trim());
+              this.readPostOutputs(arrow.text, draft.outPorts, arrow.end + 1,
+                (p) => `Duplicate output port "${p}", already declared in the signature before the config block`);
+              draft.endLine = arrow.end + 1;
+              i = arrow.end + 1;
+            }
+            flushNode();
+            continue;
+          }
+          insideBlock = true;
+        } else if (body.startsWith('{') && (body.endsWith('}') || body.includes('} ->'))) {
+          this.flavourB(body, draft, line);
+          flushNode();
+        } else if (body.startsWith('{') && contentAfterFirstBrace(body)) {
+          let collected = body;
+          let j = headerEnd + 1;
+          while (j < lines.length && !firstBraceClosed(collected)) collected += `\n${lines[j++]}`;
+          const open = collected.indexOf('{');
+          const close = collected.lastIndexOf('}');
+          if (open >= 0 && close > open) {
+            const sink: InlineSink = { nodes: [], connections: [] };
+            this.multiLineOneLiner(collected.slice(open + 1, close), draft, line, i, sink);
+            mergeInline(sink, false);
+          }
+          draft.endLine = j;
+          i = j;
+          flushNode();
+          continue;
+        } else {
+          flushNode();
+        }
+        i = headerEnd + 1;
+        continue;
+      }
+
+      if (insideBlock && current) {
+        const draft = current as NodeDraft;
+        draft.endLine = line;
+        if (trimmed.startsWith('@require_one_of(') && trimmed.endsWith(')')) {
+          const names = requireOneOfNames(trimmed);
+          if (names.length > 0) draft.oneOfRequired.push(names);
+          i++;
+          continue;
+        }
+        const port = this.portLine(trimmed, nodeSection, draft.inPorts, draft.outPorts, line);
+        nodeSection = port.section;
+        if (port.consumed) {
+          i++;
+          continue;
+        }
+        const labelMatch = /^label\s*:\s*(.+)$/.exec(trimmed);
+        if (labelMatch) {
+          draft.label = parseLabel(labelMatch[1]!);
+          i++;
+          continue;
+        }
+        const match = KEY_VALUE.exec(trimmed);
+        if (match && looksLikeInlineStart(match[2]!)) {
+          const sink: InlineSink = { nodes: [], connections: [] };
+          const next = parseInlineExpression(this.src, i, raw.indexOf(':') + 1, draft.id, match[1]!, sink, this);
+          if (next !== null) {
+            mergeInline(sink, false);
+            draft.endLine = next;
+            i = next;
+          } else i++;
+          continue;
+        }
+        if (match && looksLikeDottedRef(match[2]!)) {
+          connections.push({ ...this.wiring(match[2]!.trim(), draft.id, match[1]!, line, raw), scopeId: ROOT });
+          i++;
+          continue;
+        }
+        const backticks = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*:\s*```(.*)$/.exec(trimmed);
+        if (backticks) {
+          const rest = backticks[2]!;
+          if (rest.endsWith('```') && rest.length > 3) this.setConfig(draft.config, backticks[1]!, rest.slice(0, -3), line);
+          else heredoc = { key: backticks[1]!, value: rest, line };
+          i++;
+          continue;
+        }
+        if (match) {
+          const key = match[1]!;
+          const value = match[2]!.trim();
+          if ((value.startsWith('[') || value.startsWith('{')) && bracketDepth(value) !== 0) {
+            const json = this.collectJson(i, value);
+            if (json.broken) {
+              this.error(line, `Broken JSON for "${key}": brackets not balanced (missing ${json.missing} closing bracket(s))`, 'broken-json');
+            }
+            this.setConfig(draft.config, key, parseConfigValue(json.text, key, (m) => this.error(line, m, 'invalid-json')), line);
+            draft.endLine = json.next;
+            i = json.next;
+            continue;
+          }
+          this.setConfig(draft.config, key, parseConfigValue(value, key, (m) => this.error(line, m, 'invalid-json')), line);
+          i++;
+          continue;
+        }
+        this.error(line, `Invalid config line: ${trimmed}`, 'invalid-config-line');
+        i++;
+        continue;
+      }
+
+      const inlineConnection = INLINE_CONNECTION.exec(trimmed);
+      if (inlineConnection && inlineConnection[1]!.includes('.') && looksLikeInlineStart(inlineConnection[2]!)) {
+        flushNode();
+        const left = inlineConnection[1]!;
+        let parent: string;
+        let key: string;
+        let selfTarget = false;
+        if (!isRoot && left.startsWith('self.')) {
+          parent = 'self';
+          key = left.slice(5);
+          selfTarget = true;
+        } else {
+          const dot = left.indexOf('.');
+          parent = left.slice(0, dot);
+          key = left.slice(dot + 1);
+        }
+        const sink: InlineSink = { nodes: [], connections: [] };
+        const next = parseInlineExpression(this.src, i, raw.indexOf('=') + 1, parent, key, sink, this);
+        if (next !== null) {
+          mergeInline(sink, !isRoot, selfTarget ? 'self' : undefined);
+          i = next;
+        } else i++;
+        continue;
+      }
+
+      if (isRoot) {
+        const edge = ROOT_EDGE.exec(trimmed);
+        if (edge) {
+          flushNode();
+          connections.push({
+            sourceId: edge[3]!, sourcePort: edge[4]!, targetId: edge[1]!, targetPort: edge[2]!, line, column: firstColumn(raw),
+            sourceIsSelf: false, targetIsSelf: false, scopeId: ROOT,
+          });
+          i++;
+          continue;
+        }
+        const literal = LITERAL_CONNECTION.exec(trimmed);
+        if (literal) {
+          const value = tryParseLiteral(literal[3]!.trim());
+          if (value !== undefined) {
+            flushNode();
+            this.fill(nodes, literal[1]!, literal[2]!, value);
+            i++;
+            continue;
+          }
+          const multi = this.multiLineLiteral(i, literal[3]!.trim());
+          if (multi) {
+            flushNode();
+            this.fill(nodes, literal[1]!, literal[2]!, multi.value);
+            i = multi.next;
+            continue;
+          }
+        }
+      } else {
+        const literal = LITERAL_CONNECTION.exec(trimmed);
+        if (literal && !trimmed.startsWith('self.')) {
+          const value = tryParseLiteral(literal[3]!.trim());
+          if (value !== undefined) {
+            this.fill(nodes, `${scopeId}.${literal[1]}`, literal[2]!, value);
+            i++;
+            continue;
+          }
+          const multi = this.multiLineLiteral(i, literal[3]!.trim());
+          if (multi) {
+            this.fill(nodes, `${scopeId}.${literal[1]}`, literal[2]!, multi.value);
+            i = multi.next;
+            continue;
+          }
+        }
+        const edge = GROUP_EDGE.exec(trimmed);
+        if (edge) {
+          const [left, right] = [edge[1]!, edge[2]!];
+          const side = (ref: string): { id: string; port: string; self: boolean } | null => {
+            if (ref.startsWith('self.')) return { id: scopeId, port: ref.slice(5), self: true };
+            const dot = ref.indexOf('.');
+            return dot < 0 ? null : { id: `${scopeId}.${ref.slice(0, dot)}`, port: ref.slice(dot + 1), self: false };
+          };
+          const target = side(left);
+          if (!target) {
+            this.error(line, `Invalid connection target: '${left}'. Use 'self.port' for group output or 'child.port' for a child node`, 'syntax');
+            this.error(line, `Invalid connection target '${left}'`, 'syntax');
+            i++;
+            continue;
+          }
+          const source = side(right);
+          if (!source) {
+            this.error(line, `Invalid connection source: '${right}'. Use 'self.port' for group input or 'child.port' for a child node`, 'syntax');
+            this.error(line, `Invalid connection source '${right}'`, 'syntax');
+            i++;
+            continue;
+          }
+          connections.push({
+            sourceId: source.id, sourcePort: source.port, targetId: target.id, targetPort: target.port, line, column: firstColumn(raw),
+            sourceIsSelf: source.self, targetIsSelf: target.self, scopeId,
+          });
+          i++;
+          continue;
+        }
+      }
+
+      if (trimmed.endsWith('{')) opaqueBlock = true;
+      this.error(line, `Unexpected line: ${trimmed}`, 'unexpected-line');
+      i++;
     }
+    flushNode();
+
+    if (renamed.size > 0) {
+      for (const conn of connections) {
+        if (!conn.sourceIsSelf) conn.sourceId = renamed.get(conn.sourceId) ?? conn.sourceId;
+        if (!conn.targetIsSelf) conn.targetId = renamed.get(conn.targetId) ?? conn.targetId;
+      }
+    }
+    return { nodes, connections, inPorts, outPorts, endIndex: i, closed: isRoot ? true : closed, name, description };
+  }
+
+  /** `id = Group …` (§7): returns the index to go on from. */
+  private group(
+    name: string, signature: Signature, index: number, headerEnd: number, scopeId: string, isRoot: boolean, raw: string,
+    renamed: Map<string, string>,
+  ): number {
+    const line = index + 1;
+    let id = isRoot ? name : `${scopeId}.${name}`;
+    const wanted = id;
+    if (this.groups.some((g) => g.id === id)) {
+      let suffix = 2;
+      let candidate = `${id}__${suffix}`;
+      while (this.groups.some((g) => g.id === candidate)) candidate = `${id}__${suffix++}`;
+      id = candidate;
+    }
+    const body = stripHeaderComment(signature.rest.trim());
+    let result: Pick<ScopeResult, 'nodes' | 'connections' | 'inPorts' | 'outPorts' | 'closed' | 'endIndex'> & { description?: string };
+    if (body === '{}' || body === '') {
+      result = { nodes: [], connections: [], inPorts: signature.inPorts, outPorts: signature.outPorts, closed: true, endIndex: headerEnd };
+    } else if (body === '{') {
+      const scope = this.parseScope(headerEnd + 1, id, isRoot ? undefined : scopeId, false);
+      result = {
+        ...scope,
+        inPorts: signature.inPorts.length > 0 ? signature.inPorts : scope.inPorts,
+        outPorts: signature.outPorts.length > 0 ? signature.outPorts : scope.outPorts,
+      };
+    } else {
+      this.error(line, `Unexpected after group declaration: ${body}`, 'syntax');
+      result = { nodes: [], connections: [], inPorts: signature.inPorts, outPorts: signature.outPorts, closed: true, endIndex: headerEnd };
+    }
+    const group: ParsedGroup = {
+      id, name, inPorts: result.inPorts, outPorts: result.outPorts, oneOfRequired: signature.oneOfRequired,
+      nodes: result.nodes, connections: result.connections, startLine: line,
+      endLine: result.closed ? Math.min(result.endIndex + 1, this.lines.length) : line, column: firstColumn(raw),
+    };
+    if (result.description) group.description = result.description;
+    if (!isRoot) group.parentGroupId = scopeId;
+    if (wanted !== id) renamed.set(wanted, id);
+    if (!result.closed) this.error(line, `Unclosed group '${name}'`, 'unclosed-group');
+    this.groups.push(group);
+    return result.endIndex + 1;
+  }
+
+  /** Flavour B one-line body (§3.5): literals and label only, pairs split on commas outside quotes. */
+  private flavourB(body: string, draft: NodeDraft, line: number): void {
+    let config = body;
+    let arrow: string | null = null;
+    if (!body.endsWith('}') && body.includes('} ->')) {
+      let depth = 0;
+      let inQuote = false;
+      for (let c = 0; c < body.length; c++) {
+        const ch = body[c];
+        if (ch === '"') inQuote = !inQuote;
+        if (inQuote) continue;
+        if (ch === '{') depth++;
+        if (ch === '}') {
+          depth--;
+          if (depth === 0) {
+            const rest = body.slice(c + 1).trim();
+            if (rest.startsWith('->')) {
+              config = body.slice(0, c + 1);
+              arrow = rest.slice(2).trim();
+            }
+            break;
+          }
+        }
+      }
+    }
+    const inner = config.slice(1, -1).trim();
+    for (const pair of inner ? splitOnCommasOutsideQuotes(inner) : []) {
+      const match = KEY_VALUE.exec(pair);
+      if (!match) continue;
+      const key = match[1]!;
+      const value = match[2]!.trim();
+      if (key === 'label') draft.label = parseLabel(value);
+      else this.setConfig(draft.config, key, parseConfigValue(value, key, (m) => this.error(line, m, 'invalid-json')), line);
+    }
+    if (arrow) {
+      this.readPostOutputs(arrow, draft.outPorts, line, (p) => `Duplicate output port "${p}", already declared before the config block`);
+    }
+  }
+
+  /** A body opened on the header line that closes on a later line (§3.6). */
+  private multiLineOneLiner(body: string, draft: NodeDraft, line: number, index: number, sink: InlineSink): void {
+    const pairs: string[] = [];
+    let currentPair = '';
+    let inQuote = false;
+    let inBackticks = false;
+    let depth = 0;
+    for (let j = 0; j < body.length; j++) {
+      if (body.startsWith('```', j) && j + 2 < body.length) {
+        currentPair += '```';
+        inBackticks = !inBackticks;
+        j += 2;
+        continue;
+      }
+      const c = body[j]!;
+      if (inBackticks) {
+        currentPair += c;
+        continue;
+      }
+      if (c === '"' && (j === 0 || body[j - 1] !== '\\')) inQuote = !inQuote;
+      if (!inQuote) {
+        if (c === '[' || c === '{' || c === '(') depth++;
+        else if (c === ']' || c === '}' || c === ')') depth--;
+      }
+      if ((c === ',' || c === '\n') && !inQuote && depth === 0) {
+        if (currentPair.trim()) pairs.push(currentPair.trim());
+        currentPair = '';
+        continue;
+      }
+      currentPair += c;
+    }
+    if (currentPair.trim()) pairs.push(currentPair.trim());
+    for (const pair of pairs) {
+      const colon = pair.indexOf(':');
+      if (colon < 0) continue;
+      const key = pair.slice(0, colon).trim();
+      const value = pair.slice(colon + 1).trim();
+      if (!IDENT.test(key)) continue;
+      if (value.startsWith('```') && value.endsWith('```') && value.length >= 6) {
+        let inner = value.slice(3, -3);
+        if (inner.startsWith('\n')) inner = inner.slice(1);
+        if (inner.endsWith('\n')) inner = inner.slice(0, -1);
+        this.setConfig(draft.config, key, unescapeBackticks(dedent(inner)), line);
+        continue;
+      }
+      if (looksLikeInlineStart(value)) {
+        const inner: InlineSink = { nodes: [], connections: [] };
+        parseInlineExpression({ lines: [value], base: index }, 0, 0, draft.id, key, inner, this);
+        sink.nodes.push(...inner.nodes);
+        sink.connections.push(...inner.connections.map((c) => ({ ...c, line })));
+        continue;
+      }
+      if (looksLikeDottedRef(value)) {
+        const dot = value.indexOf('.');
+        sink.connections.push({
+          sourceId: value.slice(0, dot), sourcePort: value.slice(dot + 1), targetId: draft.id, targetPort: key, line, column: draft.column,
+          sourceIsSelf: false, targetIsSelf: false,
+        });
+        continue;
+      }
+      if (key === 'label') continue;
+      this.setConfig(draft.config, key, parseConfigValue(value, key, (m) => this.error(line, m, 'invalid-json')), line);
+    }
+  }
+
+  /** `n.key = literal`: sets config on a node declared above; silently dropped otherwise (§4.2). */
+  private fill(nodes: ParsedNode[], targetId: string, key: string, value: JsonValue): void {
+    const node = nodes.find((n) => n.id === targetId);
+    if (node) node.config[key] = value;
   }
 }
 
-export function parse(tokens: Token[]): ParseResult {
-  const parser = new Parser(tokens);
-  const program = parser.parseProgram();
-  return { program, diagnostics: parser.diagnostics };
+/** Parses Weft code into nodes, groups and connections, with every syntax problem found. */
+export function parseProgram(code: string): ParsedProgram {
+  const lines = programLines(code);
+  const parser = new Parser(lines);
+  const root = parser.parseScope(0, ROOT, undefined, true);
+  return {
+    name: root.name,
+    description: root.description || null,
+    nodes: root.nodes,
+    connections: root.connections,
+    groups: parser.groups,
+    errors: parser.errors,
+  };
 }
 
-/** Lexes and parses Weft source. */
-export function parseWeft(source: string): ParseResult {
-  const lexed = lex(source);
-  const parsed = parse(lexed.tokens);
-  return { program: parsed.program, diagnostics: [...lexed.diagnostics, ...parsed.diagnostics] };
-}
+export { ROOT as ROOT_SCOPE };

@@ -44,3 +44,41 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   const suggestion = closest(name, candidates);
   return suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
 }
+
+/**
+ * ` (did you mean 'x'?)` as the reference words it, or an empty string: the candidate with the lowest
+ * score (edit distance, less a bonus for a shared prefix of 3+ characters or a substring), offered when
+ * that score is negative or the distance is at most max(3, half the longer name).
+ */
+export function suggestion(name: string, candidates: Iterable<string>): string {
+  const lower = name.toLowerCase();
+  let best: { candidate: string; score: number; distance: number } | undefined;
+  for (const candidate of candidates) {
+    if (candidate === name) continue;
+    const other = candidate.toLowerCase();
+    let prefix = 0;
+    while (prefix < lower.length && prefix < other.length && lower[prefix] === other[prefix]) prefix++;
+    const distance = levenshtein(lower, other);
+    const prefixBonus = prefix >= 3 ? prefix * 2 : 0;
+    const substringBonus = other.includes(lower) || lower.includes(other) ? Math.min(lower.length, other.length) * 2 : 0;
+    const score = distance - prefixBonus - substringBonus;
+    if (!best || score < best.score) best = { candidate, score, distance };
+  }
+  if (!best) return '';
+  const threshold = Math.max(3, Math.floor(Math.max(name.length, best.candidate.length) / 2));
+  return best.score < 0 || best.distance <= threshold ? ` (did you mean '${best.candidate}'?)` : '';
+}
+
+function levenshtein(a: string, b: string): number {
+  if (a.length === 0) return b.length;
+  if (b.length === 0) return a.length;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = a[i - 1] === b[j - 1] ? previous[j - 1]! : 1 + Math.min(previous[j - 1]!, row[j - 1]!, previous[j]!);
+    }
+    previous = row;
+  }
+  return previous[b.length]!;
+}

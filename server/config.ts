@@ -55,6 +55,15 @@ const environmentSchema = z
     LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(defaultNodeSettings.llm.timeoutMs),
     ALLOW_SECOND_CRON: z.enum(['true', 'false']).default('false'),
     WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+    ALLOWED_HOSTS: z.string().default(''),
+    ALLOWED_ORIGINS: z
+      .string()
+      .default('')
+      .refine((value) => listOf(value).every(isOrigin), 'ALLOWED_ORIGINS must be a comma-separated list of origins such as https://app.example.com (scheme, host and port; no path)'),
+    PUBLIC_SOURCE_MAPS: z.enum(['true', 'false']).default('false'),
+    METRICS_TOKEN: z.string().min(24, 'METRICS_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`)').optional(),
+    SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(100),
+    SUBSCRIPTIONS_PER_CALLER: z.coerce.number().int().positive().default(1000),
   })
   .refine((env) => Boolean(env.RESTATE_INGRESS_URL) === Boolean(env.RESTATE_ADMIN_URL), {
     message: 'Set both RESTATE_INGRESS_URL and RESTATE_ADMIN_URL to use an existing Restate, or neither to start an embedded one',
@@ -89,6 +98,14 @@ export interface Config {
   triggers: { allowSecondCron: boolean; webhookMaxBodyBytes: number };
   logLevel: LogLevel;
   web: { mode: 'static' | 'dev' | 'none'; distDirectory: string; rootDirectory: string };
+  /**
+   * Who may talk to the server. `allowedHosts`: Host header names accepted besides loopback and HOST
+   * (`*` any, `.example.com` a domain and its subdomains); `allowedOrigins`: other origins a browser
+   * may call from (CORS), besides the server's own; `metricsToken`: a secret that also opens /metrics.
+   */
+  access: { allowedHosts: string[]; allowedOrigins: string[]; publicSourceMaps: boolean; metricsToken?: string };
+  /** Open subscriptions allowed per graphql-ws connection and per caller (token, or address without auth). */
+  subscriptionLimits: { perConnection: number; perCaller: number };
 }
 
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -144,7 +161,27 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       rootDirectory: path.join(projectRoot, 'web'),
       distDirectory: path.join(projectRoot, 'web', 'dist'),
     },
+    access: {
+      allowedHosts: listOf(env.ALLOWED_HOSTS).map((host) => host.toLowerCase()),
+      allowedOrigins: listOf(env.ALLOWED_ORIGINS).map((origin) => new URL(origin).origin),
+      publicSourceMaps: env.PUBLIC_SOURCE_MAPS === 'true',
+      metricsToken: env.METRICS_TOKEN,
+    },
+    subscriptionLimits: { perConnection: env.SUBSCRIPTIONS_PER_CONNECTION, perCaller: env.SUBSCRIPTIONS_PER_CALLER },
   };
+}
+
+function listOf(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !url.search && !url.hash && !url.username;
+  } catch {
+    return false;
+  }
 }
 
 /** Auth is on by default as soon as the server listens beyond this machine. */

@@ -29,3 +29,22 @@ export function createLogger(level: LogLevel, base: Record<string, unknown> = {}
 function errorsAsText(_key: string, value: unknown): unknown {
   return value instanceof Error ? value.message : value;
 }
+
+/**
+ * Last-resort handlers: a promise rejection nobody handled is logged as one JSON line and the
+ * process goes on (one bad request must not stop every execution); an exception nobody caught
+ * leaves the process in an unknown state, so it is logged the same way and `onFatal` stops it.
+ */
+export function logUnhandledFailures(log: Logger, onFatal: (error: unknown) => void): void {
+  process.on('unhandledRejection', (reason) => {
+    log.error('unhandled promise rejection', { error: describe(reason) });
+  });
+  process.on('uncaughtException', (error) => {
+    log.error('uncaught exception', { error: describe(error) });
+    onFatal(error);
+  });
+}
+
+function describe(failure: unknown): unknown {
+  return failure instanceof Error ? { message: failure.message, stack: failure.stack } : failure;
+}

@@ -1,13 +1,19 @@
 /** `npm start`: the whole platform in one process (plus restate-server as its child). */
 import { loadConfig } from './config';
-import { createLogger } from './log';
+import { createLogger, logUnhandledFailures } from './log';
 import { startPlatform } from './platform';
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
+let stopPlatform: (() => Promise<void>) | undefined;
+logUnhandledFailures(log, () => {
+  setTimeout(() => process.exit(1), 10_000).unref();
+  void Promise.resolve(stopPlatform?.()).finally(() => process.exit(1));
+});
 
 try {
   const platform = await startPlatform(config, log);
+  stopPlatform = () => platform.stop();
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;

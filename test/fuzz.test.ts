@@ -1,4 +1,5 @@
 import { describe, expect, it, beforeAll } from '@jest/globals';
+import net from 'node:net';
 import { print, type DocumentNode } from 'graphql';
 import WebSocket from 'ws';
 import * as spaDocuments from '../web/src/graphql/generated/graphql';
@@ -491,6 +492,58 @@ describe(`bad input (seed ${seed})`, () => {
     await assertAlive('weft');
   });
 
+  it('answers malformed request lines, URLs, Host headers and oversized headers sent over a raw socket with 400, and keeps serving', async () => {
+    const port = Number(new URL(platform.current.url).port);
+    const upgrade = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n';
+    const cases: { label: string; bytes: string | Buffer; expect: number[] }[] = [
+      { label: 'absolute-form URL with an invalid port', bytes: 'GET http://a:99999/ HTTP/1.1\r\nHost: x\r\n\r\n', expect: [400] },
+      { label: 'absolute-form URL with an unclosed IPv6 host', bytes: 'GET http://[::1/graphql HTTP/1.1\r\nHost: localhost\r\n\r\n', expect: [400] },
+      { label: 'absolute-form URL of another scheme', bytes: 'GET ftp://localhost/ HTTP/1.1\r\nHost: localhost\r\n\r\n', expect: [400] },
+      { label: 'relative target', bytes: 'GET health HTTP/1.1\r\nHost: localhost\r\n\r\n', expect: [400] },
+      { label: 'asterisk-form GET', bytes: 'GET * HTTP/1.1\r\nHost: localhost\r\n\r\n', expect: [400] },
+      { label: 'bad percent-encoding in a webhook path', bytes: 'POST /webhooks/%E0%A4%A HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}', expect: [400] },
+      { label: 'bad percent-encoding in /graphql', bytes: 'POST /graphql%zz HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}', expect: [400] },
+      { label: 'bad percent-encoding in an SPA path', bytes: 'GET /executions/%C0 HTTP/1.1\r\nHost: localhost\r\n\r\n', expect: [400] },
+      { label: 'Host with an invalid port', bytes: 'GET /health HTTP/1.1\r\nHost: localhost:99999\r\n\r\n', expect: [400] },
+      { label: 'Host with an unclosed IPv6 address', bytes: 'GET /health HTTP/1.1\r\nHost: [::1\r\n\r\n', expect: [400] },
+      { label: 'Host with user info', bytes: 'GET /health HTTP/1.1\r\nHost: user@localhost\r\n\r\n', expect: [400] },
+      { label: 'Host with a space', bytes: 'GET /health HTTP/1.1\r\nHost: local host\r\n\r\n', expect: [400] },
+      { label: 'empty Host', bytes: 'GET /health HTTP/1.1\r\nHost: \r\n\r\n', expect: [400] },
+      { label: 'no Host (HTTP/1.1)', bytes: 'GET /health HTTP/1.1\r\n\r\n', expect: [400] },
+      { label: 'no Host (HTTP/1.0)', bytes: 'GET /health HTTP/1.0\r\n\r\n', expect: [400] },
+      { label: 'oversized header', bytes: `GET /health HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'a'.repeat(70_000)}\r\n\r\n`, expect: [431, 400] },
+      { label: 'oversized request line', bytes: `GET /${'a'.repeat(70_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`, expect: [431, 414, 400] },
+      { label: 'garbage request line', bytes: 'HELLO\r\n\r\n', expect: [400] },
+      { label: 'binary garbage', bytes: Buffer.from([0, 1, 2, 255, 254, 13, 10, 13, 10]), expect: [400] },
+      { label: 'unknown HTTP version', bytes: 'GET / HTTP/9.9\r\nHost: localhost\r\n\r\n', expect: [400, 505] },
+      { label: 'header without a colon', bytes: 'GET /health HTTP/1.1\r\nHost: localhost\r\nnonsense\r\n\r\n', expect: [400] },
+      { label: 'content-length and chunked together', bytes: 'POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', expect: [400] },
+      { label: 'WebSocket upgrade to an absolute-form URL with an invalid port', bytes: `GET http://a:99999/graphql HTTP/1.1\r\nHost: localhost\r\n${upgrade}\r\n`, expect: [400] },
+      { label: 'WebSocket upgrade with bad percent-encoding', bytes: `GET /graphql%E0%A4%A HTTP/1.1\r\nHost: localhost\r\n${upgrade}\r\n`, expect: [400] },
+      { label: 'WebSocket upgrade with a malformed Host', bytes: `GET /graphql HTTP/1.1\r\nHost: [::1\r\n${upgrade}\r\n`, expect: [400] },
+      { label: 'WebSocket upgrade with a bad key', bytes: `GET /graphql HTTP/1.1\r\nHost: localhost\r\n${upgrade.replace('dGhlIHNhbXBsZSBub25jZQ==', '!!')}\r\n`, expect: [400] },
+      { label: 'WebSocket upgrade of another path', bytes: `GET /%zz HTTP/1.1\r\nHost: localhost\r\n${upgrade}\r\n`, expect: [400] },
+    ];
+    const failures: { label: string; answer: number | string }[] = [];
+    tally['raw requests'] = {};
+    for (const rawCase of cases) {
+      const answer = await sendRaw(port, rawCase.bytes);
+      tally['raw requests']![answer] = (tally['raw requests']![answer] ?? 0) + 1;
+      if (typeof answer !== 'number' || !rawCase.expect.includes(answer)) failures.push({ label: `${rawCase.label} (expected ${rawCase.expect.join(' or ')})`, answer });
+      if (platform.current.process.exitCode !== null) {
+        failures.push({ label: `${rawCase.label}: the server exited`, answer: platform.current.process.exitCode ?? 'signal' });
+        break;
+      }
+    }
+    expect(failures).toEqual([]);
+    await assertAlive('raw requests');
+    // restate-server is the platform's child: it answers as long as the platform did not die with it.
+    const health = (await (await fetch(`${platform.current.url}/health`)).json()) as { restate: { ok: boolean } };
+    expect(health.restate.ok).toBe(true);
+    // A well-formed absolute-form request is served like its origin-form equivalent.
+    expect(await sendRaw(port, `GET http://localhost:${port}/health HTTP/1.1\r\nHost: elsewhere\r\n\r\n`)).toBe(200);
+  });
+
   it('changed no stored data and kept the server up throughout', async () => {
     const errorLines = platform.current.output().split('\n').filter((line) => line.includes('"level":"error"'));
     expect(errorLines.slice(0, 3)).toEqual([]);
@@ -499,6 +552,29 @@ describe(`bad input (seed ${seed})`, () => {
     if (process.env.FUZZ_REPORT) console.log(JSON.stringify({ seed, statuses: tally }));
   });
 });
+
+/** Writes bytes on a fresh TCP connection and returns the status of the first answer (or why there was none). */
+function sendRaw(port: number, bytes: string | Buffer): Promise<number | string> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let received = '';
+    const finish = (answer: number | string) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => finish(`no answer within 10 s: ${JSON.stringify(received.slice(0, 100))}`), 10_000);
+    socket.on('connect', () => socket.write(bytes));
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      const statusLine = /^HTTP\/1\.[01] (\d{3})/.exec(received);
+      if (statusLine) finish(Number(statusLine[1]));
+      else if (received.length > 12) finish(`not an HTTP answer: ${JSON.stringify(received.slice(0, 100))}`);
+    });
+    socket.on('error', (error) => finish(`connection failed: ${error.message}`));
+    socket.on('close', () => finish(received ? `closed after ${JSON.stringify(received.slice(0, 100))}` : 'closed without an answer'));
+  });
+}
 
 function objectOf(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};

@@ -3,6 +3,8 @@ import { hashSecret, newSecret } from './secrets';
 import type { Scope } from './scopes';
 
 export const apiTokenPrefix = 'weft_';
+/** NOTIFY channel that carries the id of each revoked token, so every process closes its open streams. */
+export const apiTokenRevokedChannel = 'weft_api_token_revoked';
 const lastUsedResolutionMs = 60_000;
 
 export interface ApiTokenHolder {
@@ -23,6 +25,7 @@ export class ApiTokens {
   /** True when the token existed and was active. */
   async revoke(id: string): Promise<boolean> {
     const { count } = await this.prisma.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (count > 0) await this.prisma.$executeRaw`SELECT pg_notify(${apiTokenRevokedChannel}, ${id})`;
     return count > 0;
   }
 

@@ -6,6 +6,7 @@ import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { credentialOf } from '../auth/authorization';
 import type { Authenticator } from '../auth/caller';
 import type { GraphQLContext } from '../graphql/context';
+import type { TokenConnections } from './tokenConnections';
 
 type Yoga = YogaServerInstance<Record<string, never>, GraphQLContext & Record<string, unknown>>;
 type Enveloped = ReturnType<Yoga['getEnveloped']>;
@@ -20,18 +21,25 @@ interface EnvelopedRoot {
  * auth on, a connection without a valid credential in its connection_init payload (or its
  * upgrade request's Authorization header) is closed with 4403 Forbidden. A message larger than
  * `maxMessageBytes` (MAX_REQUEST_BYTES, as for HTTP bodies) closes it with 1009 Message Too Big.
+ * Revoking the API token a connection was opened with closes it with 4403 (`tokenConnections`).
  */
-export function createGraphQLWebSocketServer(yoga: Yoga, authenticator: Authenticator, maxMessageBytes: number) {
+export function createGraphQLWebSocketServer(yoga: Yoga, authenticator: Authenticator, maxMessageBytes: number, tokenConnections: TokenConnections) {
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
   // graphql-ws answers a well-formed message only a server may send (next, error,
   // connection_ack) with 4500 Internal Server Error; it is the client's mistake: 4400.
   webSockets.on('connection', (socket: WebSocket) => socket.on('message', (data) => refuseServerOnlyMessage(socket, data)));
-  const server = useServer<Record<string, unknown>, { request: IncomingMessage }>(
+  const server = useServer<Record<string, unknown>, { request: IncomingMessage; socket: WebSocket }>(
     {
       onConnect: async (context) => {
         const credential = credentialOf({ connectionParams: context.connectionParams, req: context.extra.request });
         const caller = await authenticator.callerFor(credential);
-        return caller.kind !== 'anonymous' && caller.kind !== 'invalid credential';
+        if (caller.kind === 'anonymous' || caller.kind === 'invalid credential') return false;
+        if (caller.kind === 'token' && caller.tokenId) {
+          const socket = context.extra.socket;
+          const forget = tokenConnections.add(caller.tokenId, () => socket.close(4403, 'Forbidden: the API token was revoked'));
+          socket.once('close', forget);
+        }
+        return true;
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),

@@ -1,9 +1,12 @@
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createYoga } from 'graphql-yoga';
 import sirv from 'sirv';
-import type { Authenticator } from '../auth/caller';
+import { type Authenticator, bearerCredential } from '../auth/caller';
+import { grants } from '../auth/scopes';
+import { sameSecret } from '../auth/secrets';
 import { type AuthContext, useAuthorization } from '../auth/authorization';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
@@ -14,7 +17,11 @@ import { schema } from '../graphql/schema';
 import { useSharedSubscriptionResults } from '../graphql/sharedSubscriptionResults';
 import type { Logger } from '../log';
 import { createWebhookHandler, webhookPathPrefix } from '../triggers/webhook';
+import { accessPolicy, checkOrigin, checkTarget, isConfiguredOrigin, securityHeaders } from './access';
+import { graphiqlAssetsPath, renderGraphiQL, serveGraphiQLAsset } from './graphiql';
 import { createGraphQLWebSocketServer } from './graphqlWs';
+import { useSubscriptionLimits } from './subscriptionLimits';
+import { TokenConnections } from './tokenConnections';
 import { useRequestBody } from './requestBody';
 import { checkHealth } from './health';
 import type { Metrics } from './metrics';
@@ -42,22 +49,50 @@ export async function startHttpServer(options: {
   log: Logger;
 }): Promise<HttpServer> {
   const { config, context, database, restate, authenticator, metrics, log } = options;
+  const access = accessPolicy(config.http.host, config.access.allowedHosts, config.access.allowedOrigins);
+  const tokenConnections = new TokenConnections();
   const yoga = createYoga<Record<string, never>, GraphQLContext & Partial<AuthContext>>({
     schema,
     graphqlEndpoint: graphqlPath,
     context: () => context,
-    plugins: [useRequestBody(config.http.maxRequestBytes), ...useGraphQLLimits(config.graphqlLimits), useNoNulCharacters(), useAuthorization(authenticator), metrics.plugin(), useSharedSubscriptionResults()],
+    plugins: [
+      useRequestBody(config.http.maxRequestBytes),
+      ...useGraphQLLimits(config.graphqlLimits),
+      useNoNulCharacters(),
+      useAuthorization(authenticator),
+      useSubscriptionLimits(config.subscriptionLimits),
+      tokenConnections.plugin(),
+      metrics.plugin(),
+      useSharedSubscriptionResults(),
+    ],
+    // Only configured origins get CORS answers; the server's own pages need none.
+    cors: (request) => {
+      const origin = request.headers.get('origin');
+      return isConfiguredOrigin(access, origin)
+        ? { origin: origin!, credentials: true, methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 }
+        : false;
+    },
     graphiql: { subscriptionsProtocol: 'WS', title: 'Weftworks GraphQL' },
+    renderGraphiQL,
     logging: { debug: (...a) => log.debug(String(a[0])), info: (...a) => log.info(String(a[0])), warn: (...a) => log.warn(String(a[0])), error: (...a) => log.error(String(a[0]), { detail: a[1] }) },
   });
-  const graphqlWs = createGraphQLWebSocketServer(yoga, authenticator, config.http.maxRequestBytes);
+  const graphqlWs = createGraphQLWebSocketServer(yoga, authenticator, config.http.maxRequestBytes, tokenConnections);
+  const stopFollowingRevocations = await tokenConnections.listen(database);
 
   const server = http.createServer();
   const serveSpa = await createSpaHandler(config, server, log);
   const webhook = createWebhookHandler({ triggers: context.triggers, maxBodyBytes: config.triggers.webhookMaxBodyBytes, log });
+  const headers = securityHeaders({ devMode: config.web.mode === 'dev' });
 
-  server.on('request', async (request, response) => {
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+  const route = async (request: http.IncomingMessage, response: http.ServerResponse) => {
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    const target = checkTarget(access, request.url, request.headers.host);
+    if (!target.ok) return refuse(response, target.status, target.message);
+    const { pathname } = target;
+    // Wherever a browser could change something or read a stream, only allowed pages may call.
+    const mayChange = pathname === graphqlPath || pathname.startsWith(webhookPathPrefix) || !['GET', 'HEAD'].includes(request.method ?? '');
+    const origin = mayChange ? checkOrigin(access, headerOf(request, 'origin'), target.host) : undefined;
+    if (origin && !origin.ok) return refuse(response, origin.status, origin.message);
     if (pathname === graphqlPath) {
       const length = Number(request.headers['content-length'] ?? 0);
       if (length > config.http.maxRequestBytes) {
@@ -67,8 +102,11 @@ export async function startHttpServer(options: {
       }
       return yoga.handle(request, response);
     }
+    if (pathname.startsWith(graphiqlAssetsPath)) return serveGraphiQLAsset(pathname, response);
     if (pathname.startsWith(webhookPathPrefix)) return webhook(request, response);
     if (pathname === '/metrics') {
+      const refusal = await metricsRefusal(request);
+      if (refusal) return refuse(response, refusal.status, refusal.message, { 'www-authenticate': 'Bearer realm="metrics"' });
       response.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
       response.end(await metrics.registry.metrics());
       return;
@@ -79,12 +117,41 @@ export async function startHttpServer(options: {
       response.end(JSON.stringify(report));
       return;
     }
+    if (!config.access.publicSourceMaps && pathname.endsWith('.map')) return notFound(response);
     serveSpa(request, response);
+  };
+
+  /** With auth on, /metrics needs METRICS_TOKEN or a token that may read. */
+  const metricsRefusal = async (request: http.IncomingMessage): Promise<{ status: number; message: string } | undefined> => {
+    if (!config.auth.enabled) return undefined;
+    const credential = bearerCredential(request.headers.authorization);
+    if (!credential) return { status: 401, message: 'Metrics need a token: send "Authorization: Bearer <token>" (METRICS_TOKEN or an API token with the read scope)' };
+    if (config.access.metricsToken && sameSecret(credential, config.access.metricsToken)) return undefined;
+    const caller = await authenticator.callerFor(credential);
+    if (caller.kind === 'token' && grants(caller.scopes, 'read')) return undefined;
+    return caller.kind === 'invalid credential' || caller.kind === 'anonymous'
+      ? { status: 401, message: 'The token is not valid: it may be mistyped or revoked' }
+      : { status: 403, message: 'Metrics need METRICS_TOKEN or an API token with the read scope' };
+  };
+
+  server.on('request', (request, response) => {
+    route(request, response).catch((error: unknown) => {
+      log.error('request failed', { method: request.method, url: request.url, error });
+      if (!response.headersSent) refuse(response, 500, 'Internal error');
+      else response.destroy();
+    });
   });
 
-  server.on('upgrade', (request, socket, head) => {
-    const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (pathname === graphqlPath) {
+  server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const target = checkTarget(access, request.url, request.headers.host);
+    const verdict = target.ok ? (checkOrigin(access, headerOf(request, 'origin'), target.host) ?? target) : target;
+    if (!verdict.ok) {
+      const body = `${verdict.message}\n`;
+      socket.end(`HTTP/1.1 ${verdict.status} ${http.STATUS_CODES[verdict.status]}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    if (verdict.pathname === graphqlPath) {
       graphqlWs.webSockets.handleUpgrade(request, socket, head, (webSocket) => {
         graphqlWs.webSockets.emit('connection', webSocket, request);
       });
@@ -110,6 +177,7 @@ export async function startHttpServer(options: {
   return {
     url,
     close: async () => {
+      await stopFollowingRevocations();
       await graphqlWs.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -138,6 +206,16 @@ async function createSpaHandler(config: Config, server: http.Server, log: Logger
   }
   if (config.web.mode === 'static') log.warn('the SPA is not built (web/dist is missing): run `npm run build`');
   return (_request, response) => notFound(response);
+}
+
+function headerOf(request: http.IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function refuse(response: http.ServerResponse, status: number, message: string, extraHeaders: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...extraHeaders });
+  response.end(JSON.stringify({ errors: [{ message, extensions: { code: status === 400 ? 'BAD_REQUEST' : status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : 'INTERNAL' } }] }));
 }
 
 function notFound(response: http.ServerResponse): void {

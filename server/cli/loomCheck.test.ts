@@ -42,14 +42,14 @@ describe('weft check for Loom', () => {
     });
     const result = weft('check', join(dir, 'good.loom'), join(dir, 'export.json'));
     expect(result.code).toBe(0);
-    expect(result.stdout).not.toMatch(/good\.loom|#loomCode/); // Weft's own warnings may be printed under #weftCode
+    expect(result.stdout).not.toMatch(/good\.loom|\(loomCode\)/); // Weft's own warnings may be printed for the export
     expect(result.stderr).toBe('');
   });
 
-  it('reports the loomCode of a JSON export under file#loomCode', () => {
+  it('reports the loomCode of a JSON export under "file (loomCode)"', () => {
     const dir = writeTemp({ 'export.json': JSON.stringify({ weftCode: program, loomCode: 'text ok\noutput nobody value' }) });
     const result = weft('check', join(dir, 'export.json'));
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain(`${join(dir, 'export.json')}#loomCode:2:1: error: output nobody value: no node "nobody"`);
+    expect(result.stdout).toContain(`${join(dir, 'export.json')} (loomCode):2:1: error: output nobody value: no node "nobody"`);
   });
 });

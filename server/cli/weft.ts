@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compileWeft, hasErrors, type Diagnostic } from '../weft/index';
-import { checkLoomTarget, isLoomCheckTarget } from './loomCheck';
+import { checkExportLoom, checkLoomTarget, isLoomCheckTarget } from './loomCheck';
 import { parseProjectImport } from '../projects/importing';
 import { exportCommand, importCommand, runCommand, watchCommand, type Output, type RemoteOptions } from './remote';
 
@@ -71,6 +71,7 @@ function check(files: string[], io: Output): number {
     const { diagnostics } = compileWeft(source.code, source.layout);
     for (const d of diagnostics) io.out(formatDiagnostic(file, d, source.isExport));
     failed ||= hasErrors(diagnostics);
+    if (source.isExport) failed = checkExportLoom(file, io) || failed;
   }
   return failed ? 1 : 0;
 }

@@ -3,6 +3,7 @@
  *   run PROJECT_ID_OR_FILE   starts a run (a file is imported first) and follows it
  *   watch EXECUTION_ID       follows a run until it ends
  *   import FILE|DIR          creates projects from .weft or .json export files
+ *   export PROJECT_ID        prints a project as a JSON export (credentials stripped)
  * A run is followed over graphql-ws: every node event is printed, with a live progress line
  * on a terminal; the exit code is the final status (0 completed, 1 failed, 2 cancelled).
  */
@@ -138,6 +139,21 @@ export async function importCommand(target: string, options: RemoteOptions, io: 
       }
     }
     return failed ? 1 : 0;
+  });
+}
+
+/** Prints a project as the reference's JSON export (credentials stripped), to save as a .json file. */
+export async function exportCommand(projectId: string, options: RemoteOptions, io: Output): Promise<number> {
+  return guarded(io, async () => {
+    const platform = new Platform(options);
+    const { exportProject } = await platform.request(
+      `query ($id: ID!) { exportProject(id: $id) {
+        __typename ... on ProjectExport { name description weftCode layoutCode loomCode } ... on Problem { message } } }`,
+      { id: projectId },
+    );
+    const { __typename: _typename, ...exported } = resultOf(exportProject, 'ProjectExport');
+    io.out(JSON.stringify(exported, null, 2));
+    return 0;
   });
 }
 

@@ -9,6 +9,7 @@ import {
   type NodeInstance, type Outcome, type ReadyInstance, type RunOptions, type RunState,
 } from './scheduler';
 import { examplesPath } from '../../test/support/executions';
+import { dormantTriggerOutputs, withCatalogRequirements } from './plan';
 
 type Inputs = Record<string, JsonValue>;
 type Fake = (inputs: Inputs) => Outcome | Record<string, JsonValue>;
@@ -97,7 +98,7 @@ describe('readiness', () => {
     settle(state, a!, completed({ value: 'a' }));
     expect(takeReady(state).run).toEqual([]);
     settle(state, b!, completed({ value: 'b' }));
-    expect(takeReady(state).run).toEqual([{ nodeId: 'join', lane: [], inputs: { x: 'a', y: 'b' } }]);
+    expect(takeReady(state).run).toEqual([{ nodeId: 'join', lane: [], inputs: { template: '{{x}}{{y}}', x: 'a', y: 'b' } }]);
   });
 
   it('returns each instance once', () => {
@@ -127,7 +128,7 @@ describe('readiness', () => {
     const state = createRunState(graph, { triggerOutputs: { hook: { city: 'Oslo', receivedAt: 'now' } } });
     const batch = takeReady(state);
     expect(batch.triggered).toEqual([{ nodeId: 'hook', lane: [], inputs: {}, outputs: { city: 'Oslo', receivedAt: 'now' } }]);
-    expect(batch.run).toEqual([{ nodeId: 'line', lane: [], inputs: { c: 'Oslo' } }]);
+    expect(batch.run).toEqual([{ nodeId: 'line', lane: [], inputs: { template: '{{c}}', c: 'Oslo' } }]);
   });
 
   it('completes a trigger without outputs for this run with every output null', () => {
@@ -137,8 +138,8 @@ describe('readiness', () => {
   });
 
   it('fills an unwired input from config and leaves an unwired optional input null', () => {
-    const state = createRunState(compile('t = Template(x: String, y: String?) { template: "{{x}}{{y}}" x: "fixed" }'));
-    expect(takeReady(state).run).toEqual([{ nodeId: 't', lane: [], inputs: { x: 'fixed', y: null } }]);
+    const state = createRunState(compile('t = Template(x: String, y: String?) {\n  template: "{{x}}{{y}}"\n  x: "fixed"\n}'));
+    expect(takeReady(state).run).toEqual([{ nodeId: 't', lane: [], inputs: { template: '{{x}}{{y}}', x: 'fixed', y: null } }]);
   });
 });
 
@@ -151,8 +152,8 @@ describe('null propagation and failure', () => {
 
   it('skips a node whose required input is null, with its outputs null, and the skip cascades', () => {
     const { ended } = runProgram(chain, { src: () => ({ v: null }) });
-    expect(ended.mid).toEqual({ status: 'skipped', inputs: { v: null }, reason: 'required input v is null' });
-    expect(ended.end).toEqual({ status: 'skipped', inputs: { v: null }, reason: 'required input v is null (mid was skipped)' });
+    expect(ended.mid).toEqual({ status: 'skipped', inputs: { template: '{{v}}', v: null }, reason: 'required input v is null' });
+    expect(ended.end).toEqual({ status: 'skipped', inputs: { template: '{{v}}', v: null }, reason: 'required input v is null (mid was skipped)' });
   });
 
   it('counts a missing output port as null', () => {
@@ -160,14 +161,31 @@ describe('null propagation and failure', () => {
     expect(status('mid')).toBe('skipped');
   });
 
-  it('runs a node whose optional input receives a null that a node output', () => {
-    const { ended } = runProgram('src = ExecPython -> (v: String?) { code: "x" }\nshow = Debug\nshow.data = src.v', { src: () => ({ v: null }) });
-    expect(ended.show).toMatchObject({ status: 'completed', inputs: { data: null } });
+  it('runs a node whose optional input receives a null', () => {
+    const { ended } = runProgram('src = ExecPython -> (v: String?) { code: "x" }\npk = Pack(v: String?)\npk.v = src.v', { src: () => ({ v: null }) });
+    expect(ended.pk).toMatchObject({ status: 'completed', inputs: { v: null } });
   });
 
-  it('carries a skip through an optional input when every wired input comes from a skipped node', () => {
+  it('skips a Debug fed null: its data is required (NODES.md 2.5)', () => {
+    const { ended } = runProgram('src = ExecPython -> (v: String?) { code: "x" }\nshow = Debug\nshow.data = src.v', { src: () => ({ v: null }) });
+    expect(ended.show).toEqual({ status: 'skipped', inputs: { data: null }, reason: 'required input data is null' });
+  });
+
+  it('skips a Template whose wired template input carries null', () => {
+    const code = 'src = ExecPython -> (t: String?) { code: "x" }\nfill = Template { template: "fallback" }\nfill.template = src.t';
+    const { ended } = runProgram(code, { src: () => ({ t: null }) });
+    expect(ended.fill).toMatchObject({ status: 'skipped', reason: 'required input template is null' });
+  });
+
+  it('runs a required input whose type includes Null when it carries null', () => {
+    const code = 'src = ExecPython -> (v: String?) { code: "x" }\nt = Template(v: String | Null) { template: "[{{v}}]" }\nt.v = src.v';
+    const { ended } = runProgram(code, { src: () => ({ v: null }) });
+    expect(ended.t).toMatchObject({ status: 'completed', inputs: { v: null } });
+  });
+
+  it('carries a skip on down a chain of required inputs', () => {
     const { ended } = runProgram(`${chain}\nshow = Debug\nshow.data = mid.text`, { src: () => ({ v: null }) });
-    expect(ended.show).toEqual({ status: 'skipped', inputs: { data: null }, reason: 'every wired input comes from a skipped node (mid was skipped)' });
+    expect(ended.show).toEqual({ status: 'skipped', inputs: { data: null }, reason: 'required input data is null (mid was skipped)' });
   });
 
   it('lets an optional input absorb a skip when another wired input has a value', () => {
@@ -195,8 +213,8 @@ describe('null propagation and failure', () => {
   });
 
   it('runs an optional reader of a failed node with null', () => {
-    const { ended } = runProgram(`${chain}\nshow = Debug\nshow.data = src.v`, { src: () => ({ status: 'failed', error: 'boom' }) });
-    expect(ended.show).toMatchObject({ status: 'completed', inputs: { data: null } });
+    const { ended } = runProgram(`${chain}\npk = Pack(v: String?)\npk.v = src.v`, { src: () => ({ status: 'failed', error: 'boom' }) });
+    expect(ended.pk).toMatchObject({ status: 'completed', inputs: { v: null } });
   });
 
   it('keeps independent branches running after a failure and summarizes the run as failed', () => {
@@ -222,29 +240,29 @@ describe('mocks', () => {
     const graph = compile('src = ExecPython -> (v: String) { code: "x" }\nshow = Template(v: String) { template: "{{v}}" }\nshow.v = src.v');
     const state = createRunState(graph, { mocks: { src: { v: 'mocked' } } });
     const batch = takeReady(state);
-    expect(batch.mocked).toEqual([{ nodeId: 'src', lane: [], inputs: {}, outputs: { v: 'mocked' } }]);
-    expect(batch.run).toEqual([{ nodeId: 'show', lane: [], inputs: { v: 'mocked' } }]);
+    expect(batch.mocked).toEqual([{ nodeId: 'src', lane: [], inputs: {}, outputs: { stdout: null, stderr: null, v: 'mocked' } }]);
+    expect(batch.run).toEqual([{ nodeId: 'show', lane: [], inputs: { template: '{{v}}', v: 'mocked' } }]);
   });
 
   it('mocks a node in every lane', () => {
-    const code = 'items = List -> (value: List[Number]) { value: [1, 2] }\nsq = ExecPython(n: Number) -> (out: Number) { code: "x" }\nsq.n = items.value';
+    const code = 'items = List -> (value: List[Number]) {\n  value: [1, 2]\n}\nsq = ExecPython(n: Number) -> (out: Number) { code: "x" }\nsq.n = items.value';
     const { ended } = runProgram(code, {}, { mocks: { sq: { out: 7 } } });
     expect([ended['sq[0]'], ended['sq[1]']]).toEqual([
-      { status: 'completed', inputs: { n: 1 }, outputs: { out: 7 } },
-      { status: 'completed', inputs: { n: 2 }, outputs: { out: 7 } },
+      { status: 'completed', inputs: { n: 1 }, outputs: { stdout: null, stderr: null, out: 7 } },
+      { status: 'completed', inputs: { n: 2 }, outputs: { stdout: null, stderr: null, out: 7 } },
     ]);
   });
 
   it('completes a mocked node even where a null input would have skipped it', () => {
     const code = 'src = ExecPython -> (v: String?) { code: "x" }\nmid = Template(v: String) { template: "{{v}}" }\nmid.v = src.v';
     const { ended } = runProgram(code, { src: () => ({ v: null }) }, { mocks: { mid: { text: 'canned' } } });
-    expect(ended.mid).toEqual({ status: 'completed', inputs: { v: null }, outputs: { text: 'canned' } });
+    expect(ended.mid).toEqual({ status: 'completed', inputs: { template: '{{v}}', v: null }, outputs: { text: 'canned' } });
   });
 });
 
 describe('parallel lanes', () => {
   const fanOut = (list: string) => [
-    `items = List -> (value: List[Number]) { value: ${list} }`,
+    `items = List -> (value: List[Number]) {\n  value: ${list}\n}`,
     'factor = Number { value: 10 }',
     'mul = ExecPython(n: Number, f: Number) -> (out: Number?) { code: "x" }', 'mul.n = items.value', 'mul.f = factor.value',
     'label = Template(n: Number) { template: "{{n}}" }', 'label.n = mul.out',
@@ -271,7 +289,7 @@ describe('parallel lanes', () => {
     for (const ready of takeReady(state).run) settle(state, ready, fakeNodes(graph)(ready));
     const lanes = takeReady(state).run;
     settle(state, lanes[1]!, completed({ out: 20 }));
-    expect(takeReady(state).run).toEqual([{ nodeId: 'label', lane: [1], inputs: { n: 20 } }]);
+    expect(takeReady(state).run).toEqual([{ nodeId: 'label', lane: [1], inputs: { template: '{{n}}', n: 20 } }]);
   });
 
   it('gathers the lanes in index order, null for a lane that skipped or failed', () => {
@@ -314,16 +332,16 @@ describe('parallel lanes', () => {
 
   it('zips two lists that expand the same node, by index', () => {
     const code = [
-      'a = List -> (value: List[Number]) { value: [1, 2] }', 'b = List -> (value: List[String]) { value: ["x", "y"] }',
+      'a = List -> (value: List[Number]) {\n  value: [1, 2]\n}', 'b = List -> (value: List[String]) {\n  value: ["x", "y"]\n}',
       'pair = Template(n: Number, s: String) { template: "{{n}}{{s}}" }', 'pair.n = a.value', 'pair.s = b.value',
     ].join('\n');
     const { ended } = runProgram(code);
-    expect([ended['pair[0]']?.inputs, ended['pair[1]']?.inputs]).toEqual([{ n: 1, s: 'x' }, { n: 2, s: 'y' }]);
+    expect([ended['pair[0]']?.inputs, ended['pair[1]']?.inputs]).toEqual([{ template: '{{n}}{{s}}', n: 1, s: 'x' }, { template: '{{n}}{{s}}', n: 2, s: 'y' }]);
   });
 
   it('fails the node once, at the parent lane path, when two lists that expand it differ in length', () => {
     const code = [
-      'a = List -> (value: List[Number]) { value: [1, 2] }', 'b = List -> (value: List[String]) { value: ["x", "y", "z"] }',
+      'a = List -> (value: List[Number]) {\n  value: [1, 2]\n}', 'b = List -> (value: List[String]) {\n  value: ["x", "y", "z"]\n}',
       'pair = Template(n: Number, s: String) { template: "{{n}}{{s}}" }', 'pair.n = a.value', 'pair.s = b.value',
       'show = Debug', 'show.data = pair.text',
     ].join('\n');
@@ -338,19 +356,19 @@ describe('parallel lanes', () => {
 
   it('nests lanes for a list of lists and gathers them back as nested lists', () => {
     const code = [
-      'grid = List -> (value: List[List[Number]]) { value: [[1, 2], [3]] }',
+      'grid = List -> (value: List[List[Number]]) {\n  value: [[1, 2], [3]]\n}',
       'cell = Template(n: Number) { template: "<{{n}}>" }', 'cell.n = grid.value',
       'rows = ExecPython(cells: List[List[String]]) -> (o: String) { code: "x" }', 'rows.cells = cell.text',
     ].join('\n');
     const { ended } = runProgram(code, { rows: () => ({ o: 'done' }) });
     expect(Object.keys(ended).filter((k) => k.startsWith('cell'))).toEqual(['cell[0,0]', 'cell[0,1]', 'cell[1,0]']);
-    expect(ended['cell[1,0]']?.inputs).toEqual({ n: 3 });
+    expect(ended['cell[1,0]']?.inputs).toEqual({ template: '<{{n}}>', n: 3 });
     expect(ended.rows?.inputs).toEqual({ cells: [['<1>', '<2>'], ['<3>']] });
   });
 
   it('opens lanes within lanes from a list made in a lane, and gathers the inner lanes per outer lane', () => {
     const code = [
-      'words = List -> (value: List[String]) { value: ["ab", "c"] }',
+      'words = List -> (value: List[String]) {\n  value: ["ab", "c"]\n}',
       'split = ExecPython(w: String) -> (letters: List[String]) { code: "x" }', 'split.w = words.value',
       'up = Template(l: String) { template: "{{l}}" }', 'up.l = split.letters',
       'join = ExecPython(ls: List[String]) -> (word: String) { code: "x" }', 'join.ls = up.text',
@@ -364,7 +382,7 @@ describe('parallel lanes', () => {
   });
 
   const words = [
-    'words = List -> (value: List[String]) { value: ["ab", "", "c"] }',
+    'words = List -> (value: List[String]) {\n  value: ["ab", "", "c"]\n}',
     'split = ExecPython(w: String) -> (letters: List[String]?) { code: "x" }', 'split.w = words.value',
     'tag = Template(l: String, w: String) { template: "{{l}}{{w}}" }', 'tag.l = split.letters', 'tag.w = words.value',
     'join = ExecPython(ls: List[String]) -> (word: String) { code: "x" }', 'join.ls = tag.text',
@@ -374,7 +392,7 @@ describe('parallel lanes', () => {
   it('broadcasts a value from an outer lane to every lane inside it', () => {
     const { ended } = runProgram(words, { split: ({ w }) => ({ letters: [...String(w)] }), join: () => ({ word: 'w' }), all: () => ({ n: 0 }) });
     expect([ended['tag[0,0]']?.inputs, ended['tag[0,1]']?.inputs, ended['tag[2,0]']?.inputs]).toEqual([
-      { l: 'a', w: 'ab' }, { l: 'b', w: 'ab' }, { l: 'c', w: 'c' },
+      { template: '{{l}}{{w}}', l: 'a', w: 'ab' }, { template: '{{l}}{{w}}', l: 'b', w: 'ab' }, { template: '{{l}}{{w}}', l: 'c', w: 'c' },
     ]);
   });
 
@@ -439,7 +457,7 @@ describe('the shared examples', () => {
     expect(summarize(state).status).toBe('completed');
   });
 
-  it('failure: the broken chain fails then skips, the optional Debug gets null, the other branch completes', () => {
+  it('failure: the broken chain fails then skips, a Debug fed by the failed node skips, the other branch completes', () => {
     const graph = example('failure.weft');
     const state = createRunState(graph);
     const ended = runToEnd(state, fakeNodes(graph, {
@@ -448,9 +466,113 @@ describe('the shared examples', () => {
     expect(ended.broken).toMatchObject({ status: 'failed', error: 'ZeroDivisionError: division by zero' });
     expect(ended.after_broken?.status).toBe('skipped');
     expect(ended.skipped_show?.status).toBe('skipped');
-    expect(ended.maybe).toMatchObject({ status: 'completed', inputs: { data: null } });
+    expect(ended.maybe).toMatchObject({ status: 'skipped', inputs: { data: null }, reason: 'required input data is null (broken failed)' });
     expect(ended.loud).toMatchObject({ status: 'completed', outputs: { text: '"still here"!' } });
     expect(ended.ok_show?.status).toBe('completed');
     expect(summarize(state)).toMatchObject({ status: 'failed', failed: [{ nodeId: 'broken', lane: [] }] });
+  });
+});
+
+describe('the runtime rules of NODES.md Part 1', () => {
+  it('runs a root node exactly once, its inputs filled from config, and never skips it', () => {
+    const { ended, state } = runProgram('t = Template(x: String?) {\n  template: "[{{x}}]"\n}');
+    expect(ended.t).toEqual({ status: 'completed', inputs: { template: '[{{x}}]', x: null }, outputs: { text: '[null]' } });
+    expect(laneCounts(state)).toEqual({ t: 1 });
+  });
+
+  it('lets an edge win over a config value of the same name', () => {
+    const code = 'src = Text { value: "from the edge" }\nt = Template(x: String) {\n  template: "{{x}}"\n  x: "from config"\n}\nt.x = src.value';
+    const { ended } = runProgram(code);
+    expect(ended.t?.inputs).toEqual({ template: '{{x}}', x: 'from the edge' });
+  });
+
+  it('lets an edge that carries null win over a config value too, so the node skips', () => {
+    const code = 'src = ExecPython -> (v: String?) { code: "x" }\nt = Template(x: String) {\n  template: "{{x}}"\n  x: "from config"\n}\nt.x = src.v';
+    const { ended } = runProgram(code, { src: () => ({ v: null }) });
+    expect(ended.t).toMatchObject({ status: 'skipped', inputs: { x: null }, reason: 'required input x is null' });
+  });
+
+  it('fails a node at dispatch, without running it, when a wired value does not fit its port type; readers skip', () => {
+    // JsonDict fits Unpack's Dict[String, Number] when compiled; the value that arrives does not.
+    const code = 'src = ExecPython -> (d: JsonDict) { code: "x" }\nu = Unpack -> (a: Number)\nu.in = src.d\nshow = Debug\nshow.data = u.a';
+    const ran: string[] = [];
+    const state = createRunState(compile(code));
+    const ended = runToEnd(state, (ready) => {
+      ran.push(ready.nodeId);
+      return completed({ d: { a: 'not a number' } });
+    });
+    expect(ran).toEqual(['src']);
+    expect(ended.u).toEqual({ status: 'failed', error: 'type mismatch: input in expects Dict[String, Number], but src.d gave Dict[String, String] {"a":"not a number"}' });
+    expect(ended.show).toMatchObject({ status: 'skipped', reason: 'required input data is null (u failed)' });
+    expect(summarize(state).status).toBe('failed');
+  });
+
+  it('checks each element a list runs a node with, in its lane', () => {
+    const code = 'src = ExecPython -> (items: List[JsonDict]) { code: "x" }\nu = Unpack -> (a: Number)\nu.in = src.items\nshow = Debug\nshow.data = u.a';
+    const { ended } = runProgram(code, { src: () => ({ items: [{ a: 1 }, { a: 'two' }] }), u: ({ in: dict }) => ({ a: (dict as { a: number }).a }) });
+    expect(ended['u[0]']).toMatchObject({ status: 'completed', outputs: { a: 1 } });
+    expect(ended['u[1]']).toMatchObject({ status: 'failed', error: expect.stringContaining('input in expects Dict[String, Number]') });
+  });
+
+  it('skips a @require_one_of node when no port of the group has a value, and counts a config value as one', () => {
+    const group = 'src = ExecPython -> (a: String?, b: String?) { code: "x" }\npk = Pack(a: String?, b: String?, @require_one_of(a, b))';
+    expect(runProgram(`${group}\npk.a = src.a`, { src: () => ({ a: null, b: null }) }).ended.pk?.status).toBe('skipped');
+    const filled = `${group.replace('@require_one_of(a, b))', '@require_one_of(a, b)) {\n  b: "from config"\n}')}\npk.a = src.a`;
+    expect(runProgram(filled, { src: () => ({ a: null, b: null }) }).ended.pk).toMatchObject({ status: 'completed', inputs: { a: null, b: 'from config' } });
+  });
+
+  it("adds the catalog's oneOfRequired groups to a node's own", () => {
+    const graph: ExecutableGraph = {
+      order: ['send'],
+      nodes: [{
+        id: 'send', type: 'TelegramSend', config: {}, isTrigger: false, laneDepth: 0, requireOneOf: [],
+        inputs: [{ name: 'text', type: 'String', optional: true, lane: { mode: 'single', depth: 0 } }, { name: 'media', type: 'Media', optional: true, lane: { mode: 'single', depth: 0 } }],
+        outputs: [],
+      }],
+    };
+    expect(withCatalogRequirements(graph).nodes[0]!.requireOneOf).toEqual([['text', 'media']]);
+  });
+
+  it('gives a trigger that did not fire its dormant outputs: ApiPost receivedAt "", HumanTrigger every approve/reject rejected', () => {
+    const code = [
+      'hook = ApiPost -> (city: String) {}',
+      'form = HumanTrigger {',
+      '  fields: [{"fieldType": "approve_reject", "key": "go"}, {"fieldType": "text_input", "key": "name"}]',
+      '}',
+      'line = Template(c: String) { template: "{{c}}" }', 'line.c = hook.city',
+      'at = Template(r: String) { template: "{{r}}" }', 'at.r = hook.receivedAt',
+      'no = Debug', 'no.data = form.go_rejected',
+      'yes = Debug', 'yes.data = form.go_approved',
+    ].join('\n');
+    const graph = compile(code);
+    const triggerOutputs = { ...dormantTriggerOutputs(graph), form: { go_approved: true } };
+    const { ended } = { ended: runToEnd(createRunState(graph, { triggerOutputs }), fakeNodes(graph)) };
+    expect(ended.hook).toMatchObject({ status: 'completed', outputs: { receivedAt: '', city: null } });
+    expect(ended.line?.status).toBe('skipped');
+    expect(ended.at?.status).toBe('completed');
+    expect(ended.form).toMatchObject({ status: 'completed', outputs: { go_approved: true, go_rejected: null, name: null } });
+    expect(ended.yes?.status).toBe('completed');
+    expect(ended.no?.status).toBe('skipped');
+    const dormant = runToEnd(createRunState(graph, { triggerOutputs: dormantTriggerOutputs(graph) }), fakeNodes(graph));
+    expect(dormant.form).toMatchObject({ outputs: { go_approved: null, go_rejected: true } });
+    expect(dormant.no?.status).toBe('completed');
+    expect(dormant.yes?.status).toBe('skipped');
+  });
+
+  it('runs lanes through a group: a list into the group expands inside it, and the group output gathers back', () => {
+    const code = [
+      'nums = List -> (value: List[Number]) {', '  value: [1, 2, 3]', '}',
+      'g = Group(n: Number) -> (out: String) {',
+      '  t = Template(n: Number) { template: "<{{n}}>" }',
+      '  t.n = self.n',
+      '  self.out = t.text',
+      '}',
+      'g.n = nums.value',
+      'all = ExecPython(texts: List[String]) -> (joined: String) { code: "x" }',
+      'all.texts = g.out',
+    ].join('\n');
+    const { ended } = runProgram(code, { all: ({ texts }) => ({ joined: (texts as string[]).join('') }) });
+    expect(['g.t[0]', 'g.t[1]', 'g.t[2]'].map((id) => ended[id]?.inputs?.n)).toEqual([1, 2, 3]);
+    expect(ended.all).toMatchObject({ status: 'completed', inputs: { texts: ['<1>', '<2>', '<3>'] }, outputs: { joined: '<1><2><3>' } });
   });
 });

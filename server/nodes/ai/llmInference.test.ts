@@ -117,20 +117,43 @@ describe('LlmInference', () => {
     expect(result.outputs).toEqual({ response: { city: 'Oslo' } });
   });
 
-  it('splits a JSON object reply over the declared outputs, null for a missing key', async () => {
-    const result = await infer('give json', { model: 'gpt-4o-mini' }, { config: { parseJson: true }, outputs: ['city', 'degrees', 'wind'] });
-    expect(result.outputs).toEqual({ city: 'Oslo', degrees: 3, wind: null });
+  it('splits a JSON object reply over the declared outputs too, null for a missing key, as Weft does', async () => {
+    const result = await infer('give json', { model: 'gpt-4o-mini' }, { config: { parseJson: true }, outputs: ['response', 'city', 'degrees', 'wind'] });
+    expect(result.outputs).toEqual({ response: { city: 'Oslo', degrees: 3 }, city: 'Oslo', degrees: 3, wind: null });
   });
 
-  it('fails when parseJson is on and the reply is not JSON, keeping the reply and the cost', async () => {
-    const failure = await failureOf(infer('give prose', { model: 'gpt-4o-mini' }, { config: { parseJson: true } }));
-    expect(failure.message).toBe('the reply is not valid JSON, and parseJson is on');
-    expect(failure.details).toMatchObject({ reply: 'Oslo is cold.', costUsd: '0.00036' });
+  it('keeps the reply as text when parseJson is on and it is not JSON (the declared type of response decides)', async () => {
+    const result = await infer('give prose', { model: 'gpt-4o-mini' }, { config: { parseJson: true } });
+    expect(result.outputs).toEqual({ response: 'Oslo is cold.' });
   });
 
-  it('fails when a reply to split over declared outputs is not a JSON object', async () => {
-    const failure = await failureOf(infer('give a list', { model: 'gpt-4o-mini' }, { config: { parseJson: true }, outputs: ['a', 'b'] }));
-    expect(failure.message).toBe('the reply is JSON but not an object, so it cannot be split over the declared outputs');
+  it('splits nothing when the JSON reply is not an object', async () => {
+    const result = await infer('give a list', { model: 'gpt-4o-mini' }, { config: { parseJson: true }, outputs: ['response', 'a'] });
+    expect(result.outputs).toEqual({ response: [1, 2] });
+  });
+
+  it('takes its settings from its own fields when no config is wired, and sends maxTokens, topP and seed', async () => {
+    await runLlmInference(runContext({
+      outputs: ['response'], settings: withEndpoint(`${llm.url}/v1`),
+      inputs: { prompt: 'Hi' }, config: { model: 'gpt-4o-mini', temperature: 0.5, maxTokens: 100, topP: 0.9, seed: 7, systemPrompt: 'Field.' },
+    }));
+    expect(lastRequest().body).toEqual({
+      model: 'gpt-4o-mini', temperature: 0.5, max_tokens: 100, top_p: 0.9, seed: 7,
+      messages: [{ role: 'system', content: 'Field.' }, { role: 'user', content: 'Hi' }],
+    });
+  });
+
+  it("ignores its own fields when a config dict is wired, and lets a systemPrompt input win over the dict's", async () => {
+    await runLlmInference(runContext({
+      outputs: ['response'], settings: withEndpoint(`${llm.url}/v1`),
+      inputs: { prompt: 'Hi', systemPrompt: 'Input.', config: { model: 'gpt-4o', systemPrompt: 'Dict.' } }, config: { model: 'ignored', temperature: 1 },
+    }));
+    expect(lastRequest().body).toEqual({ model: 'gpt-4o', messages: [{ role: 'system', content: 'Input.' }, { role: 'user', content: 'Hi' }] });
+  });
+
+  it("uses the reference's default model when nothing names one, and the platform key for an empty or __PLATFORM__ apiKey", async () => {
+    await infer('Hi', { apiKey: '__PLATFORM__' });
+    expect(lastRequest()).toMatchObject({ authorization: 'Bearer server-key', body: { model: 'anthropic/claude-sonnet-4.6' } });
   });
 
   it("fails with the provider's message when the endpoint refuses the call", async () => {
@@ -151,9 +174,7 @@ describe('LlmInference', () => {
 
   it('fails with what is wrong when the config input is not an LLM config', async () => {
     const failure = await failureOf(infer('Hi', { temperature: 7 }));
-    expect(failure.message).toBe(
-      'the config input is not an LLM config (wire an LlmConfig node into it): model: needs a model name; temperature: Too big: expected number to be <=2',
-    );
+    expect(failure.message).toBe('the config input is not an LLM config: temperature: Too big: expected number to be <=2');
   });
 });
 

@@ -188,10 +188,17 @@ function placeNodes(nodes: NodeInstance[], edges: Edge[], fromLayout: Map<string
 /** Open groups without a size in the layout get one that holds their children, innermost first. */
 function sizeExpandedGroups(nodes: IRNode[], boxes: Map<string, Box>, fromLayout: Map<string, LayoutEntry>): void {
   const groups = nodes.filter((n) => n.kind === 'group' && n.expanded).sort((a, b) => b.scope.length - a.scope.length);
+  const childrenOf = new Map<string, Box[]>();
+  for (const n of nodes) {
+    if (n.parent === undefined) continue;
+    const list = childrenOf.get(n.parent);
+    if (list) list.push(boxes.get(n.id)!);
+    else childrenOf.set(n.parent, [boxes.get(n.id)!]);
+  }
   for (const group of groups) {
     const box = boxes.get(group.id)!;
     if (box.width !== undefined || fromLayout.get(group.id)?.width !== undefined) continue;
-    const children = nodes.filter((n) => n.parent === group.id).map((n) => boxes.get(n.id)!);
+    const children = childrenOf.get(group.id) ?? [];
     Object.assign(box, enclosingSize(children));
     group.size = { width: box.width!, height: box.height! };
   }

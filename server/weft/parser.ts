@@ -9,7 +9,7 @@ import {
   bracketDepth, contentAfterFirstBrace, firstBraceClosed, firstColumn, heredocCloses, heredocValue, IDENT, KEY_VALUE,
   looksLikeDottedRef, looksLikeInlineStart, looksLikeJson, matchingParen, parenDepth, parseConfigValue, parseLabel,
   parsePortItems, portListItems, requireOneOfNames, splitOnCommasOutsideBrackets, splitOnCommasOutsideQuotes,
-  stripHeaderComment, stripPortLineComment, tryParseLiteral, unescapeBackticks, dedent,
+  stripHeaderComment, stripPortLineComment, tryParseLiteral, unescapeBackticks, dedent, MAX_NESTING,
 } from './values';
 
 const ROOT = '__root__';
@@ -490,7 +490,22 @@ class Parser implements ParserContext {
     return ids;
   }
 
+  private depth = 0;
+
   parseScope(start: number, scopeId: string, parentGroupId: string | undefined, isRoot: boolean): ScopeResult {
+    if (this.depth >= MAX_NESTING) {
+      this.error(start, `Groups nested more than ${MAX_NESTING} levels deep`, 'nesting');
+      return { nodes: [], connections: [], inPorts: [], outPorts: [], endIndex: this.lines.length, closed: true, name: '', description: '' };
+    }
+    this.depth++;
+    try {
+      return this.parseScopeBody(start, scopeId, parentGroupId, isRoot);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseScopeBody(start: number, scopeId: string, parentGroupId: string | undefined, isRoot: boolean): ScopeResult {
     const lines = this.lines;
     const nodes: ParsedNode[] = [];
     const connections: ParsedConnection[] = [];

@@ -41,6 +41,7 @@ export function tryParseLiteral(raw: string): JsonValue | undefined {
   if (NUMBER.test(s)) return Number(s);
   if (s.length >= 2 && s.startsWith('"') && s.endsWith('"')) return unescapeString(s.slice(1, -1));
   if (s.startsWith('[') || s.startsWith('{')) {
+    if (bracketNesting(s) > MAX_NESTING) return undefined;
     try {
       return JSON.parse(s) as JsonValue;
     } catch {
@@ -48,6 +49,33 @@ export function tryParseLiteral(raw: string): JsonValue | undefined {
     }
   }
   return undefined;
+}
+
+/** Deeper nesting than any real program needs; beyond it values and types are refused rather than exhaust the stack. */
+export const MAX_NESTING = 100;
+
+/** How deeply a JSON value nests (iteratively, so absurd depths cannot exhaust the stack). */
+export function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (depth > MAX_NESTING) break;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+function bracketNesting(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const c of text) {
+    if (c === '[' || c === '{' || c === '(') deepest = Math.max(deepest, ++depth);
+    else if (c === ']' || c === '}' || c === ')') depth--;
+  }
+  return deepest;
 }
 
 /** A config value (§1.3); JSON that does not parse is reported and kept as text. */
@@ -58,6 +86,10 @@ export function parseConfigValue(raw: string, key: string, report: (message: str
   if (NUMBER.test(raw)) return Number(raw);
   if (raw.startsWith('"') && raw.endsWith('"')) return unescapeString(raw.slice(1, -1));
   if (raw.startsWith('[') || raw.startsWith('{')) {
+    if (bracketNesting(raw) > MAX_NESTING) {
+      report(`Invalid JSON for "${key}": nested more than ${MAX_NESTING} levels deep`);
+      return raw;
+    }
     try {
       return JSON.parse(raw) as JsonValue;
     } catch (error) {
@@ -73,9 +105,9 @@ export function parseConfigValue(raw: string, key: string, report: (message: str
 /** Removes the indentation common to the non-empty lines; none if one of them starts at column 1. */
 export function dedent(text: string): string {
   const lines = text.trimEnd().split('\n');
-  const indents = lines.filter((l) => l.trim().length > 0).map((l) => l.length - l.trimStart().length);
-  if (indents.length === 0) return text;
-  const common = Math.min(...indents);
+  let common = Number.POSITIVE_INFINITY;
+  for (const l of lines) if (l.trim().length > 0) common = Math.min(common, l.length - l.trimStart().length);
+  if (common === Number.POSITIVE_INFINITY) return text;
   if (common === 0) return text.trimEnd();
   return lines.map((l) => (l.length >= common ? l.slice(common) : l)).join('\n');
 }
@@ -299,6 +331,10 @@ export function parsePortItems(text: string, line: number): PortItem[] {
       optional = true;
     }
     const name = rawName.replace(/\?$/, '');
+    if (bracketNesting(typeText) > MAX_NESTING) {
+      items.push({ error: `Invalid port declaration: '${name}': its type is nested more than ${MAX_NESTING} levels deep` });
+      continue;
+    }
     if (!IDENT.test(name)) {
       items.push({ error: `Invalid port declaration: '${part}'` });
       continue;

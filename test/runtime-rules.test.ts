@@ -1,0 +1,202 @@
+/**
+ * The runtime rules of NODES.md Part 1, each on a real platform (Restate, PostgreSQL, GraphQL):
+ * when a node runs or skips, config against edges, type checks at dispatch, lanes through groups,
+ * the outputs of triggers that did not fire, and a project imported from the reference's JSON
+ * export, run, and exported again.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { graphqlData } from './support/graphql';
+import { createProject, runProject, waitForStatus } from './support/executions';
+import { usePlatform } from './support/usePlatform';
+
+const programs = {
+  skipOnNull: [
+    'shut = Boolean { value: false }',
+    'word = Text { value: "hello" }',
+    'gate = Gate',
+    'gate.pass = shut.value',
+    'gate.value = word.value',
+    'show = Debug',
+    'show.data = gate.value',
+    'fill = Template(v: String) { template: "got {{v}}" }',
+    'fill.v = gate.value',
+    'maybe = Template(v: String | Null) { template: "[{{v}}]" }',
+    'maybe.v = gate.value',
+    'after = Debug',
+    'after.data = maybe.text',
+  ].join('\n'),
+  typeMismatch: [
+    'reading = Dict -> (value: JsonDict) {',
+    '  value: {"degrees": "cold"}',
+    '}',
+    'split = Unpack -> (degrees: Number)',
+    'split.in = reading.value',
+    'show = Debug',
+    'show.data = split.degrees',
+  ].join('\n'),
+  configAndEdge: [
+    'city = Text { value: "Oslo" }',
+    'byEdge = Template(city: String) {',
+    '  template: "{{city}}"',
+    '  city: "from config"',
+    '}',
+    'byEdge.city = city.value',
+    'byConfig = Template(city: String) {',
+    '  template: "{{city}}"',
+    '  city: "from config"',
+    '}',
+    'shut = Boolean { value: false }',
+    'gate = Gate',
+    'gate.pass = shut.value',
+    'gate.value = city.value',
+    'nullEdge = Template(city: String) {',
+    '  template: "{{city}}"',
+    '  city: "from config"',
+    '}',
+    'nullEdge.city = gate.value',
+  ].join('\n'),
+  lanesThroughGroup: [
+    'orders = List -> (value: List[Number]) {',
+    '  value: [1, 2, 3]',
+    '}',
+    'rate = Number { value: 10 }',
+    'price = Group(qty: Number, rate: Number) -> (line: String) {',
+    '  say = Template(qty: Number, rate: Number) { template: "{{qty}}x{{rate}}" }',
+    '  say.qty = self.qty',
+    '  say.rate = self.rate',
+    '  self.line = say.text',
+    '}',
+    'price.qty = orders.value',
+    'price.rate = rate.value',
+    'each = Debug',
+    'each.data = price.line',
+    'all = Pack(lines: List[String])',
+    'all.lines = price.line',
+    'report = Debug',
+    'report.data = all.out',
+  ].join('\n'),
+  triggers: [
+    'hook = ApiPost -> (city: String) {}',
+    'form = HumanTrigger {',
+    '  title: "Go?"',
+    '  fields: [{"fieldType": "approve_reject", "key": "go"}]',
+    '}',
+    'line = Template(city: String) { template: "city {{city}}" }',
+    'line.city = hook.city',
+    'stamp = Template(at: String) { template: "at [{{at}}]" }',
+    'stamp.at = hook.receivedAt',
+    'rejected = Debug',
+    'rejected.data = form.go_rejected',
+    'approved = Debug',
+    'approved.data = form.go_approved',
+  ].join('\n'),
+};
+
+describe('the runtime rules of NODES.md Part 1', () => {
+  const platform = usePlatform();
+  const url = () => platform.current.graphqlUrl;
+  const run = async (name: keyof typeof programs, extra: Record<string, unknown> = {}) => {
+    const executionId = await runProject(url(), await createProject(url(), name, programs[name]), extra);
+    return waitForStatus(url(), executionId, ['completed', 'failed']);
+  };
+
+  it('skips a Debug and a Template whose required wired input carries null; a type with Null takes it; the skip carries on', async () => {
+    const execution = await run('skipOnNull');
+    expect(execution.status).toBe('completed');
+    expect(execution.node('gate')).toMatchObject({ status: 'completed', output: { value: null } });
+    expect(execution.node('show')).toMatchObject({ status: 'skipped', details: { reason: 'required input data is null' } });
+    expect(execution.node('fill')).toMatchObject({ status: 'skipped', details: { reason: 'required input v is null' } });
+    expect(execution.node('maybe')).toMatchObject({ status: 'completed', output: { text: '[]' } });
+    expect(execution.node('after')).toMatchObject({ status: 'completed', inputs: { data: '[]' } });
+  });
+
+  it('fails a node at dispatch, without running it, when the value that arrives does not fit its port; the run fails', async () => {
+    const execution = await run('typeMismatch');
+    expect(execution.status).toBe('failed');
+    expect(execution.node('split')).toMatchObject({
+      status: 'failed',
+      error: 'type mismatch: input in expects Dict[String, Number], but reading.value gave Dict[String, String] {"degrees":"cold"}',
+      startedAt: null,
+    });
+    expect(execution.node('show')).toMatchObject({ status: 'skipped', details: { reason: 'required input data is null (split failed)' } });
+    expect(execution.error).toContain('split: type mismatch');
+  });
+
+  it('fills an unwired port from config; an edge wins over config, even an edge that carries null', async () => {
+    const execution = await run('configAndEdge');
+    expect(execution.node('byEdge')).toMatchObject({ status: 'completed', output: { text: 'Oslo' } });
+    expect(execution.node('byConfig')).toMatchObject({ status: 'completed', inputs: { template: '{{city}}', city: 'from config' }, output: { text: 'from config' } });
+    expect(execution.node('nullEdge')).toMatchObject({ status: 'skipped', inputs: { city: null } });
+  });
+
+  it('runs a group in one lane per element of the list wired into it, broadcasting the single value, and gathers its output', async () => {
+    const execution = await run('lanesThroughGroup');
+    expect(execution.status).toBe('completed');
+    const lanes = execution.runs.filter((r) => r.nodeId === 'price.say').map((r) => [r.lane, r.inputs]);
+    expect(lanes.sort((a, b) => (a[0] as number[])[0]! - (b[0] as number[])[0]!)).toEqual([
+      [[0], { template: '{{qty}}x{{rate}}', qty: 1, rate: 10 }],
+      [[1], { template: '{{qty}}x{{rate}}', qty: 2, rate: 10 }],
+      [[2], { template: '{{qty}}x{{rate}}', qty: 3, rate: 10 }],
+    ]);
+    // A Debug (data: T, bound to String) runs in each lane; a List[String] input gathers them, in order.
+    expect(execution.runs.filter((r) => r.nodeId === 'each').map((r) => r.inputs)).toHaveLength(3);
+    expect(execution.node('each', [1])).toMatchObject({ status: 'completed', inputs: { data: '2x10' } });
+    expect(execution.node('all')).toMatchObject({ status: 'completed', lane: [], inputs: { lines: ['1x10', '2x10', '3x10'] } });
+    expect(execution.node('report')).toMatchObject({ status: 'completed', inputs: { data: { lines: ['1x10', '2x10', '3x10'] } } });
+  });
+
+  it('gives the triggers that did not fire their dormant outputs: ApiPost receivedAt "", HumanTrigger rejected', async () => {
+    const fired = await run('triggers', { inputs: { hook: { city: 'Oslo', receivedAt: '2026-12-01T10:00:00Z' } } });
+    expect(fired.status).toBe('completed');
+    expect(fired.node('line')).toMatchObject({ status: 'completed', output: { text: 'city Oslo' } });
+    expect(fired.node('form')).toMatchObject({ status: 'completed', output: { go_approved: null, go_rejected: true } });
+    expect(fired.node('rejected')).toMatchObject({ status: 'completed', inputs: { data: true } });
+    expect(fired.node('approved')?.status).toBe('skipped');
+
+    const byHand = await run('triggers');
+    expect(byHand.node('hook')).toMatchObject({ status: 'completed', output: { city: null, receivedAt: '' } });
+    expect(byHand.node('line')?.status).toBe('skipped');
+    expect(byHand.node('stamp')).toMatchObject({ status: 'completed', output: { text: 'at []' } });
+  });
+});
+
+describe('import, run and export of a project in the reference JSON export shape', () => {
+  const platform = usePlatform();
+  const url = () => platform.current.graphqlUrl;
+
+  it('imports an export, runs it, and exports it back in the same shape with the credentials stripped', async () => {
+    const original = {
+      name: 'Greeter',
+      description: 'Says hello to a customer',
+      weftCode: [
+        '# Project: Greeter',
+        'who = Text { value: "Dana" }',
+        'settings = LlmConfig {',
+        '  model: "gpt-4o-mini"',
+        '  apiKey: "sk-live-123"',
+        '}',
+        'greet = Template(name: String) { template: "Hello {{name}}" }',
+        'greet.name = who.value',
+        'show = Debug',
+        'show.data = greet.text',
+      ].join('\n'),
+      layoutCode: 'who @layout 10 20\ngreet @layout 200 20',
+      loomCode: '# Greeter page',
+    };
+    const { importProject } = await graphqlData(url(), `mutation ($content: String!) { importProject(content: $content, fileName: "greeter.json") {
+      ... on Project { id name description layout diagnostics { severity message } } } }`, { content: JSON.stringify(original) });
+    expect(importProject).toMatchObject({ name: 'Greeter', description: 'Says hello to a customer', layout: original.layoutCode });
+    expect(importProject.diagnostics.filter((d: { severity: string }) => d.severity === 'error')).toEqual([]);
+
+    const execution = await waitForStatus(url(), await runProject(url(), importProject.id), ['completed', 'failed']);
+    expect(execution.status).toBe('completed');
+    expect(execution.node('show')).toMatchObject({ status: 'completed', inputs: { data: 'Hello Dana' } });
+
+    const { exportProject } = await graphqlData(url(), `query ($id: ID!) { exportProject(id: $id) {
+      ... on ProjectExport { name description weftCode layoutCode loomCode json } } }`, { id: importProject.id });
+    const { json, ...exported } = exportProject;
+    expect(exported).toEqual({ ...original, weftCode: original.weftCode.replace('apiKey: "sk-live-123"', 'apiKey: ""') });
+    expect(JSON.parse(json)).toEqual(exported);
+    expect(json).not.toContain('sk-live-123');
+  });
+});

@@ -20,6 +20,7 @@ import { rememberedPorts } from './restate/ports';
 import { allowSecondsField } from './nodes/triggers/cron';
 import { createCronTriggerObject, CronSchedules } from './triggers/cronObject';
 import { Triggers } from './triggers/triggers';
+import { reportPythonSandbox } from './nodes/code/sandbox';
 
 export interface Platform {
   url: string;
@@ -45,6 +46,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
   try {
     await mkdir(config.dataDir, { recursive: true });
     stops.push(await lockDataDirectory(config.dataDir));
+    await reportPythonSandbox(config.nodes, log.child({ part: 'python' }));
 
     const database = await openDatabase(config.database, log.child({ part: 'database' }));
     stops.push(() => database.close());

@@ -1,4 +1,27 @@
+import { existsSync } from 'node:fs';
 import type { NodeSettings } from './definition';
+
+/** How ExecPython's process is confined (server/nodes/code/sandbox.ts); limits hold for its whole process tree. */
+export interface PythonSandboxSettings {
+  /** `off` runs Python unconfined (only when PYTHON_SANDBOX=off is set explicitly). */
+  mode: 'bwrap' | 'off';
+  bwrapBinary: string;
+  /** CPU seconds per process; unset: the run's time limit, rounded up. */
+  cpuSeconds?: number;
+  /** Processes and threads the code may have at once (the interpreter included). */
+  maxProcesses: number;
+  /** Largest file the code may write. */
+  maxFileMb: number;
+  /** Size of its private /tmp (memory-backed). */
+  tmpMb: number;
+}
+
+// NodeSettings lives in definition.ts; the sandbox's and the network's settings are added here.
+declare module './definition' {
+  interface NodeSettings {
+    pythonSandbox: PythonSandboxSettings;
+  }
+}
 
 /**
  * USD per million tokens, as the providers published them (late 2025). Dated variants such as
@@ -16,7 +39,9 @@ const commonModelPrices: NodeSettings['llm']['prices'] = {
 
 /** What nodes run with when the server sets nothing. No LLM endpoint: LlmInference fails until one is configured. */
 export const defaultNodeSettings: NodeSettings = {
-  python: { binary: 'python3', timeoutMs: 10_000, memoryMb: 256 },
+  // Debian's interpreter starts in ~8 ms; a pyenv shim on PATH takes ~170 ms and is not visible in the sandbox.
+  python: { binary: existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', timeoutMs: 10_000, memoryMb: 256 },
+  pythonSandbox: { mode: 'bwrap', bwrapBinary: '/usr/bin/bwrap', maxProcesses: 64, maxFileMb: 64, tmpMb: 64 },
   http: { timeoutMs: 10_000, maxBodyBytes: 5 * 1024 * 1024 },
   llm: { timeoutMs: 60_000, prices: commonModelPrices },
 };

@@ -1,11 +1,14 @@
 import { execa } from 'execa';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { JsonValue } from '../../weft/types';
 import { NodeFailure, outputsOf, type NodeDefinition, type NodeRunContext, type NodeRunResult } from '../definition';
+import { sandboxedPython, sandboxProblem } from './sandbox';
 
-const RUNNER = fileURLToPath(new URL('./python/runner.py', import.meta.url));
+// Passed with -c: the sandbox shows no file of the checkout.
+const RUNNER_SOURCE = readFileSync(fileURLToPath(new URL('./python/runner.py', import.meta.url)), 'utf8');
 const PRINT_LIMIT_BYTES = 1024 * 1024;
 const RESULT_LIMIT_BYTES = 64 * 1024 * 1024;
 
@@ -17,6 +20,9 @@ type RunnerResult =
 interface Limits {
   timeoutMs: number;
   memoryMb: number;
+  cpuSeconds: number;
+  maxProcesses: number;
+  maxFileBytes: number;
 }
 
 const seconds = (ms: number): string => `${ms / 1000} s`;
@@ -24,52 +30,114 @@ const seconds = (ms: number): string => `${ms / 1000} s`;
 function limitsOf(context: NodeRunContext): Limits {
   const { timeoutSeconds } = context.config;
   const timeoutMs = typeof timeoutSeconds === 'number' && timeoutSeconds > 0 ? timeoutSeconds * 1000 : context.settings.python.timeoutMs;
-  return { timeoutMs, memoryMb: context.settings.python.memoryMb };
+  const sandbox = context.settings.pythonSandbox;
+  return {
+    timeoutMs,
+    memoryMb: context.settings.python.memoryMb,
+    cpuSeconds: sandbox.cpuSeconds ?? Math.max(1, Math.ceil(timeoutMs / 1000)),
+    maxProcesses: sandbox.maxProcesses,
+    maxFileBytes: sandbox.maxFileMb * 1024 * 1024,
+  };
 }
 
-function spawnRunner(context: NodeRunContext, limits: Limits) {
+/**
+ * Runs runner.py in the sandbox, in a process group of its own. At the time limit or on cancel
+ * the group is killed; bwrap's --die-with-parent then ends the sandbox's pid namespace, and
+ * with it every process the code forked, detached or not. Once the runner has written its result
+ * and exited, whatever else remains is killed at once.
+ */
+async function runRunner(context: NodeRunContext, limits: Limits) {
+  const python = sandboxedPython(context.settings);
+  if (!python.ok) throw new NodeFailure(python.problem);
   const request = {
     code: typeof context.config.code === 'string' ? context.config.code : '',
     inputs: context.inputs,
     outputs: context.outputs.map((port) => port.name),
     memoryMb: limits.memoryMb,
+    limits: { cpuSeconds: limits.cpuSeconds, maxProcesses: limits.maxProcesses, maxFileBytes: limits.maxFileBytes },
   };
-  return execa(context.settings.python.binary, [RUNNER], {
+  const { file, args } = python.command(['-I', '-B', '-c', RUNNER_SOURCE]);
+  const child = execa(file, args, {
     input: JSON.stringify(request),
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-    cwd: tmpdir(),
-    env: { PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' },
-    timeout: limits.timeoutMs,
-    // The code may trap SIGTERM; a node over its time limit must stop.
-    killSignal: 'SIGKILL',
-    cancelSignal: context.signal,
+    cwd: python.cwd,
+    env: python.environment,
+    extendEnv: false,
+    detached: true,
     maxBuffer: { stdout: PRINT_LIMIT_BYTES, stderr: PRINT_LIMIT_BYTES, fd3: RESULT_LIMIT_BYTES },
     stripFinalNewline: false,
     reject: false,
   });
+  let timedOut = false;
+  let cancelled = false;
+  const killGroup = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup();
+  }, limits.timeoutMs);
+  const onCancel = () => {
+    cancelled = true;
+    killGroup();
+  };
+  context.signal.addEventListener('abort', onCancel, { once: true });
+  if (context.signal.aborted) onCancel();
+  // The runner writes its result last, then exits: after that nothing of the code may go on.
+  // (A runner killed by a limit closes the channel empty; its exit status then tells why.)
+  let resultBytes = 0;
+  child.stdio[3]?.on('data', (chunk: Buffer | string) => (resultBytes += chunk.length));
+  child.stdio[3]?.once('end', () => {
+    if (resultBytes > 0) killGroup();
+  });
+  try {
+    const finished = await child;
+    return { finished, timedOut, cancelled };
+  } finally {
+    clearTimeout(timer);
+    context.signal.removeEventListener('abort', onCancel);
+    killGroup();
+  }
 }
 
-type Finished = Awaited<ReturnType<typeof spawnRunner>>;
+type Outcome = Awaited<ReturnType<typeof runRunner>>;
 
-function runnerResult(finished: Finished): RunnerResult | undefined {
+function runnerResult({ finished }: Outcome): RunnerResult | undefined {
   const text = finished.stdio[3];
   if (typeof text !== 'string' || text === '') return undefined;
-  return JSON.parse(text) as RunnerResult;
+  try {
+    return JSON.parse(text) as RunnerResult;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The signal that ended Python: bwrap reports its child's as exit code 128 + signal number. */
+function endingSignal({ finished }: Outcome, sandboxed: boolean): string | undefined {
+  if (finished.signal) return finished.signal;
+  const code = finished.exitCode;
+  if (!sandboxed || code === undefined || code <= 128) return undefined;
+  return Object.entries(osConstants.signals).find(([, number]) => number === code - 128)?.[0];
 }
 
 /** Why the process ended without a result, in words a user can act on. */
-function abnormalEnd(finished: Finished, limits: Limits, binary: string): string {
-  if (finished.isCanceled) return 'cancelled';
-  if (finished.timedOut) return `timed out after ${seconds(limits.timeoutMs)}`;
+function abnormalEnd(outcome: Outcome, limits: Limits, context: NodeRunContext): string {
+  const { finished } = outcome;
+  if (outcome.cancelled) return 'cancelled';
+  if (outcome.timedOut) return `timed out after ${seconds(limits.timeoutMs)}`;
   if (finished.isMaxBuffer) {
     return `the code went over an output limit (${PRINT_LIMIT_BYTES / 1024 / 1024} MB printed on stdout or stderr, ${RESULT_LIMIT_BYTES / 1024 / 1024} MB of outputs)`;
   }
   if (finished.exitCode === undefined && finished.signal === undefined) {
-    return `could not start Python ("${binary}"): ${finished.originalMessage}; set the server's Python binary setting`;
+    return `could not start Python ("${context.settings.python.binary}"): ${finished.originalMessage}; set the server's Python binary setting`;
   }
-  if (finished.signal) {
-    return `Python was killed by ${finished.signal}, most likely for going over the memory limit of ${limits.memoryMb} MB`;
-  }
+  const signal = endingSignal(outcome, context.settings.pythonSandbox.mode === 'bwrap');
+  if (signal === 'SIGXCPU') return `Python went over its CPU time limit of ${limits.cpuSeconds} s`;
+  if (signal) return `Python was killed by ${signal}, most likely for going over the memory limit of ${limits.memoryMb} MB`;
   return `Python exited with code ${finished.exitCode} before returning its outputs`;
 }
 
@@ -78,13 +146,17 @@ function failureMessage(result: Extract<RunnerResult, { ok: false }>): string {
   return result.traceback ? `${result.message}${where}\n\n${result.traceback}` : `${result.message}${where}`;
 }
 
-/** Runs the node's code in its own python3 process, with the server's time and memory limits. */
+/** Runs the node's code in its own sandboxed python3 process, with the server's limits. */
 export async function runExecPython(context: NodeRunContext): Promise<NodeRunResult> {
+  const problem = await sandboxProblem(context.settings);
+  if (problem) throw new NodeFailure(problem);
   const limits = limitsOf(context);
-  const finished = await spawnRunner(context, limits);
+  const outcome = await runRunner(context, limits);
+  const { finished } = outcome;
   const printed = { stdout: String(finished.stdout ?? ''), stderr: String(finished.stderr ?? '') };
-  const result = finished.isCanceled || finished.timedOut || finished.isMaxBuffer ? undefined : runnerResult(finished);
-  if (!result) throw new NodeFailure(abnormalEnd(finished, limits, context.settings.python.binary), printed);
+  // A result that came back complete counts, even if the time limit struck while Python was exiting.
+  const result = outcome.cancelled || finished.isMaxBuffer ? undefined : runnerResult(outcome);
+  if (!result) throw new NodeFailure(abnormalEnd(outcome, limits, context), printed);
   if (!result.ok) {
     throw new NodeFailure(failureMessage(result), { ...printed, traceback: result.traceback, line: result.line });
   }
@@ -96,7 +168,7 @@ export async function runExecPython(context: NodeRunContext): Promise<NodeRunRes
 export const execPythonNode: NodeDefinition = {
   type: 'ExecPython',
   description:
-    'Runs Python in a separate python3 process with a time limit. The code is a function body: its declared inputs are variables, and it returns a dict of its declared outputs.',
+    'Runs Python in a sandboxed python3 process (no network, no access to the server\'s files or environment) with time, memory, CPU, process and file-size limits. The code is a function body: its declared inputs are variables, and it returns a dict of its declared outputs.',
   category: 'Code',
   inputs: [],
   outputs: [],

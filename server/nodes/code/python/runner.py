@@ -1,6 +1,6 @@
 """Runs the code of one ExecPython node, in its own python3 process.
 
-Reads {"code", "inputs", "outputs", "memoryMb"} as JSON on stdin and writes one JSON
+Reads {"code", "inputs", "outputs", "memoryMb", "limits"} as JSON on stdin and writes one JSON
 result on file descriptor 3, leaving stdout and stderr to the user's code:
   {"ok": true, "outputs": {...}, "ignoredKeys": [...]}
   {"ok": false, "kind": "syntax" | "exception" | "memory" | "result", "message": ..., "traceback": ..., "line": ...}
@@ -25,11 +25,26 @@ FUNCTION = "node"
 def main():
     request = json.load(sys.stdin)
     channel = os.fdopen(3, "w", encoding="utf-8")
+    limit_process_tree(request.get("limits") or {})
     result = run(request)
     sys.stdout.flush()
     sys.stderr.flush()
     channel.write(json.dumps(result, allow_nan=False))
     channel.close()
+    # Ends now, whatever the code left behind (threads, atexit handlers): the platform then
+    # knows the code returned, and the sandbox's pid namespace ends with this process.
+    os._exit(0)
+
+
+def limit_process_tree(limits):
+    """Limits every process the code starts inherits, set before any of its code runs."""
+    for name, value in (("RLIMIT_CPU", limits.get("cpuSeconds")), ("RLIMIT_NPROC", limits.get("maxProcesses")),
+                        ("RLIMIT_FSIZE", limits.get("maxFileBytes")), ("RLIMIT_CORE", 0)):
+        if value is None:
+            continue
+        # CPU: SIGXCPU at the soft limit, SIGKILL a second later for code that handles it.
+        hard = value + 1 if name == "RLIMIT_CPU" else value
+        resource.setrlimit(getattr(resource, name), (value, hard))
 
 
 def run(request):

@@ -1,0 +1,93 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createProject, runProject, waitForStatus } from './support/executions';
+import { usePlatform } from './support/usePlatform';
+
+const checkout = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const adminToken = 'admin-token-for-the-sandbox-test-0123456789';
+const llmApiKey = 'sk-llm-key-for-the-sandbox-test';
+
+/** An ExecPython node whose code tries what a hostile project author would, and reports what it got. */
+function probeProgram(targets: { files: string[]; folders: string[]; writeTo: string; ports: Record<string, number> }): string {
+  const code = `
+import json, os, socket
+targets = json.loads(${JSON.stringify(JSON.stringify(targets))})
+read = {}
+for name in targets["files"]:
+    try:
+        with open(name) as f:
+            read[name] = f.read(200)
+    except OSError:
+        read[name] = None
+listed = {}
+for name in targets["folders"]:
+    try:
+        listed[name] = os.listdir(name)
+    except OSError:
+        listed[name] = None
+try:
+    with open(targets["writeTo"], "w") as f:
+        f.write("written by a project")
+    wrote = True
+except OSError:
+    wrote = False
+connected = {}
+for name, port in targets["ports"].items():
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        connected[name] = True
+    except OSError:
+        connected[name] = False
+return {"report": {"environment": dict(os.environ), "uid": os.getuid(), "read": read, "listed": listed, "wrote": wrote, "connected": connected}}
+`;
+  return `probe = ExecPython() -> (report: JsonDict) {
+  label: "Probe"
+  code: \`\`\`${code}\`\`\`
+}
+`;
+}
+
+describe('a project cannot reach the platform through ExecPython', () => {
+  const platform = usePlatform({ env: { ADMIN_TOKEN: adminToken, LLM_API_KEY: llmApiKey, LLM_BASE_URL: 'http://127.0.0.1:9/v1' } });
+
+  it("sees none of the server's secrets, files or ports, and runs as nobody", async () => {
+    const { graphqlUrl, dataDir } = platform.current;
+    const restatePorts = JSON.parse(await readFile(path.join(dataDir, 'restate', 'ports.json'), 'utf8')) as Record<string, number>;
+    const executorPorts = JSON.parse(await readFile(path.join(dataDir, 'ports.json'), 'utf8')) as Record<string, number>;
+    const ports: Record<string, number> = {
+      graphql: Number(new URL(graphqlUrl).port),
+      restateIngress: restatePorts.ingress!,
+      restateAdmin: restatePorts.admin!,
+      restateNode: restatePorts.node!,
+      executor: executorPorts.executor!,
+    };
+    if (platform.database.url) ports.postgres = Number(new URL(platform.database.url).port || 5432);
+    const writeTo = path.join(checkout, `written-by-a-project-${process.pid}.txt`);
+    const files = [path.join(dataDir, 'secret'), path.join(checkout, 'package.json'), path.join(checkout, 'server', 'config.ts')];
+    const folders = [dataDir, checkout, '/root', '/home'];
+    try {
+      const projectId = await createProject(graphqlUrl, 'probe', probeProgram({ files, folders, writeTo, ports }));
+      const executionId = await runProject(graphqlUrl, projectId).catch((error: Error) => {
+        throw new Error(`${error.message}\n${platform.current.output().split('\n').filter((line) => line.includes('"error"')).join('\n')}`);
+      });
+      const execution = await waitForStatus(graphqlUrl, executionId, ['completed', 'failed']);
+      expect(execution.node('probe')?.error ?? null).toBeNull();
+      const report = execution.node('probe')!.output.report;
+      const everything = JSON.stringify(report.environment);
+      expect(everything).not.toContain(adminToken);
+      expect(everything).not.toContain(llmApiKey);
+      if (platform.database.url) expect(everything).not.toContain(platform.database.url);
+      expect(Object.keys(report.environment).filter((name) => !['PATH', 'HOME', 'TMPDIR', 'PWD', 'LANG', 'PYTHONIOENCODING', 'PYTHONDONTWRITEBYTECODE'].includes(name))).toEqual([]);
+      if (process.getuid?.() === 0) expect(report.uid).toBe(65534);
+      expect(report.read).toEqual(Object.fromEntries(files.map((file) => [file, null])));
+      expect(report.listed).toEqual(Object.fromEntries(folders.map((folder) => [folder, null])));
+      expect(report.wrote).toBe(false);
+      expect(report.connected).toEqual(Object.fromEntries(Object.keys(ports).map((name) => [name, false])));
+      await expect(readFile(writeTo, 'utf8')).rejects.toThrow(/ENOENT/);
+    } finally {
+      await rm(writeTo, { force: true });
+    }
+  }, 90_000);
+});

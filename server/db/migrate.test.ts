@@ -83,6 +83,10 @@ describe('SQL migrations', () => {
     ).rejects.toThrow();
     expect(await prisma.trigger.findUniqueOrThrow({ where: { projectId_nodeId: { projectId: project.id, nodeId: 'tick' } } })).toMatchObject({ id: trigger.id });
     expect(stored.humanTasks[0]).toMatchObject({ lane: [1], state: 'answered', answer: { ok: true }, answeredBy: 'dana' });
+    const infra = await prisma.infraInstance.create({
+      data: { projectId: project.id, nodeId: 'db', nodeType: 'PostgresDatabase', instanceId: 'wf-abc-db', state: 'stopped', schemaName: 'infra_x', startedAt: new Date(), stoppedAt: new Date() },
+    });
+    expect(await prisma.infraInstance.findUniqueOrThrow({ where: { projectId_nodeId: { projectId: project.id, nodeId: 'db' } } })).toMatchObject({ id: infra.id, state: 'stopped', schemaName: 'infra_x' });
     await prisma.$disconnect();
   });
 

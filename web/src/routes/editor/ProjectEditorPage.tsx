@@ -12,6 +12,7 @@ import { CodePanel, type CodePanelHandle } from './CodePanel';
 import { DiagnosticsList } from './DiagnosticsList';
 import { HistoryPanel } from './HistoryPanel';
 import { HistoryVersionView } from './HistoryVersionView';
+import { InfrastructurePanel } from './InfrastructurePanel';
 import { runRefusal, type RunRefusal } from './runRefusal';
 import './editor.css';
 
@@ -198,6 +199,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
         </button>
       </div>
       {runStore && executionId && <RunHeader runStore={runStore} executionId={executionId} />}
+      <InfrastructurePanel projectId={saved.id} codeVersion={String(saved.updatedAt)} />
       {problem && <p className="error editor-problem" role="alert">{problem}</p>}
       {refusal && (
         <div className="run-refusal" role="alert">

@@ -1,0 +1,146 @@
+import { describe, expect, it, beforeAll } from '@jest/globals';
+import WebSocket from 'ws';
+import { graphqlPost } from './support/graphql';
+import { usePlatform } from './support/usePlatform';
+
+/**
+ * SUBSCRIPTIONS_PER_CONNECTION and SUBSCRIPTIONS_PER_CALLER: one subscription beyond either gets a
+ * TOO_MANY_SUBSCRIPTIONS error of its own; the connection stays up, its other subscriptions go on, and
+ * a slot freed by a completed subscription or a closed connection can be used again.
+ */
+const adminToken = 'subscription-limits-admin-token-0123456789';
+const feed = 'subscription { executionsFeed { seq } }';
+
+interface Message { id?: string; type: string; payload?: { errors?: { message: string; extensions?: { code?: string } }[] } | { message: string; extensions?: { code?: string } }[] }
+
+/** graphql-ws spoken by hand, to see each operation's answer and the socket's state. */
+async function connect(wsUrl: string, token: string) {
+  const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+  const messages: Message[] = [];
+  const closes: number[] = [];
+  socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Message));
+  socket.on('close', (code) => closes.push(code));
+  await new Promise((resolve, reject) => (socket.once('open', resolve), socket.once('error', reject)));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { token } }));
+  await waitFor(() => messages.some((m) => m.type === 'connection_ack'));
+  const errorsOf = (id: string) =>
+    messages
+      .filter((m) => m.id === id && (m.type === 'error' || m.type === 'next'))
+      .flatMap((m) => (Array.isArray(m.payload) ? m.payload : (m.payload?.errors ?? [])));
+  return {
+    socket,
+    closes,
+    subscribe: (id: string) => socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: feed } })),
+    complete: (id: string) => socket.send(JSON.stringify({ id, type: 'complete' })),
+    errorsOf,
+    refused: (id: string) => errorsOf(id).some((error) => error.extensions?.code === 'TOO_MANY_SUBSCRIPTIONS'),
+    close: () => socket.close(1000),
+  };
+}
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('subscription limits', () => {
+  const platform = usePlatform({ env: { AUTH: 'on', ADMIN_TOKEN: adminToken, SUBSCRIPTIONS_PER_CONNECTION: '3', SUBSCRIPTIONS_PER_CALLER: '5', LOG_LEVEL: 'warn' } });
+  const tokens: Record<'a' | 'b', string> = { a: '', b: '' };
+  const wsUrl = () => platform.current.graphqlUrl.replace(/^http/, 'ws');
+  const active = async () => {
+    const text = await (await fetch(`${platform.current.url}/metrics`, { headers: { authorization: `Bearer ${adminToken}` } })).text();
+    return Number(/^weft_graphql_active_subscriptions (\d+)/m.exec(text)?.[1]);
+  };
+  /** The answer of an SSE subscription: its first event, or 'streaming' when it has started and goes on. */
+  const sse = async (token: string, controller: AbortController) => {
+    const response = await fetch(platform.current.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: feed }),
+      signal: controller.signal,
+    });
+    return response;
+  };
+
+  beforeAll(async () => {
+    for (const name of ['a', 'b'] as const) {
+      const { body } = await graphqlPost(platform.current.graphqlUrl, `mutation { createApiToken(name: "${name}", scopes: [read]) { secret } }`, {}, { authorization: `Bearer ${adminToken}` });
+      tokens[name] = body.data!.createApiToken.secret;
+    }
+  });
+
+  it('refuses the subscription beyond SUBSCRIPTIONS_PER_CONNECTION with its own error and keeps the connection and its other subscriptions', async () => {
+    const first = await connect(wsUrl(), tokens.a);
+    for (const id of ['s1', 's2', 's3', 's4']) first.subscribe(id);
+    await waitFor(() => first.errorsOf('s4').length > 0);
+    expect(first.refused('s4')).toBe(true);
+    expect(first.errorsOf('s4')[0]!.message).toContain('SUBSCRIPTIONS_PER_CONNECTION');
+    await waitFor(async () => (await active()) === 3);
+    expect(['s1', 's2', 's3'].flatMap(first.errorsOf)).toEqual([]);
+    expect(first.socket.readyState).toBe(WebSocket.OPEN);
+
+    // A completed subscription frees its slot.
+    first.complete('s1');
+    await waitFor(async () => (await active()) === 2);
+    first.subscribe('s5');
+    await waitFor(async () => (await active()) === 3);
+    expect(first.errorsOf('s5')).toEqual([]);
+
+    // A burst of subscribe messages cannot pass the check together.
+    const burst = await connect(wsUrl(), tokens.b);
+    const ids = Array.from({ length: 12 }, (_, i) => `b${i}`);
+    for (const id of ids) burst.subscribe(id);
+    await waitFor(() => ids.filter(burst.refused).length === 9);
+    await waitFor(async () => (await active()) === 6);
+    expect(ids.filter((id) => burst.errorsOf(id).length === 0)).toHaveLength(3);
+    expect([first.socket.readyState, burst.socket.readyState, first.closes, burst.closes]).toEqual([WebSocket.OPEN, WebSocket.OPEN, [], []]);
+    first.close();
+    burst.close();
+    await waitFor(async () => (await active()) === 0);
+  });
+
+  it('refuses the subscription beyond SUBSCRIPTIONS_PER_CALLER over every connection and SSE, and lets other callers subscribe', async () => {
+    const one = await connect(wsUrl(), tokens.a);
+    const two = await connect(wsUrl(), tokens.a);
+    for (const id of ['x1', 'x2', 'x3']) one.subscribe(id);
+    await waitFor(async () => (await active()) === 3);
+    for (const id of ['y1', 'y2', 'y3']) two.subscribe(id);
+    await waitFor(() => two.errorsOf('y3').length > 0);
+    expect(two.refused('y3')).toBe(true);
+    expect(two.errorsOf('y3')[0]!.message).toContain('SUBSCRIPTIONS_PER_CALLER');
+    await waitFor(async () => (await active()) === 5);
+
+    // The same caller over SSE is refused too, with a coded error in the stream, which ends.
+    const refused = await sse(tokens.a, new AbortController());
+    const text = await refused.text();
+    expect(text).toContain('TOO_MANY_SUBSCRIPTIONS');
+    expect(text).toMatch(/^event: complete$/m);
+
+    // Another caller is not held back.
+    const other = await connect(wsUrl(), tokens.b);
+    other.subscribe('z1');
+    const otherStream = new AbortController();
+    const streaming = await sse(tokens.b, otherStream);
+    expect(streaming.status).toBe(200);
+    await waitFor(async () => (await active()) === 7);
+    expect(other.errorsOf('z1')).toEqual([]);
+
+    // Closing a connection gives its caller's slots back.
+    one.close();
+    await waitFor(async () => (await active()) === 4);
+    const controller = new AbortController();
+    const accepted = await sse(tokens.a, controller);
+    await waitFor(async () => (await active()) === 5);
+    controller.abort();
+    await accepted.text().catch(() => undefined);
+    otherStream.abort();
+    await streaming.text().catch(() => undefined);
+    expect([two.socket.readyState, other.socket.readyState]).toEqual([WebSocket.OPEN, WebSocket.OPEN]);
+    two.close();
+    other.close();
+    await waitFor(async () => (await active()) === 0);
+  });
+});

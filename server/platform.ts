@@ -9,11 +9,8 @@ import { type Database, openDatabase } from './db/database';
 import { EventHub } from './events/hub';
 import { ExecutionRecords } from './executor/records';
 import { ExecutionStarter } from './executor/starter';
-import { WorkSteps } from './executor/workSteps';
 import { createExecutionWorkflow } from './executor/workflow';
 import { Metrics } from './http/metrics';
-import { configureCompilation, stopCompilation } from './graphql/compiled';
-import { setMaxLanesPerNode } from './executor/lanes';
 import { startHttpServer } from './http/server';
 import { eventsChannel } from './events/types';
 import { createLogger, type Logger } from './log';
@@ -23,10 +20,9 @@ import { rememberedPorts } from './restate/ports';
 import { allowSecondsField } from './nodes/triggers/cron';
 import { createCronTriggerObject, CronSchedules } from './triggers/cronObject';
 import { Triggers } from './triggers/triggers';
-import { PublishedPages } from './pages/publishedPages';
-import { reportPythonSandbox } from './nodes/code/sandbox';
 import { InfraInstances } from './infra/instances';
 import { provideNodeServices } from './nodes/services';
+import { reportPythonSandbox } from './nodes/code/sandbox';
 
 export interface Platform {
   url: string;
@@ -39,8 +35,7 @@ export interface Platform {
 /**
  * Starts the whole platform in dependency order: the database (with migrations),
  * Restate, the executor endpoint registered with Restate, live events, then HTTP.
- * stop() undoes it in reverse, letting node steps under way finish first (a graceful stop);
- * a failed start undoes what had started.
+ * stop() undoes it in reverse; a failed start undoes what had started.
  */
 export async function startPlatform(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Platform> {
   const stops: (() => Promise<void>)[] = [];
@@ -65,7 +60,6 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     if ('stop' in restate) stops.push(() => restate.stop());
 
     const records = new ExecutionRecords(database.prisma);
-    const workSteps = new WorkSteps();
     provideNodeServices({ infra: new InfraInstances(database.prisma) });
     allowSecondsField(config.triggers.allowSecondCron);
     const executions = new ExecutionStarter(records, restate, log.child({ part: 'executor' }));
@@ -80,7 +74,6 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
           nodeSettings: config.nodes,
           concurrency: config.executor.concurrency,
           maxOutputBytesPerPort: config.executor.maxOutputBytesPerPort,
-          workSteps,
         }),
         createCronTriggerObject((triggerId, scheduledTime, actualTime) => triggers.fireCron(triggerId, scheduledTime, actualTime)),
       ],
@@ -89,12 +82,6 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
       log,
     });
     stops.push(() => endpoint.close());
-    // Before the endpoint closes: node steps under way finish and are journaled, within the grace period.
-    stops.push(async () => {
-      if (workSteps.count > 0) log.info('waiting for node steps under way', { steps: workSteps.count, graceMs: config.executor.shutdownGraceMs });
-      const unfinished = await workSteps.drained(config.executor.shutdownGraceMs);
-      if (unfinished > 0) log.warn('node steps still running at the end of the grace period; they run again after the next start', { steps: unfinished });
-    });
     await registerDeployment(restate.adminUrl, config.executor.advertisedUrl ?? endpoint.url, log);
 
     const events = new EventHub(database, log.child({ part: 'events' }));
@@ -106,15 +93,9 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     const authenticator = await createAuthenticator(config, database, log);
 
     await triggers.ensureSchedules();
-    configureCompilation(config.compilation);
-    setMaxLanesPerNode(config.compilation.maxLanesPerNode);
-    stops.push(stopCompilation);
     const http = await startHttpServer({
       config,
-      context: {
-        prisma: database.prisma, events, executions, triggers, versions: config.versions,
-        pages: new PublishedPages(config.pages, await loadServerSecret(config.auth.secret, config.dataDir)),
-      },
+      context: { prisma: database.prisma, events, executions, triggers, versions: config.versions },
       database,
       restate,
       authenticator,
@@ -129,11 +110,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
       restate: { ingressUrl: restate.ingressUrl, adminUrl: restate.adminUrl, pid: 'pid' in restate ? restate.pid : undefined },
       database,
       events,
-      // No new node work starts from here on; what runs gets SHUTDOWN_GRACE_MS to finish.
-      stop: async () => {
-        workSteps.stopStarting();
-        await stopAll();
-      },
+      stop: stopAll,
     };
   } catch (error) {
     await stopAll();

@@ -6,7 +6,6 @@ import './types/graph';
 import './types/problems';
 import './types/nodeType';
 import './types/project';
-import './types/projectExport';
 import './types/version';
 import './types/execution';
 import './types/nodeRun';
@@ -15,8 +14,6 @@ import './types/testConfig';
 import './types/executionEvent';
 import './types/apiToken';
 import './types/trigger';
-import './types/runnerPage';
-import './types/publishedPage';
 import './types/infrastructure';
 
 /** The whole GraphQL schema, assembled once from the type files above. */

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { NodeSettings } from './nodes/definition';
 import { defaultNodeSettings } from './nodes/settings';
+import { EgressGuard } from './net/egress';
 import type { VersionPolicy } from './versions/history';
 
 /**
@@ -54,6 +55,8 @@ const environmentSchema = z
     PYTHON_MAX_PROCESSES: z.coerce.number().int().min(2).default(defaultNodeSettings.pythonSandbox.maxProcesses),
     PYTHON_MAX_FILE_MB: z.coerce.number().int().positive().default(defaultNodeSettings.pythonSandbox.maxFileMb),
     PYTHON_TMP_MB: z.coerce.number().int().positive().default(defaultNodeSettings.pythonSandbox.tmpMb),
+    EGRESS_POLICY: z.enum(['auto', 'allow-all', 'deny-private', 'allowlist']).default('auto'),
+    EGRESS_ALLOWLIST: z.string().default(''),
     HTTP_NODE_TIMEOUT_MS: z.coerce.number().int().positive().default(defaultNodeSettings.http.timeoutMs),
     HTTP_NODE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(defaultNodeSettings.http.maxBodyBytes),
     LLM_BASE_URL: optionalUrl,
@@ -165,6 +168,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         maxFileMb: env.PYTHON_MAX_FILE_MB,
         tmpMb: env.PYTHON_TMP_MB,
       },
+      // auto: a local install (HOST on loopback) may call local services; one serving others may not.
+      egress: new EgressGuard({
+        policy: env.EGRESS_POLICY === 'auto' ? (isLoopback(env.HOST) ? 'allow-all' : 'deny-private') : env.EGRESS_POLICY,
+        allowlist: env.EGRESS_ALLOWLIST.split(',').map((entry) => entry.trim()).filter(Boolean),
+      }),
       http: { timeoutMs: env.HTTP_NODE_TIMEOUT_MS, maxBodyBytes: env.HTTP_NODE_MAX_BODY_BYTES },
       llm: { ...defaultNodeSettings.llm, baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, timeoutMs: env.LLM_TIMEOUT_MS },
     },

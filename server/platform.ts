@@ -58,6 +58,14 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
         ? await startEmbeddedRestate({ ...config.restate, log: log.child({ part: 'restate' }) })
         : config.restate;
     if ('stop' in restate) stops.push(() => restate.stop());
+    // Project code (Http, LlmInference) may never call these (server/net/egress.ts).
+    await config.nodes.egress.protectEach([
+      ['GraphQL server', config.http.port ? `http://${config.http.host}:${config.http.port}` : undefined],
+      ['database', config.database.kind === 'server' ? config.database.url : undefined, 5432],
+      ['Restate ingress', restate.ingressUrl],
+      ['Restate admin API', restate.adminUrl],
+      ['Restate node', 'nodeUrl' in restate ? restate.nodeUrl : undefined],
+    ]);
 
     const records = new ExecutionRecords(database.prisma);
     provideNodeServices({ infra: new InfraInstances(database.prisma) });
@@ -82,6 +90,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
       log,
     });
     stops.push(() => endpoint.close());
+    await config.nodes.egress.protectEach([['executor endpoint', endpoint.url], ['executor endpoint', config.executor.advertisedUrl]]);
     await registerDeployment(restate.adminUrl, config.executor.advertisedUrl ?? endpoint.url, log);
 
     const events = new EventHub(database, log.child({ part: 'events' }));
@@ -103,6 +112,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
       log: log.child({ part: 'http' }),
     });
     stops.push(() => http.close());
+    await config.nodes.egress.protectEach([['GraphQL server', http.url]]);
     log.info('platform ready', { url: http.url, graphql: `${http.url}/graphql`, dataDir: config.dataDir, database: database.kind });
 
     return {

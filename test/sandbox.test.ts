@@ -90,4 +90,20 @@ describe('a project cannot reach the platform through ExecPython', () => {
       await rm(writeTo, { force: true });
     }
   }, 90_000);
+
+  it("refuses an Http node's call to the platform's own ports with a clear node error", async () => {
+    const { graphqlUrl, dataDir } = platform.current;
+    const restatePorts = JSON.parse(await readFile(path.join(dataDir, 'restate', 'ports.json'), 'utf8')) as Record<string, number>;
+    const targets: Record<string, string> = {
+      graphql: `${new URL(graphqlUrl).origin}/health`,
+      admin: `http://localhost:${restatePorts.admin}/deployments`,
+      ingress: `http://127.0.0.1:${restatePorts.ingress}/restate/health`,
+    };
+    const code = Object.entries(targets).map(([name, url]) => `${name} = Http {\n  url: "${url}"\n  method: "GET"\n}`).join('\n');
+    const projectId = await createProject(graphqlUrl, 'own ports', `${code}\n`);
+    const execution = await waitForStatus(graphqlUrl, await runProject(graphqlUrl, projectId), ['completed', 'failed']);
+    expect(execution.node('graphql')?.error).toMatch(/^could not reach GET http:\/\/127\.0\.0\.1:\d+\/health: refused: 127\.0\.0\.1:\d+ is the platform's own GraphQL server, which project code may not call/);
+    expect(execution.node('admin')?.error).toMatch(/refused: localhost:\d+ \(\S+\) is the platform's own Restate admin API/);
+    expect(execution.node('ingress')?.error).toMatch(/refused: 127\.0\.0\.1:\d+ is the platform's own Restate ingress/);
+  }, 90_000);
 });

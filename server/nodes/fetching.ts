@@ -1,5 +1,13 @@
 /** What Http and LlmInference share when they call a server: a time limit, failures in words, a size limit. */
-import { NodeFailure } from './definition';
+import { NodeFailure, type NodeRunContext } from './definition';
+
+/**
+ * fetch() for nodes: every connection passes the server's egress guard (server/net/egress.ts),
+ * which refuses the platform's own addresses and applies the egress policy after DNS resolution.
+ */
+export function nodeFetch(context: Pick<NodeRunContext, 'settings'>, url: string | URL, init: RequestInit): Promise<Response> {
+  return context.settings.egress.fetch(url, init as Parameters<typeof context.settings.egress.fetch>[1]);
+}
 
 export interface TimeLimit {
   /** Aborted when the execution is cancelled or the time is up. */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { NodeSettings } from './definition';
+import { defaultEgressGuard, type EgressGuard } from '../net/egress';
 
 /** How ExecPython's process is confined (server/nodes/code/sandbox.ts); limits hold for its whole process tree. */
 export interface PythonSandboxSettings {
@@ -20,6 +21,8 @@ export interface PythonSandboxSettings {
 declare module './definition' {
   interface NodeSettings {
     pythonSandbox: PythonSandboxSettings;
+    /** Where Http and LlmInference may connect (server/net/egress.ts). */
+    egress: EgressGuard;
   }
 }
 
@@ -42,6 +45,7 @@ export const defaultNodeSettings: NodeSettings = {
   // Debian's interpreter starts in ~8 ms; a pyenv shim on PATH takes ~170 ms and is not visible in the sandbox.
   python: { binary: existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', timeoutMs: 10_000, memoryMb: 256 },
   pythonSandbox: { mode: 'bwrap', bwrapBinary: '/usr/bin/bwrap', maxProcesses: 64, maxFileMb: 64, tmpMb: 64 },
+  egress: defaultEgressGuard,
   http: { timeoutMs: 10_000, maxBodyBytes: 5 * 1024 * 1024 },
   llm: { timeoutMs: 60_000, prices: commonModelPrices },
 };

@@ -12,6 +12,8 @@ export interface RestateUrls {
 }
 
 export interface EmbeddedRestate extends RestateUrls {
+  /** The node's own (cluster) address, which nothing but Restate should call. */
+  nodeUrl: string;
   pid: number;
   stop(): Promise<void>;
 }
@@ -104,6 +106,7 @@ export async function startEmbeddedRestate(options: { directory: string; binary?
   return {
     ingressUrl,
     adminUrl,
+    nodeUrl: `http://127.0.0.1:${ports.node}`,
     get pid() {
       return current.child.pid!;
     },

@@ -4,6 +4,7 @@ import { costUsd, priceOf } from './llmCost';
 import { runLlmInference } from './llmInference';
 import { defaultNodeSettings } from '../settings';
 import { failureOf, runContext, startLocalServer, type LocalServer, type TestRun } from '../testing';
+import { EgressGuard } from '../../net/egress';
 
 interface ChatRequest {
   authorization?: string;
@@ -175,6 +176,15 @@ describe('LlmInference', () => {
   it('fails with what is wrong when the config input is not an LLM config', async () => {
     const failure = await failureOf(infer('Hi', { temperature: 7 }));
     expect(failure.message).toBe('the config input is not an LLM config: temperature: Too big: expected number to be <=2');
+  });
+
+  it("refuses a baseUrl pointing at the platform's own ports, before anything is sent", async () => {
+    const egress = new EgressGuard({ policy: 'allow-all', allowlist: [] });
+    await egress.protect('Restate ingress', llm.url);
+    const before = requests.length;
+    const failure = await failureOf(infer('Hi', { model: 'gpt-4o-mini', baseUrl: `${llm.url}/v1` }, { settings: { ...withEndpoint(undefined), egress } }));
+    expect(failure.message).toMatch(/^could not reach the LLM endpoint http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions: refused: 127\.0\.0\.1:\d+ is the platform's own Restate ingress/);
+    expect(requests.length).toBe(before);
   });
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../weft/types';
 import { defineNode, isConfigObject, NodeFailure, outputsOf, type NodeRunContext, type NodeRunResult } from '../definition';
-import { readLimitedBody, requestFailure, timeLimit } from '../fetching';
+import { nodeFetch, readLimitedBody, requestFailure, timeLimit } from '../fetching';
 import { costUsd, type TokenUsage } from './llmCost';
 
 /** The reference's model when neither the config input nor the node's own fields name one. */
@@ -81,7 +81,7 @@ async function complete(context: NodeRunContext, settings: LlmSettings, prompt: 
   const what = `the LLM endpoint ${url}`;
   const limit = timeLimit(context.signal, context.settings.llm.timeoutMs);
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
-  const response = await fetch(url, { method: 'POST', headers, body: requestBody(settings, prompt), signal: limit.signal }).catch((error: unknown) => {
+  const response = await nodeFetch(context, url, { method: 'POST', headers, body: requestBody(settings, prompt), signal: limit.signal }).catch((error: unknown) => {
     throw requestFailure(error, what, limit);
   });
   const text = await readLimitedBody(response, context.settings.http.maxBodyBytes, limit, what);

@@ -4,6 +4,7 @@ import type { JsonValue } from '../../weft/types';
 import { runHttp } from './http';
 import { defaultNodeSettings } from '../settings';
 import { failureOf, runContext, startLocalServer, type LocalServer, type TestRun } from '../testing';
+import { EgressGuard, type EgressRules } from '../../net/egress';
 
 interface Received {
   method: string;
@@ -130,5 +131,53 @@ describe('Http', () => {
     const running = http('/slow', {}, { signal: cancel.signal });
     setTimeout(() => cancel.abort(), 100);
     expect((await failureOf(running)).message).toBe('cancelled');
+  });
+});
+
+describe('Http: where it may connect', () => {
+  const guarded = (policy: EgressRules['policy'], allowlist: string[] = []) => new EgressGuard({ policy, allowlist });
+  const callWith = (egress: EgressGuard, url: string) => runHttp(runContext({ settings: { egress }, inputs: { url, method: 'GET' } }));
+
+  it("refuses the platform's own port with a clear error, and sends nothing there", async () => {
+    const egress = guarded('allow-all');
+    await egress.protect('GraphQL server', server.url);
+    const before = received.length;
+    const failure = await failureOf(callWith(egress, `${server.url}/json`));
+    const port = new URL(server.url).port;
+    expect(failure.message).toBe(`could not reach GET ${server.url}/json: refused: 127.0.0.1:${port} is the platform's own GraphQL server, which project code may not call`);
+    const byName = await failureOf(callWith(egress, `http://localhost:${port}/json`));
+    expect(byName.message).toMatch(/refused: localhost:\d+ \((127\.0\.0\.1|::1)\) is the platform's own GraphQL server/);
+    expect(received.length).toBe(before);
+  });
+
+  it('refuses a redirect to an internal address', async () => {
+    const internal = await startLocalServer((_request, _body, response) => response.end('internal'));
+    const redirecting = await startLocalServer((_request, _body, response) => response.writeHead(302, { location: `${internal.url}/admin` }).end());
+    try {
+      const egress = guarded('allow-all');
+      await egress.protect('Restate admin', internal.url);
+      const failure = await failureOf(callWith(egress, `${redirecting.url}/go`));
+      expect(failure.message).toMatch(/refused: 127\.0\.0\.1:\d+ is the platform's own Restate admin/);
+    } finally {
+      await internal.close();
+      await redirecting.close();
+    }
+  });
+
+  it('deny-private refuses a loopback server unless it is allowlisted', async () => {
+    const failure = await failureOf(callWith(guarded('deny-private'), `${server.url}/json`));
+    expect(failure.message).toMatch(/refused: 127\.0\.0\.1:\d+ is a private or local address, which the egress policy deny-private refuses/);
+    expect((await callWith(guarded('deny-private', ['127.0.0.1']), `${server.url}/json`)).outputs.status).toBe(200);
+  });
+
+  it('allowlist lets only the listed hosts through', async () => {
+    const port = new URL(server.url).port;
+    const egress = guarded('allowlist', [`localhost:${port}`]);
+    expect((await callWith(egress, `http://localhost:${port}/json`)).outputs.status).toBe(200);
+    expect((await failureOf(callWith(egress, `${server.url}/json`))).message).toMatch(/refused: 127\.0\.0\.1:\d+ is not in the egress allowlist/);
+  });
+
+  it('allow-all reaches any other server', async () => {
+    expect((await callWith(guarded('allow-all'), `${server.url}/json`)).outputs.status).toBe(200);
   });
 });

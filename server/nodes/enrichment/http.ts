@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../weft/types';
 import { defineNode, isConfigObject, NodeFailure, type NodeRunContext, type NodeRunResult } from '../definition';
-import { readLimitedBody, requestFailure, timeLimit } from '../fetching';
+import { nodeFetch, readLimitedBody, requestFailure, timeLimit } from '../fetching';
 
 interface HttpRequest {
   url: string;
@@ -53,7 +53,7 @@ export async function runHttp(context: NodeRunContext): Promise<NodeRunResult> {
   const { timeoutSeconds } = context.config;
   const timeoutMs = typeof timeoutSeconds === 'number' && timeoutSeconds > 0 ? timeoutSeconds * 1000 : context.settings.http.timeoutMs;
   const limit = timeLimit(context.signal, timeoutMs);
-  const response = await fetch(url, { method: request.method, headers: request.headers, body: request.body, signal: limit.signal }).catch(
+  const response = await nodeFetch(context, url, { method: request.method, headers: request.headers, body: request.body, signal: limit.signal }).catch(
     (error: unknown) => {
       throw requestFailure(error, `${request.method} ${url}`, limit);
     },

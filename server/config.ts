@@ -45,6 +45,7 @@ const environmentSchema = z
     GRAPHQL_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
     GRAPHQL_MAX_INPUT_DEPTH: z.coerce.number().int().positive().default(64),
     EXECUTOR_CONCURRENCY: z.coerce.number().int().positive().default(8),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
     MAX_OUTPUT_BYTES_PER_PORT: z.coerce.number().int().positive().default(1024 * 1024),
     PYTHON_BINARY: z.string().default(defaultNodeSettings.python.binary),
     PYTHON_TIMEOUT_MS: z.coerce.number().int().positive().default(defaultNodeSettings.python.timeoutMs),
@@ -102,7 +103,8 @@ export interface Config {
   restate:
     | { kind: 'embedded'; directory: string; binary?: string }
     | { kind: 'external'; ingressUrl: string; adminUrl: string };
-  executor: { port?: number; advertisedUrl?: string; concurrency: number; maxOutputBytesPerPort: number };
+  /** `shutdownGraceMs`: how long a stop (SIGTERM, SIGINT) waits for node steps under way to finish. */
+  executor: { port?: number; advertisedUrl?: string; concurrency: number; maxOutputBytesPerPort: number; shutdownGraceMs: number };
   nodes: NodeSettings;
   triggers: { allowSecondCron: boolean; webhookMaxBodyBytes: number };
   logLevel: LogLevel;
@@ -156,7 +158,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         ? { kind: 'external', ingressUrl: env.RESTATE_INGRESS_URL, adminUrl: env.RESTATE_ADMIN_URL }
         : { kind: 'embedded', directory: path.join(dataDir, 'restate'), binary: env.RESTATE_SERVER_BINARY },
     executor: { port: env.EXECUTOR_PORT, advertisedUrl: env.EXECUTOR_URL, concurrency: env.EXECUTOR_CONCURRENCY,
-      maxOutputBytesPerPort: env.MAX_OUTPUT_BYTES_PER_PORT,
+      maxOutputBytesPerPort: env.MAX_OUTPUT_BYTES_PER_PORT, shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     },
     nodes: {
       python: { binary: env.PYTHON_BINARY, timeoutMs: env.PYTHON_TIMEOUT_MS, memoryMb: env.PYTHON_MEMORY_MB },

@@ -9,6 +9,7 @@ import { type Database, openDatabase } from './db/database';
 import { EventHub } from './events/hub';
 import { ExecutionRecords } from './executor/records';
 import { ExecutionStarter } from './executor/starter';
+import { WorkSteps } from './executor/workSteps';
 import { createExecutionWorkflow } from './executor/workflow';
 import { Metrics } from './http/metrics';
 import { startHttpServer } from './http/server';
@@ -35,7 +36,8 @@ export interface Platform {
 /**
  * Starts the whole platform in dependency order: the database (with migrations),
  * Restate, the executor endpoint registered with Restate, live events, then HTTP.
- * stop() undoes it in reverse; a failed start undoes what had started.
+ * stop() undoes it in reverse, letting node steps under way finish first (a graceful stop);
+ * a failed start undoes what had started.
  */
 export async function startPlatform(config: Config, log: Logger = createLogger(config.logLevel)): Promise<Platform> {
   const stops: (() => Promise<void>)[] = [];
@@ -68,6 +70,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     ]);
 
     const records = new ExecutionRecords(database.prisma);
+    const workSteps = new WorkSteps();
     provideNodeServices({ infra: new InfraInstances(database.prisma) });
     allowSecondsField(config.triggers.allowSecondCron);
     const executions = new ExecutionStarter(records, restate, log.child({ part: 'executor' }));
@@ -82,6 +85,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
           nodeSettings: config.nodes,
           concurrency: config.executor.concurrency,
           maxOutputBytesPerPort: config.executor.maxOutputBytesPerPort,
+          workSteps,
         }),
         createCronTriggerObject((triggerId, scheduledTime, actualTime) => triggers.fireCron(triggerId, scheduledTime, actualTime)),
       ],
@@ -90,6 +94,12 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
       log,
     });
     stops.push(() => endpoint.close());
+    // Before the endpoint closes: node steps under way finish and are journaled, within the grace period.
+    stops.push(async () => {
+      if (workSteps.count > 0) log.info('waiting for node steps under way', { steps: workSteps.count, graceMs: config.executor.shutdownGraceMs });
+      const unfinished = await workSteps.drained(config.executor.shutdownGraceMs);
+      if (unfinished > 0) log.warn('node steps still running at the end of the grace period; they run again after the next start', { steps: unfinished });
+    });
     await config.nodes.egress.protectEach([['executor endpoint', endpoint.url], ['executor endpoint', config.executor.advertisedUrl]]);
     await registerDeployment(restate.adminUrl, config.executor.advertisedUrl ?? endpoint.url, log);
 
@@ -120,7 +130,11 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
       restate: { ingressUrl: restate.ingressUrl, adminUrl: restate.adminUrl, pid: 'pid' in restate ? restate.pid : undefined },
       database,
       events,
-      stop: stopAll,
+      // No new node work starts from here on; what runs gets SHUTDOWN_GRACE_MS to finish.
+      stop: async () => {
+        workSteps.stopStarting();
+        await stopAll();
+      },
     };
   } catch (error) {
     await stopAll();

@@ -7,6 +7,7 @@ import type { JsonValue } from '../weft/types';
 import { laneKeyOf, type DeferredNodeRun, type ExecutionRecords } from './records';
 import { planExecution } from './plan';
 import { runNodeInstance } from './runNode';
+import type { WorkSteps } from './workSteps';
 import {
   createRunState, settle, summarize, takeReady, type NodeInstance, type Outcome, type ReadyBatch, type ReadyInstance, type RunState,
 } from './scheduler';
@@ -25,6 +26,8 @@ export interface ExecutorDependencies {
   nodeSettings: NodeSettings;
   concurrency: number;
   maxOutputBytesPerPort: number;
+  /** Node work steps under way, for a graceful stop (none given: not tracked). */
+  workSteps?: WorkSteps;
 }
 
 const humanQueryType = 'HumanQuery';
@@ -50,7 +53,7 @@ const resumePromise = (n: number) => `resume-${n}`;
  * any process Restate replays the journal, so finished steps are not run again and the
  * scheduler, fed the same outcomes in the same order, makes the same decisions.
  */
-export function createExecutionWorkflow({ records, nodeSettings, concurrency, maxOutputBytesPerPort }: ExecutorDependencies) {
+export function createExecutionWorkflow({ records, nodeSettings, concurrency, maxOutputBytesPerPort, workSteps }: ExecutorDependencies) {
   return restate.workflow({
     name: 'Execution',
     handlers: {
@@ -154,14 +157,23 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
             return ctx.run(`ask ${key}`, () => askHuman(node, ready)).map(() => ({ key, kind: 'asked' as const }));
           }
           // The work and its ending's record are two steps: a failed record retries the record, not the work.
+          const stepId = `${executionId}/${key}`;
           return ctx
             .run(`run ${key}`, async () => {
-              const stepRecords = records.forWorkStep();
-              const settings = { settings: nodeSettings, maxOutputBytesPerPort };
-              const outcome = await runNodeInstance(stepRecords, settings, executionId, node, ready, ctx.request().attemptCompletedSignal);
-              return { outcome, record: stepRecords.deferred(outcome.status === 'completed' ? outcome.outputs : undefined) };
+              const attempt = ctx.request().attemptCompletedSignal;
+              workSteps?.begin(stepId, attempt);
+              try {
+                const stepRecords = records.forWorkStep();
+                const settings = { settings: nodeSettings, maxOutputBytesPerPort };
+                const outcome = await runNodeInstance(stepRecords, settings, executionId, node, ready, attempt);
+                return { outcome, record: stepRecords.deferred(outcome.status === 'completed' ? outcome.outputs : undefined) };
+              } catch (error) {
+                workSteps?.end(stepId);
+                throw error;
+              }
             })
             .map((result) => {
+              workSteps?.end(stepId); // journaled: a stop no longer needs to wait for it
               // A journal written before the record had a step of its own holds the bare outcome.
               const step = result as { outcome: Outcome; record: DeferredNodeRun[] } | Outcome;
               return 'outcome' in step

@@ -1,18 +1,27 @@
 import type { IncomingMessage } from 'node:http';
 import {
+  BREAK,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  getNamedType,
   getOperationAST,
   GraphQLError,
+  type GraphQLCompositeType,
+  type GraphQLSchema,
+  isInterfaceType,
+  isObjectType,
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  TypeInfo,
   valueFromASTUntyped,
+  visit,
+  visitWithTypeInfo,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { type Authenticator, bearerCredential, type Caller, connectionParamsCredential } from './caller';
-import { grants, requiredScope, taskLinkFields } from './scopes';
+import { grants, requiredScope, taskLinkFields, taskLinkReadableFields, taskLinkReadableInterface } from './scopes';
 import type { TaskLinks } from './taskLinks';
 
 /** What authorization adds to every operation's context. */
@@ -47,7 +56,7 @@ export function useAuthorization(authenticator: Authenticator): Plugin<Transport
 }
 
 interface AuthorizationPayload {
-  args: { document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null; contextValue: unknown };
+  args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; variableValues?: Record<string, unknown> | null; contextValue: unknown };
   setResultAndStopExecution(result: { errors: GraphQLError[] }): void;
 }
 
@@ -79,7 +88,41 @@ function refusalOf(caller: Caller, args: AuthorizationPayload['args']): GraphQLE
     }
     return forbidden(`${name} needs the "${needed}" scope; this token has ${caller.scopes.map((s) => `"${s}"`).join(', ') || 'none'}`);
   }
+  if (caller.kind === 'task link') {
+    const beyond = fieldBeyondTaskLink(args.schema, args.document);
+    if (beyond) return forbidden(`A task link allows reading its task's form and answering it, not ${beyond}`);
+  }
   return undefined;
+}
+
+/** The first field below the root, anywhere in the document, that a task link may not read (as `Type.field`). */
+function fieldBeyondTaskLink(schema: GraphQLSchema, document: DocumentNode): string | undefined {
+  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean).map((type) => type!.name));
+  const typeInfo = new TypeInfo(schema);
+  let refused: string | undefined;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        const field = node.name.value;
+        if (!parent || roots.has(parent.name) || field === '__typename') return undefined;
+        if (taskLinkMayRead(parent, field)) return undefined;
+        refused = `${parent.name}.${field}`;
+        return BREAK;
+      },
+    }),
+  );
+  return refused;
+}
+
+function taskLinkMayRead(parent: GraphQLCompositeType, field: string): boolean {
+  const named = getNamedType(parent);
+  const allowed = taskLinkReadableFields[named.name];
+  if (allowed === '*' || allowed?.has(field)) return true;
+  const isProblem = (isInterfaceType(named) && named.name === taskLinkReadableInterface) ||
+    (isObjectType(named) && named.getInterfaces().some((face) => face.name === taskLinkReadableInterface));
+  return isProblem;
 }
 
 function taskLinkAllows(taskId: string, operation: OperationDefinitionNode, field: FieldNode, variables: Record<string, unknown>): boolean {

@@ -42,3 +42,18 @@ export const taskLinkFields: Record<string, ReadonlySet<string>> = {
   query: new Set(['humanTask']),
   mutation: new Set(['answerHumanTask', 'skipHumanTask']),
 };
+
+/**
+ * What a task link may read below those root fields: the task's own fields, the problems
+ * answering it may return, and of its execution and project only what a form's page shows
+ * (`'*'`: every field). Anything else (the project's code, versions, triggers, other runs and
+ * tasks) is refused, whatever path leads there.
+ */
+export const taskLinkReadableFields: Record<string, ReadonlySet<string> | '*'> = {
+  HumanTask: new Set(['id', 'nodeId', 'lane', 'title', 'description', 'form', 'state', 'answer', 'answeredBy', 'createdAt', 'answeredAt', 'linkToken', 'execution']),
+  Execution: new Set(['id', 'status', 'project']),
+  Project: new Set(['id', 'name']),
+  FieldProblem: '*',
+};
+/** Types of this interface (the typed problems of a mutation) are readable whole. */
+export const taskLinkReadableInterface = 'Problem';

@@ -1,5 +1,6 @@
 import { createSourceEventStream, type DocumentNode, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, mapAsyncIterator, type Plugin, type PromiseOrValue } from 'graphql-yoga';
+import type { AuthContext } from '../auth/authorization';
 
 /**
  * Subscribers that asked the same thing share one execution per event.
@@ -8,8 +9,9 @@ import { isAsyncIterable, mapAsyncIterator, type Plugin, type PromiseOrValue } f
  * browsers following one busy execution cost a hundred executions per node event. The hub
  * hands every subscriber the same event object, so the result of executing a document
  * with given variables over that object is computed once and reused; it is forgotten with
- * the event (a WeakMap). This is sound because no field of an event resolves differently
- * for different callers: authorization is decided per root field when subscribing.
+ * the event (a WeakMap). Fields may resolve differently for different callers (a task's
+ * linkToken, code shown redacted below admin), so results are shared only between callers
+ * whose authorization is identical: the same kind of caller, scopes and task.
  */
 export function useSharedSubscriptionResults(): Plugin {
   const documentIds = new WeakMap<DocumentNode, number>();
@@ -19,7 +21,7 @@ export function useSharedSubscriptionResults(): Plugin {
   const requestKey = (args: ExecutionArgs) => {
     let documentId = documentIds.get(args.document);
     if (documentId === undefined) documentIds.set(args.document, (documentId = nextDocumentId++));
-    return `${documentId}:${args.operationName ?? ''}:${JSON.stringify(args.variableValues ?? {})}`;
+    return `${authorizationKey(args.contextValue)}:${documentId}:${args.operationName ?? ''}:${JSON.stringify(args.variableValues ?? {})}`;
   };
 
   const executeShared = (args: ExecutionArgs, key: string, event: unknown): PromiseOrValue<ExecutionResult> => {
@@ -41,4 +43,12 @@ export function useSharedSubscriptionResults(): Plugin {
       });
     },
   };
+}
+
+/** Everything about the caller that authorization looks at; callers with the same key see the same results. */
+export function authorizationKey(context: unknown): string {
+  const caller = (context as Partial<AuthContext> | undefined)?.caller;
+  if (!caller) return 'no caller';
+  const scopes = [...caller.scopes].sort().join(',');
+  return JSON.stringify([caller.kind, scopes, caller.kind === 'task link' ? caller.taskId : null]);
 }

@@ -18,9 +18,9 @@ export interface ExecutableInput {
   /** The node's config value of the same name, when no edge feeds the port (and config may fill it). */
   value?: JsonValue;
   /** A config value of the same name may fill it when unwired (LANGUAGE.md §8.6). */
-  configurable: boolean;
-  /** An edge is wired into it (through group boundaries, it may still end at no producer). */
-  wired: boolean;
+  configurable?: boolean;
+  /** An edge is wired into it (through group boundaries, it may still end at no producer). Always set by the compiler. */
+  wired?: boolean;
 }
 
 export interface ExecutableOutput {
@@ -37,7 +37,8 @@ export interface ExecutableNode {
   label?: string;
   config: Record<string, JsonValue>;
   isTrigger: boolean;
-  isInfrastructure: boolean;
+  /** Always set by the compiler. */
+  isInfrastructure?: boolean;
   /** How many lanes deep the node runs: 0 once, 1 once per element of a list, 2 lanes within lanes… */
   laneDepth: number;
   /** Catalog oneOfRequired groups and the program's @require_one_of groups. */

@@ -65,6 +65,9 @@ const environmentSchema = z
     LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(defaultNodeSettings.llm.timeoutMs),
     ALLOW_SECOND_CRON: z.enum(['true', 'false']).default('false'),
     WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+    PAGE_RUNS_PER_MINUTE: z.coerce.number().int().positive().default(10),
+    PAGE_MAX_RUNS_PER_MINUTE: z.coerce.number().int().positive().default(600),
+    PAGE_MAX_RUN_BYTES: z.coerce.number().int().positive().default(100_000),
     ALLOWED_HOSTS: z.string().default(''),
     ALLOWED_ORIGINS: z
       .string()
@@ -92,6 +95,12 @@ export interface GraphQLLimits {
 
 export type LogLevel = z.infer<typeof environmentSchema>['LOG_LEVEL'];
 
+export interface PageLimits {
+  defaultRunsPerMinute: number;
+  maxRunsPerMinute: number;
+  maxRunBytes: number;
+}
+
 export interface Config {
   http: { host: string; port: number; maxRequestBytes: number };
   auth: { enabled: boolean; adminToken?: string; secret?: string };
@@ -107,6 +116,11 @@ export interface Config {
   executor: { port?: number; advertisedUrl?: string; concurrency: number; maxOutputBytesPerPort: number; shutdownGraceMs: number };
   nodes: NodeSettings;
   triggers: { allowSecondCron: boolean; webhookMaxBodyBytes: number };
+  /**
+   * Published runner pages: runs a minute a page allows when published without a figure, the most
+   * any page may allow, and the largest set of field values (as JSON) one visitor run may send.
+   */
+  pages: PageLimits;
   logLevel: LogLevel;
   web: { mode: 'static' | 'dev' | 'none'; distDirectory: string; rootDirectory: string };
   /**
@@ -179,6 +193,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       llm: { ...defaultNodeSettings.llm, baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, timeoutMs: env.LLM_TIMEOUT_MS },
     },
     triggers: { allowSecondCron: env.ALLOW_SECOND_CRON === 'true', webhookMaxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES },
+    pages: { defaultRunsPerMinute: env.PAGE_RUNS_PER_MINUTE, maxRunsPerMinute: env.PAGE_MAX_RUNS_PER_MINUTE, maxRunBytes: env.PAGE_MAX_RUN_BYTES },
     logLevel: env.LOG_LEVEL,
     web: {
       mode: env.WEB_MODE,

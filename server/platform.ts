@@ -21,6 +21,7 @@ import { rememberedPorts } from './restate/ports';
 import { allowSecondsField } from './nodes/triggers/cron';
 import { createCronTriggerObject, CronSchedules } from './triggers/cronObject';
 import { Triggers } from './triggers/triggers';
+import { PublishedPages } from './pages/publishedPages';
 import { InfraInstances } from './infra/instances';
 import { provideNodeServices } from './nodes/services';
 import { reportPythonSandbox } from './nodes/code/sandbox';
@@ -114,7 +115,10 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     await triggers.ensureSchedules();
     const http = await startHttpServer({
       config,
-      context: { prisma: database.prisma, events, executions, triggers, versions: config.versions },
+      context: {
+        prisma: database.prisma, events, executions, triggers, versions: config.versions,
+        pages: new PublishedPages(config.pages, await loadServerSecret(config.auth.secret, config.dataDir)),
+      },
       database,
       restate,
       authenticator,

@@ -23,6 +23,7 @@ import type { Plugin } from 'graphql-yoga';
 import { type Authenticator, bearerCredential, type Caller, connectionParamsCredential } from './caller';
 import { grants, requiredScope, taskLinkFields, taskLinkReadableFields, taskLinkReadableInterface } from './scopes';
 import type { TaskLinks } from './taskLinks';
+import { publicFields } from './scopes';
 
 /** What authorization adds to every operation's context. */
 export interface AuthContext {
@@ -67,6 +68,7 @@ export function credentialOf(context: TransportContext): string | undefined {
 
 function refusalOf(caller: Caller, args: AuthorizationPayload['args']): GraphQLError | undefined {
   if (caller.kind === 'everyone') return undefined;
+  if (onlyPublicFields(args)) return undefined;
   if (caller.kind === 'invalid credential') {
     return unauthenticated('The API token is not valid: it may be mistyped or revoked');
   }
@@ -123,6 +125,14 @@ function taskLinkMayRead(parent: GraphQLCompositeType, field: string): boolean {
   const isProblem = (isInterfaceType(named) && named.name === taskLinkReadableInterface) ||
     (isObjectType(named) && named.getInterfaces().some((face) => face.name === taskLinkReadableInterface));
   return isProblem;
+}
+
+/** An operation of public root fields only (a published page's): allowed to anyone, whatever token it carries. */
+function onlyPublicFields(args: AuthorizationPayload['args']): boolean {
+  const operation = getOperationAST(args.document, args.operationName);
+  if (!operation) return false;
+  const fields = rootFields(operation, args.document).filter((field) => field.name.value !== '__typename');
+  return fields.length > 0 && fields.every((field) => publicFields[operation.operation]?.has(field.name.value));
 }
 
 function taskLinkAllows(taskId: string, operation: OperationDefinitionNode, field: FieldNode, variables: Record<string, unknown>): boolean {

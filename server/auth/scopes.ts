@@ -22,6 +22,7 @@ const requiredScopes: Record<'query' | 'mutation' | 'subscription', Record<strin
     activateTrigger: 'admin',
     deactivateTrigger: 'admin',
     submitHumanTrigger: 'run',
+    runRunnerPage: 'run',
   },
   subscription: {},
 };
@@ -36,6 +37,16 @@ export function requiredScope(operation: OperationTypeNode | 'query' | 'mutation
 export function grants(held: readonly Scope[], needed: Scope): boolean {
   return held.includes('admin') || held.includes(needed);
 }
+
+/**
+ * Root fields anyone may use, with or without a token (a published runner page: open it, run it,
+ * follow one's own run). Their types reach nothing else: no project, execution or code.
+ */
+export const publicFields: Record<string, ReadonlySet<string>> = {
+  query: new Set(['publishedPage']),
+  mutation: new Set(['runPublishedPage']),
+  subscription: new Set(['publishedPageRun']),
+};
 
 /** The root fields a per-task link token may use, on that one task only. */
 export const taskLinkFields: Record<string, ReadonlySet<string>> = {

@@ -12,15 +12,55 @@ export type ExecutionPlan =
  * Compiles a version's code into the graph to run, with the run's mocks and trigger
  * outputs checked against the nodes' output ports; or the reason it cannot run.
  */
-export function planExecution(source: { code: string; layout: string; mocks?: unknown; triggerPayload?: unknown }): ExecutionPlan {
-  const { graph, diagnostics } = compileWeft(source.code, source.layout);
+export function planExecution(source: {
+  code: string;
+  layout: string;
+  mocks?: unknown;
+  triggerPayload?: unknown;
+  configOverrides?: unknown;
+}): ExecutionPlan {
+  const { graph: compiled, diagnostics } = compileWeft(source.code, source.layout);
   const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
-  if (!graph || errors.length > 0) return { ok: false, error: describeErrors(errors), diagnostics: errors };
+  if (!compiled || errors.length > 0) return { ok: false, error: describeErrors(errors), diagnostics: errors };
+  const executable = applyConfigOverrides(compiled.executable, source.configOverrides);
+  if (typeof executable === 'string') return { ok: false, error: executable };
+  const graph = { ...compiled, executable };
   const mocks = checkOutputs(graph.executable, source.mocks ?? {}, 'mock');
   if (typeof mocks === 'string') return { ok: false, error: mocks };
   const triggerOutputs = checkOutputs(graph.executable, source.triggerPayload ?? {}, 'input');
   if (typeof triggerOutputs === 'string') return { ok: false, error: triggerOutputs };
   return { ok: true, graph: graph.executable, mocks, triggerOutputs };
+}
+
+/**
+ * Config values for one run only (a runner page's fields), applied to the plan rather than the
+ * code: each named node's config, and the unwired input ports that config fills (an edge, if
+ * any, still wins, as in LANGUAGE §8.6). `null` removes a value.
+ */
+export function applyConfigOverrides(graph: ExecutableGraph, overrides: unknown): ExecutableGraph | string {
+  if (overrides === undefined || overrides === null) return graph;
+  if (typeof overrides !== 'object' || Array.isArray(overrides)) return 'Config overrides must be given as { "<node id>": { "<field>": value } }';
+  const byNode = overrides as Record<string, unknown>;
+  const unknown = Object.keys(byNode).filter((id) => !graph.nodes.some((node) => node.id === id));
+  if (unknown.length > 0) return `This run cannot start: config overrides for unknown node${unknown.length === 1 ? '' : 's'} ${unknown.map((id) => `"${id}"`).join(', ')}`;
+  const nodes = graph.nodes.map((node) => {
+    const values = byNode[node.id];
+    if (values === undefined) return node;
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) return node;
+    const config: Record<string, JsonValue> = { ...node.config };
+    for (const [key, value] of Object.entries(values as Record<string, JsonValue>)) {
+      if (value === null) delete config[key];
+      else config[key] = value;
+    }
+    const inputs = node.inputs.map((input) => {
+      if (input.source !== undefined || !(input.name in (values as object))) return input;
+      const value = (values as Record<string, JsonValue>)[input.name];
+      const { value: _previous, ...rest } = input;
+      return value === null || value === undefined ? rest : { ...rest, value };
+    });
+    return { ...node, config, inputs };
+  });
+  return { ...graph, nodes };
 }
 
 export function describeErrors(errors: readonly Diagnostic[]): string {

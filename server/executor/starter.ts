@@ -25,6 +25,10 @@ export class ExecutionStarter {
     versionId?: string;
     triggerId?: string;
     idempotencyKey?: string;
+    /** Config values for this run only (a runner page's fields): `{ node: { field: value } }`. */
+    configOverrides?: Prisma.InputJsonValue;
+    /** The published page whose visitor starts it. */
+    pageId?: string;
   }): Promise<Execution> {
     const execution = await this.records.createExecution(input);
     await this.handOver(execution);

@@ -3,6 +3,7 @@ import type { EventHub } from '../events/hub';
 import type { ExecutionStarter } from '../executor/starter';
 import type { Triggers } from '../triggers/triggers';
 import type { VersionPolicy } from '../versions/history';
+import type { PublishedPages } from '../pages/publishedPages';
 
 /** What every resolver gets: the record, the live events, the way to start runs, and how much history to keep. */
 export interface GraphQLContext {
@@ -11,4 +12,6 @@ export interface GraphQLContext {
   executions: ExecutionStarter;
   triggers: Triggers;
   versions: VersionPolicy;
+  /** Published runner pages: limits, per-page rate limits and visitors' run tokens. */
+  pages: PublishedPages;
 }

@@ -14,6 +14,8 @@ import './types/testConfig';
 import './types/executionEvent';
 import './types/apiToken';
 import './types/trigger';
+import './types/runnerPage';
+import './types/publishedPage';
 import './types/infrastructure';
 
 /** The whole GraphQL schema, assembled once from the type files above. */

@@ -47,6 +47,9 @@ export interface FieldView {
   /** The catalog field type: text, textarea, number, checkbox, select, password, api_key, blob, code, … */
   fieldType: string;
   label: string;
+  /** The page's `as:` for this field, if any. */
+  variant?: string;
+  /** The page's `options:` if given, else the catalog field's. */
   options?: string[];
   min?: number;
   max?: number;
@@ -107,7 +110,9 @@ export function runnerPageOf(loomCode: string, program: LoomProgram | null, mode
         nodeId: block.nodeId, fieldKey: block.fieldKey, fieldType: field.type, label: field.label ?? field.key,
         value: sensitive && mode === 'visitor' ? null : (node.config[field.key] ?? field.defaultValue ?? null), sensitive,
       };
-      if (field.options) view.options = field.options;
+      const options = block.options ?? field.options;
+      if (options) view.options = options;
+      if (block.variant) view.variant = block.variant;
       if (field.min !== undefined) view.min = field.min;
       if (field.max !== undefined) view.max = field.max;
       fields.push(view);

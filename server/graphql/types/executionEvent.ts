@@ -104,6 +104,8 @@ function executionFromSnapshot(snapshot: ExecutionSnapshot): Execution {
     invocationId: null,
     triggerId: snapshot.triggerId ?? null,
     idempotencyKey: null,
+    configOverrides: null,
+    pageId: null,
     costUsd: new Prisma.Decimal(snapshot.costUsd),
     startedAt: new Date(snapshot.startedAt),
     completedAt: snapshot.completedAt ? new Date(snapshot.completedAt) : null,

@@ -23,6 +23,8 @@ declare module './definition' {
     pythonSandbox: PythonSandboxSettings;
     /** Where Http and LlmInference may connect (server/net/egress.ts). */
     egress: EgressGuard;
+    /** Http: attempts for an idempotent request that hits a transient network error, and the first backoff (doubling). */
+    httpRetries: { attempts: number; delayMs: number };
   }
 }
 
@@ -46,6 +48,7 @@ export const defaultNodeSettings: NodeSettings = {
   python: { binary: existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', timeoutMs: 10_000, memoryMb: 256 },
   pythonSandbox: { mode: 'bwrap', bwrapBinary: '/usr/bin/bwrap', maxProcesses: 64, maxFileMb: 64, tmpMb: 64 },
   egress: defaultEgressGuard,
+  httpRetries: { attempts: 3, delayMs: 200 },
   http: { timeoutMs: 10_000, maxBodyBytes: 5 * 1024 * 1024 },
   llm: { timeoutMs: 60_000, prices: commonModelPrices },
 };

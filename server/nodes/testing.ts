@@ -1,5 +1,5 @@
 /** Builds the context the executor hands a node, for tests. */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from '@jest/globals';
 import { NodeFailure, type ConfigRecord, type NodeRunContext } from './definition';
@@ -28,6 +28,8 @@ export function runContext(run: TestRun = {}): NodeRunContext {
 
 export interface LocalServer {
   url: string;
+  /** The node:http server itself (e.g. to act on raw connections). */
+  server: Server;
   close: () => Promise<void>;
 }
 
@@ -42,6 +44,7 @@ export async function startLocalServer(handle: (request: IncomingMessage, body: 
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

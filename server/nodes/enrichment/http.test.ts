@@ -181,3 +181,55 @@ describe('Http: where it may connect', () => {
     expect((await callWith(guarded('allow-all'), `${server.url}/json`)).outputs.status).toBe(200);
   });
 });
+
+describe('Http: transient network errors', () => {
+  let flaky: LocalServer;
+  let connections = 0;
+  let dropFirst = 0;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    flaky = await startLocalServer((request, _body, response) => {
+      seen.push(request.method!);
+      response.writeHead(200, { 'content-type': 'text/plain', connection: 'close' }).end('made it');
+    });
+    flaky.server.on('connection', (socket) => {
+      connections += 1;
+      // The other side closes before answering: what a restarting or overloaded server does.
+      if (connections <= dropFirst) socket.destroy();
+    });
+  });
+
+  afterAll(() => flaky.close());
+
+  const call = (method: string, drops: number, attempts = defaultNodeSettings.httpRetries.attempts) => {
+    connections = 0;
+    dropFirst = drops;
+    seen.length = 0;
+    const settings = { httpRetries: { attempts, delayMs: 20 } };
+    return runHttp(runContext({ settings, inputs: { url: `${flaky.url}/resource`, method, body: method === 'GET' || method === 'DELETE' ? null : 'data' } }));
+  };
+
+  it('retries an idempotent request whose connection was dropped, with backoff, and says how many attempts it took', async () => {
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const result = await call(method, 2);
+      expect(result.outputs).toMatchObject({ status: 200, body: 'made it' });
+      expect(result.details?.attempts).toBe(3);
+      expect(seen).toEqual([method]);
+    }
+  });
+
+  it('never retries POST or PATCH, which could repeat a side effect', async () => {
+    for (const method of ['POST', 'PATCH']) {
+      const failure = await failureOf(call(method, 1));
+      expect(failure.message).toMatch(new RegExp(`^could not reach ${method} ${flaky.url}/resource: (other side closed|.*ECONNRESET|.*socket hang up)`));
+      expect(connections).toBe(1);
+    }
+  });
+
+  it('gives up after the configured number of attempts', async () => {
+    const failure = await failureOf(call('GET', 10, 2));
+    expect(failure.message).toMatch(new RegExp(`^could not reach GET ${flaky.url}/resource: .* \\(after 2 attempts\\)$`));
+    expect(connections).toBe(2);
+  });
+});

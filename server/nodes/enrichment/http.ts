@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { JsonValue } from '../../weft/types';
 import { defineNode, isConfigObject, NodeFailure, type NodeRunContext, type NodeRunResult } from '../definition';
-import { nodeFetch, readLimitedBody, requestFailure, timeLimit } from '../fetching';
+import { fetchWithRetries, readLimitedBody, timeLimit } from '../fetching';
 
 interface HttpRequest {
   url: string;
@@ -46,6 +46,8 @@ function checkedUrl(url: string): URL {
 /**
  * Sends the request. Any HTTP status is a result, 4xx and 5xx included (status is an output,
  * so the graph can branch on it); only an unreachable server, a timeout or an oversized body fail.
+ * A GET, HEAD, PUT, DELETE or OPTIONS whose connection breaks before the answer (reset, "other
+ * side closed") is sent again with backoff (server setting httpRetries); POST and PATCH never are.
  */
 export async function runHttp(context: NodeRunContext): Promise<NodeRunResult> {
   const request = requestOf(context);
@@ -53,14 +55,12 @@ export async function runHttp(context: NodeRunContext): Promise<NodeRunResult> {
   const { timeoutSeconds } = context.config;
   const timeoutMs = typeof timeoutSeconds === 'number' && timeoutSeconds > 0 ? timeoutSeconds * 1000 : context.settings.http.timeoutMs;
   const limit = timeLimit(context.signal, timeoutMs);
-  const response = await nodeFetch(context, url, { method: request.method, headers: request.headers, body: request.body, signal: limit.signal }).catch(
-    (error: unknown) => {
-      throw requestFailure(error, `${request.method} ${url}`, limit);
-    },
-  );
+  const what = `${request.method} ${url}`;
+  const { response, attempts } = await fetchWithRetries(context, url, { method: request.method, headers: request.headers, body: request.body }, limit, what);
   const text = await readLimitedBody(response, context.settings.http.maxBodyBytes, limit, `${request.method} ${url}`);
   const headers = Object.fromEntries(response.headers.entries());
   const details: Record<string, JsonValue> = { request: `${request.method} ${url}`, status: response.status, statusText: response.statusText, headers };
+  if (attempts > 1) details.attempts = attempts;
   // As the reference: the body as text, success for a 2xx status.
   return { outputs: { body: text, status: response.status, success: response.status >= 200 && response.status < 300 }, details };
 }

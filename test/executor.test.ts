@@ -17,7 +17,7 @@ describe('the executor runs Weft programs with their semantics', () => {
     expect(execution.node('show')).toMatchObject({ status: 'completed', inputs: { data: { total: 42, note: '19 + 23' } } });
   });
 
-  it('runs failure.weft: the failing branch skips downstream, the independent branch completes, the run fails', async () => {
+  it('runs failure.weft: the failing branch skips downstream (a Debug too), a Null-typed input takes the null, the independent branch completes, the run fails', async () => {
     const executionId = await runProject(url(), await createProject(url(), 'failure', await readExample('failure')));
     const execution = await waitForStatus(url(), executionId, ['completed', 'failed']);
     expect(execution.status).toBe('failed');
@@ -26,7 +26,8 @@ describe('the executor runs Weft programs with their semantics', () => {
     expect(execution.node('broken')?.error).toContain('division by zero');
     expect(execution.node('after_broken')?.status).toBe('skipped');
     expect(execution.node('skipped_show')?.status).toBe('skipped');
-    expect(execution.node('maybe')).toMatchObject({ status: 'completed', inputs: { data: null } });
+    expect(execution.node('maybe')).toMatchObject({ status: 'skipped', details: { reason: 'required input data is null (broken failed)' } });
+    expect(execution.node('optional')).toMatchObject({ status: 'completed', inputs: { value: null }, output: { out: { value: null } } });
     expect(execution.node('loud')).toMatchObject({ status: 'completed', output: { text: 'still here!' } });
     expect(execution.node('ok_show')?.status).toBe('completed');
   });
@@ -37,12 +38,12 @@ describe('the executor runs Weft programs with their semantics', () => {
     expect(execution.status).toBe('completed');
     const lanes = execution.runs.filter((run) => run.nodeId === 'price_all.price');
     expect(lanes.map((run) => run.lane).sort((a, b) => a[0]! - b[0]!)).toEqual([[0], [1], [2], [3], [4], [5], [6], [7]]);
-    expect(execution.node('price_all.price', [4])?.output).toEqual({ total: null });
+    expect(execution.node('price_all.price', [4])?.output).toMatchObject({ total: null });
     expect(execution.node('price_all.price', [0])?.inputs).toEqual({ order: { qty: 1, unit: 2.5 }, rate: 0.2 });
     const totals = execution.node('report')?.inputs as { totals: (number | null)[] };
     expect(totals.totals).toHaveLength(8);
     expect(totals.totals[4]).toBeNull();
-    expect(execution.node('report')?.output).toEqual({ summary: '7 of 8 priced, sum 93.00' });
+    expect(execution.node('report')?.output).toMatchObject({ summary: '7 of 8 priced, sum 93.00' });
   });
 
   it('runs approval.weft: waits for the reviewer, refuses an answer that does not fit, resumes on a good one', async () => {
@@ -70,7 +71,8 @@ describe('the executor runs Weft programs with their semantics', () => {
     const done = await waitForStatus(url(), executionId, ['completed', 'failed']);
     expect(done.status).toBe('completed');
     expect(done.node('sent')).toMatchObject({ status: 'completed', inputs: { data: 'Refund sent.' } });
-    expect(done.node('dropped')).toMatchObject({ status: 'completed', inputs: { data: null } });
+    // Approved: decision_rejected is null, and a Debug fed null skips.
+    expect(done.node('dropped')).toMatchObject({ status: 'skipped', inputs: { data: null } });
 
     const again = await graphqlRequest(url(), `mutation ($id: ID!) { answerHumanTask(id: $id, answer: {}) { ... on TaskClosed { code state } } }`, { id: task!.id });
     expect(again.data?.answerHumanTask).toEqual({ code: 'TASK_CLOSED', state: 'answered' });

@@ -75,6 +75,28 @@ const programs = {
     'report = Debug',
     'report.data = all.out',
   ].join('\n'),
+  groupSkip: [
+    'shut = Boolean { value: false }',
+    'word = Text { value: "hello" }',
+    'gate = Gate',
+    'gate.pass = shut.value',
+    'gate.value = word.value',
+    'card = Group(title: String) -> (text: String?) {',
+    '  say = Template(title: String | Null) { template: "[{{title}}]" }',
+    '  say.title = self.title',
+    '  self.text = say.text',
+    '}',
+    'card.title = gate.value',
+    'open = Group(title: String?) -> (text: String?) {',
+    '  say = Template(title: String | Null) { template: "[{{title}}]" }',
+    '  say.title = self.title',
+    '  self.text = say.text',
+    '}',
+    'open.title = gate.value',
+    'all = Pack(a: String | Null, b: String | Null)',
+    'all.a = card.text',
+    'all.b = open.text',
+  ].join('\n'),
   triggers: [
     'hook = ApiPost -> (city: String) {}',
     'form = HumanTrigger {',
@@ -143,6 +165,14 @@ describe('the runtime rules of NODES.md Part 1', () => {
     expect(execution.node('each', [1])).toMatchObject({ status: 'completed', inputs: { data: '2x10' } });
     expect(execution.node('all')).toMatchObject({ status: 'completed', lane: [], inputs: { lines: ['1x10', '2x10', '3x10'] } });
     expect(execution.node('report')).toMatchObject({ status: 'completed', inputs: { data: { lines: ['1x10', '2x10', '3x10'] } } });
+  });
+
+  it('skips a whole group whose required input carries null, though the node inside takes null; an optional group input does not', async () => {
+    const execution = await run('groupSkip');
+    expect(execution.status).toBe('completed');
+    expect(execution.node('card.say')).toMatchObject({ status: 'skipped', details: { reason: 'group card is skipped: its required input title is null' } });
+    expect(execution.node('open.say')).toMatchObject({ status: 'completed', output: { text: '[]' } });
+    expect(execution.node('all')).toMatchObject({ status: 'completed', inputs: { a: null, b: '[]' } });
   });
 
   it('gives the triggers that did not fire their dormant outputs: ApiPost receivedAt "", HumanTrigger rejected', async () => {

@@ -1,3 +1,6 @@
+import { nodeDefinition } from '../nodes/catalog';
+import { weftCatalogEntry } from '../nodes/weftCatalog';
+import { withGroupGates } from './groupGates';
 import { compileWeft, type Diagnostic } from '../weft';
 import type { ExecutableGraph } from '../weft/ir';
 import { describeValue, parseType, valueFits, type JsonValue } from '../weft/types';
@@ -29,7 +32,35 @@ export function planExecution(source: {
   if (typeof mocks === 'string') return { ok: false, error: mocks };
   const triggerOutputs = checkOutputs(graph.executable, source.triggerPayload ?? {}, 'input');
   if (typeof triggerOutputs === 'string') return { ok: false, error: triggerOutputs };
-  return { ok: true, graph: graph.executable, mocks, triggerOutputs };
+  const runnable = withGroupGates(compiled, withCatalogRequirements(graph.executable));
+  return { ok: true, graph: runnable, mocks, triggerOutputs: { ...dormantTriggerOutputs(runnable), ...triggerOutputs } };
+}
+
+/**
+ * The outputs of every trigger in a run it did not start (NODES.md 1.9): most give nulls, so what
+ * follows skips; a few reference triggers emit something (ApiPost `receivedAt: ""`, HumanTrigger
+ * `{key}_rejected: true`). The firing trigger's outputs replace these.
+ */
+export function dormantTriggerOutputs(graph: ExecutableGraph): OutputsByNode {
+  const outputs: OutputsByNode = {};
+  for (const node of graph.nodes) {
+    const dormant = node.isTrigger ? nodeDefinition(node.type)?.dormantOutputs : undefined;
+    if (!dormant) continue;
+    const given = dormant(node.config);
+    outputs[node.id] = Object.fromEntries(node.outputs.filter((port) => port.name in given).map((port) => [port.name, given[port.name]!]));
+  }
+  return outputs;
+}
+
+/** The catalog's `oneOfRequired` groups of each node's type, added to the program's own `@require_one_of`. */
+export function withCatalogRequirements(graph: ExecutableGraph): ExecutableGraph {
+  const nodes = graph.nodes.map((node) => {
+    const groups = (weftCatalogEntry(node.type)?.features.oneOfRequired ?? [])
+      .map((group) => group.filter((name) => node.inputs.some((input) => input.name === name)))
+      .filter((group) => group.length > 0 && !node.requireOneOf.some((own) => own.join('\0') === group.join('\0')));
+    return groups.length === 0 ? node : { ...node, requireOneOf: [...node.requireOneOf, ...groups] };
+  });
+  return { ...graph, nodes };
 }
 
 /**

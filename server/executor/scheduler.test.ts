@@ -10,6 +10,7 @@ import {
 } from './scheduler';
 import { examplesPath } from '../../test/support/executions';
 import { dormantTriggerOutputs, withCatalogRequirements } from './plan';
+import { withGroupGates } from './groupGates';
 
 type Inputs = Record<string, JsonValue>;
 type Fake = (inputs: Inputs) => Outcome | Record<string, JsonValue>;
@@ -526,7 +527,10 @@ describe('the runtime rules of NODES.md Part 1', () => {
       order: ['send'],
       nodes: [{
         id: 'send', type: 'TelegramSend', config: {}, isTrigger: false, laneDepth: 0, requireOneOf: [],
-        inputs: [{ name: 'text', type: 'String', optional: true, lane: { mode: 'single', depth: 0 } }, { name: 'media', type: 'Media', optional: true, lane: { mode: 'single', depth: 0 } }],
+        inputs: [
+          { name: 'text', type: 'String', optional: true, lane: { mode: 'single', depth: 0 }, configurable: true, wired: false },
+          { name: 'media', type: 'Media', optional: true, lane: { mode: 'single', depth: 0 }, configurable: false, wired: false },
+        ],
         outputs: [],
       }],
     };
@@ -574,5 +578,52 @@ describe('the runtime rules of NODES.md Part 1', () => {
     const { ended } = runProgram(code, { all: ({ texts }) => ({ joined: (texts as string[]).join('') }) });
     expect(['g.t[0]', 'g.t[1]', 'g.t[2]'].map((id) => ended[id]?.inputs?.n)).toEqual([1, 2, 3]);
     expect(ended.all).toMatchObject({ status: 'completed', inputs: { texts: ['<1>', '<2>', '<3>'] }, outputs: { joined: '<1><2><3>' } });
+  });
+
+  it('skips every node inside a group whose required input carries null, even one that reads it through an optional port', () => {
+    const code = [
+      'src = ExecPython -> (v: String?) { code: "x" }',
+      'other = Text { value: "o" }',
+      'g = Group(x: String, y: String?) -> (out: String?, also: String?) {',
+      '  keep = Template(x: String?) { template: "[{{x}}]" }',
+      '  keep.x = self.x',
+      '  side = Template(y: String?) { template: "<{{y}}>" }',
+      '  side.y = self.y',
+      '  self.out = keep.text',
+      '  self.also = side.text',
+      '}',
+      'g.x = src.v',
+      'g.y = other.value',
+      'show = Pack(out: String?)',
+      'show.out = g.out',
+    ].join('\n');
+    const compiled = compileWeft(code);
+    expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const graph = withGroupGates(compiled.graph!, compiled.graph!.executable);
+    const run = (v: string | null) => runToEnd(createRunState(graph), fakeNodes(graph, { src: () => ({ v }) }));
+    const skipped = run(null);
+    expect(skipped['g.keep']).toMatchObject({ status: 'skipped', reason: 'group g is skipped: its required input x is null' });
+    expect(skipped['g.side']).toMatchObject({ status: 'skipped', reason: 'group g is skipped: its required input x is null' });
+    expect(skipped.show).toMatchObject({ status: 'completed', inputs: { out: null } });
+    const ran = run('a');
+    expect(ran['g.keep']).toEqual({ status: 'completed', inputs: { template: '[{{x}}]', x: 'a' }, outputs: { text: '["a"]' } });
+    expect(ran['g.side']?.status).toBe('completed');
+  });
+
+  it('gates a group in lanes lane by lane', () => {
+    const code = [
+      'src = ExecPython -> (items: List[String]) { code: "x" }',
+      'g = Group(x: String) -> (out: String?) {',
+      '  keep = Template(x: String?) { template: "[{{x}}]" }',
+      '  keep.x = self.x',
+      '  self.out = keep.text',
+      '}',
+      'g.x = src.items',
+    ].join('\n');
+    const compiled = compileWeft(code);
+    expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const graph = withGroupGates(compiled.graph!, compiled.graph!.executable);
+    const ended = runToEnd(createRunState(graph), fakeNodes(graph, { src: () => ({ items: ['a', null, 'c'] }) }));
+    expect(['g.keep[0]', 'g.keep[1]', 'g.keep[2]'].map((id) => ended[id]?.status)).toEqual(['completed', 'skipped', 'completed']);
   });
 });

@@ -24,7 +24,8 @@
  */
 import type { ExecutableGraph, ExecutableInput, ExecutableNode } from '../weft/ir';
 import { describeValue, laneDelta, type JsonValue } from '../weft/types';
-import { compareLanes, descend, laneKey, type LanePath } from './lanes';
+import { compareLanes, descend, laneKey, type LanePath, tooManyLanes } from './lanes';
+import { isGate } from './groupGates';
 import { acceptsNull, inferredType, shortValue, valueFitsPort } from './typeCheck';
 
 export interface NodeInstance {
@@ -291,6 +292,11 @@ function openLanes(state: RunState, node: NodeState, path: number[], queue: numb
     settleHere(state, node, path, { kind: 'failed', error });
     return true;
   }
+  const overLimit = tooManyLanes(node.node.id, node.slots.size + first.count);
+  if (overLimit) {
+    settleHere(state, node, path, { kind: 'failed', error: overLimit });
+    return true;
+  }
   if (first.count === 0) finish(state, node, path, { kind: 'lanes', count: 0, unsettled: 0 });
   else {
     node.slots.set(laneKey(path), { kind: 'lanes', count: first.count, unsettled: first.count });
@@ -327,7 +333,9 @@ function startInstance(state: RunState, node: NodeState, lane: number[]): boolea
     if (!value) return false;
     seen.set(input.name, value);
   }
-  const inputs = Object.fromEntries([...seen].map(([name, s]) => [name, s.value]));
+  // Group gates (groupGates.ts) decide a skip; they are not the node's inputs.
+  const gates = new Set(node.node.inputs.filter(isGate).map((input) => input.name));
+  const inputs = Object.fromEntries([...seen].filter(([name]) => !gates.has(name)).map(([name, s]) => [name, s.value]));
   const instance = { nodeId: node.node.id, lane: [...lane], inputs };
   const key = laneKey(lane);
   node.instances++;
@@ -392,7 +400,7 @@ function settleHere(state: RunState, node: NodeState, path: number[], slot: Extr
 function typeMismatch(node: NodeState, seen: Map<string, Seen>): string | undefined {
   const problems: string[] = [];
   for (const wire of node.wires) {
-    if (wire.shift < 0) continue;
+    if (wire.shift < 0 || isGate(wire.input)) continue;
     const { value } = seen.get(wire.input.name)!;
     if (value === null || valueFitsPort(value, wire.input.type)) continue;
     problems.push(`input ${wire.input.name} expects ${wire.input.type}, but ${wire.source.node.id}.${wire.port} gave ${inferredType(value)} ${shortValue(value)}`);
@@ -413,7 +421,9 @@ function skipReason(node: NodeState, seen: Map<string, Seen>): string | undefine
   for (const input of node.node.inputs) {
     if (!input.source || input.optional) continue;
     const s = seen.get(input.name)!;
-    if (s.value === null && !acceptsNull(input.type)) return `required input ${input.name} is null${because(s)}`;
+    if (s.value !== null || acceptsNull(input.type)) continue;
+    if (isGate(input)) return `group ${input.gate.group} is skipped: its required input ${input.gate.port} is null${because(s)}`;
+    return `required input ${input.name} is null${because(s)}`;
   }
   for (const group of node.node.requireOneOf) {
     const inputs = group.map((name) => node.node.inputs.find((input) => input.name === name));

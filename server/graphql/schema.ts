@@ -6,6 +6,7 @@ import './types/graph';
 import './types/problems';
 import './types/nodeType';
 import './types/project';
+import './types/projectExport';
 import './types/version';
 import './types/execution';
 import './types/nodeRun';

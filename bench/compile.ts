@@ -27,7 +27,7 @@ export function generateProgram(nodeCount: number): string {
       '}',
       `each${b}.n = items${b}.items`,
       `each${b}.rate = rate${b}.value`,
-      `sum${b} = ExecPython(values: List[Number]) -> (total: Number) { code: "return {'total': sum(values)}" }`,
+      `sum${b} = ExecPython(values: List[Number | Null]) -> (total: Number) { code: "return {'total': sum(values)}" }`,
       `sum${b}.values = each${b}.out`,
       `text${b} = Template(total: Number) { template: "total {{total}}" }`,
       `text${b}.total = sum${b}.total`,

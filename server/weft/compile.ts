@@ -19,7 +19,7 @@ export interface CompileResult {
 /** Compiles Weft code (and its layout text) into the graph IR, with all diagnostics at once. */
 export function compileWeft(code: string, layoutText = '', options: CompileOptions = {}): CompileResult {
   const lines = programLines(code);
-  const checked = checkProgram(parseProgram(code));
+  const checked = checkProgram(parseProgram(lines));
   const layout = parseLayout(layoutText);
   const nodeIds = new Set(checked.nodes.map((n) => n.id));
   for (const d of checked.diagnostics) {

@@ -21,11 +21,19 @@ const LITERAL_CONNECTION = /^([a-zA-Z_][a-zA-Z0-9_]*)\.([a-zA-Z_][a-zA-Z0-9_]*)\
 const INLINE_CONNECTION = /^([a-zA-Z_][a-zA-Z0-9_.]*)\s*=\s*(.+)$/;
 const GROUP_EDGE = /^([a-zA-Z_][a-zA-Z0-9_.]*)\s*=\s*([a-zA-Z_][a-zA-Z0-9_.]*)$/;
 
-/** The program text as the reference sees it: a line starting with four backticks ends the program. */
+/**
+ * The program text as the reference sees it (§0): stored code is read as if fenced, so a line starting with
+ * four backticks ends it. Text that holds a ````weft fence itself is read from the first fenced block (lines
+ * outside it are blanked, so line numbers stay those of the file).
+ */
 export function programLines(code: string): string[] {
   const lines = code.replace(/\r\n?/g, '\n').split('\n');
-  const end = lines.findIndex((l) => l.startsWith('````'));
-  return end === -1 ? lines : lines.slice(0, end);
+  const fence = lines.findIndex((l) => /^````weft\s*$/.test(l));
+  const start = fence === -1 ? 0 : fence + 1;
+  const end = lines.findIndex((l, i) => i >= start && l.startsWith('````'));
+  const body = lines.slice(0, end === -1 ? lines.length : end);
+  for (let i = 0; i < start; i++) body[i] = '';
+  return body;
 }
 
 interface ScopeResult {
@@ -1125,8 +1133,8 @@ class Parser implements ParserContext {
 }
 
 /** Parses Weft code into nodes, groups and connections, with every syntax problem found. */
-export function parseProgram(code: string): ParsedProgram {
-  const lines = programLines(code);
+export function parseProgram(code: string | readonly string[]): ParsedProgram {
+  const lines = typeof code === 'string' ? programLines(code) : [...code];
   const parser = new Parser(lines);
   const root = parser.parseScope(0, ROOT, undefined, true);
   return {

@@ -8,6 +8,11 @@ describe('§0 input framing', () => {
     expect(graph.nodes.map((n) => n.id)).toEqual(['a']);
   });
 
+  it('§0 text holding a ````weft fence is read from its first block, lines numbered as in the file', () => {
+    const { graph } = rejected(program('Here is the program:', '````weft', 'a = Text { value: "x" }', 'b = Nope', '````', 'c = Nope'), 4, 'Unknown node type: Nope');
+    expect(graph.nodes.map((n) => n.id)).toEqual(['a']);
+  });
+
   it('§0 lines keep their place in the file: leading blank lines do not shift diagnostics', () => {
     rejected(program('', '', 'x = Nope'), 3, 'Unknown node type: Nope');
   });

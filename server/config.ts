@@ -67,6 +67,15 @@ const environmentSchema = z
     LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(defaultNodeSettings.llm.timeoutMs),
     ALLOW_SECOND_CRON: z.enum(['true', 'false']).default('false'),
     WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+    ALLOWED_HOSTS: z.string().default(''),
+    ALLOWED_ORIGINS: z
+      .string()
+      .default('')
+      .refine((value) => listOf(value).every(isOrigin), 'ALLOWED_ORIGINS must be a comma-separated list of origins such as https://app.example.com (scheme, host and port; no path)'),
+    PUBLIC_SOURCE_MAPS: z.enum(['true', 'false']).default('false'),
+    METRICS_TOKEN: z.string().min(24, 'METRICS_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`)').optional(),
+    SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(100),
+    SUBSCRIPTIONS_PER_CALLER: z.coerce.number().int().positive().default(1000),
     PAGE_RUNS_PER_MINUTE: z.coerce.number().int().positive().default(10),
     PAGE_MAX_RUNS_PER_MINUTE: z.coerce.number().int().positive().default(600),
     PAGE_MAX_RUN_BYTES: z.coerce.number().int().positive().default(100_000),

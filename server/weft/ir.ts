@@ -52,7 +52,7 @@ export interface IRNode {
   /** Relative to the parent group, if any. */
   position: { x: number; y: number };
   size?: { width: number; height: number };
-  /** Groups: drawn open with their children (Weft's default for a group). */
+  /** Groups: drawn open with their children (the layout says `expanded`; without it a group is drawn closed). */
   expanded: boolean;
   /** Where the position comes from. */
   placement: 'layout' | 'auto';
@@ -139,7 +139,7 @@ export function buildGraphIR(checked: CheckedProgram, layout: readonly LayoutEnt
       outputs: node.outputs.map((port) => (isGroup ? { ...irPort(port), lane: portLane(port) } : irPort(port))),
       scope: node.scope,
       position: { x: box.x, y: box.y },
-      expanded: isGroup ? !entry?.collapsed : (entry?.expanded ?? false),
+      expanded: entry?.expanded ?? false,
       placement: entry ? 'layout' : 'auto',
       isTrigger: node.isTrigger,
       isInfrastructure: node.isInfrastructure,

@@ -6,7 +6,7 @@ export interface Placement {
   expanded: boolean;
 }
 
-const LAYOUT_LINE = /^(\s*)([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s+@layout\s+(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)(\s+\d+(?:\.\d+)?x\d+(?:\.\d+)?)?(\s+expanded)?(\s*#.*)?\s*$/;
+const LAYOUT_LINE = /^(\s*)([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s+@layout\s+(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)(\s+\d+(?:\.\d+)?x\d+(?:\.\d+)?)?(\s+(?:expanded|collapsed))?(\s*#.*)?\s*$/;
 
 /** The layout with `id` placed as given: its line rewritten (size and comment kept) or appended. */
 export function placeNode(layout: string, id: string, placement: Placement): string {

@@ -92,4 +92,35 @@ describe('the weft CLI against a running platform', () => {
     const unreachable = await weft(['watch', '0190f3f0-0000-7000-8000-000000000000', '--url', 'http://127.0.0.1:9']);
     expect(unreachable.exitCode).toBe(3);
   }, 60_000);
+
+  it('export PROJECT_ID prints the reference JSON export, credentials stripped, which import and run take back', async () => {
+    const code = [
+      'hook = ApiPost -> (city: String) {',
+      '  apiKey: "hook-secret"',
+      '}',
+      'who = Text { value: "Dana" }',
+      'greet = Template(name: String) { template: "Hello {{name}}" }',
+      'greet.name = who.value',
+      'show = Debug',
+      'show.data = greet.text',
+    ].join('\n');
+    const projectId = await createProject(platform.current.graphqlUrl, 'exported', code);
+    const exported = await weft(['export', projectId, '--url', url()]);
+    expect(exported.exitCode).toBe(0);
+    const file = JSON.parse(exported.stdout);
+    expect(Object.keys(file).sort()).toEqual(['description', 'layoutCode', 'loomCode', 'name', 'weftCode']);
+    expect(file).toMatchObject({ name: 'exported', weftCode: code.replace('"hook-secret"', '""') });
+
+    const folder = await temporaryFolder({ 'exported.json': exported.stdout });
+    const checked = await weft(['check', path.join(folder, 'exported.json')]);
+    expect(checked.stdout).not.toContain(': error:');
+    const again = await weft(['run', path.join(folder, 'exported.json'), '--url', url()]);
+    expect(again.stdout).toMatch(/exported\.json: imported as project [0-9a-f-]{36} \(exported\)/);
+    expect(again.stdout).toContain('show completed');
+    expect(again.exitCode).toBe(0);
+
+    const missing = await weft(['export', '0190f3f0-0000-7000-8000-000000000000', '--url', url()]);
+    expect(missing.exitCode).toBe(3);
+    expect(missing.stderr).toContain('NotFound');
+  }, 60_000);
 });

@@ -190,9 +190,24 @@ describe('the runtime rules of NODES.md Part 1', () => {
   });
 });
 
-describe('import, run and export of a project in the reference JSON export shape', () => {
+describe('the node catalog and project files through the API', () => {
   const platform = usePlatform();
   const url = () => platform.current.graphqlUrl;
+
+  it("lists the node types with the ports, required flags and config fields of Weft's catalog", async () => {
+    const { nodeTypes } = await graphqlData(url(), `{ nodeTypes { type family inputs { name type required configurable } outputs { name type } fields { key fieldType options } } }`);
+    const of = (type: string) => nodeTypes.find((entry: { type: string }) => entry.type === type);
+    expect(of('Template').inputs).toEqual([{ name: 'template', type: 'String', required: true, configurable: true }]);
+    expect(of('Debug').inputs).toEqual([{ name: 'data', type: 'T', required: true, configurable: true }]);
+    expect(of('Http')).toMatchObject({
+      family: 'enrichment',
+      outputs: [{ name: 'body', type: 'String' }, { name: 'status', type: 'Number' }, { name: 'success', type: 'Boolean' }],
+      fields: expect.arrayContaining([{ key: 'url', fieldType: 'text', options: null }, { key: 'method', fieldType: 'select', options: ['GET', 'POST', 'PUT', 'DELETE'] }]),
+    });
+    expect(of('LlmInference').inputs).toContainEqual({ name: 'config', type: 'JsonDict', required: false, configurable: false });
+    expect(of('LlmInference').outputs).toEqual([{ name: 'response', type: 'MustOverride' }]);
+    expect(of('LlmInference').fields.map((f: { key: string }) => f.key)).toEqual(expect.arrayContaining(['model', 'systemPrompt', 'temperature', 'maxTokens', 'parseJson']));
+  });
 
   it('imports an export, runs it, and exports it back in the same shape with the credentials stripped', async () => {
     const original = {

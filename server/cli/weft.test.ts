@@ -71,6 +71,26 @@ describe('weft CLI', () => {
     expect(result.stderr).toContain(`${join(dir, 'flow.weft')}.layout:2:1: warning: the layout places "ghost"`);
   });
 
+  it('check takes a JSON export, checking its weftCode and layoutCode', () => {
+    const dir = writeTemp({
+      'good.json': JSON.stringify({ name: 'g', description: '', weftCode: 'n = Number { value: 2 }\nshow = Debug\nshow.data = n.value', layoutCode: 'n @layout 1 2' }),
+      'bad.json': JSON.stringify({ name: 'b', description: '', weftCode: 'show = Debug\nshow.data = nope.value', layoutCode: '' }),
+    });
+    expect(weft('check', join(dir, 'good.json'))).toMatchObject({ code: 0 });
+    const bad = weft('check', join(dir, 'bad.json'));
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('2:1: error: Connection references unknown source node: nope');
+  });
+
+  it('graph takes a JSON export, placed by its layoutCode', () => {
+    const dir = writeTemp({
+      'flow.json': JSON.stringify({ name: 'f', description: '', weftCode: 'n = Number { value: 2 }\nshow = Debug\nshow.data = n.value', layoutCode: 'n @layout 10 20' }),
+    });
+    const result = weft('graph', join(dir, 'flow.json'));
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).nodes.find((n: { id: string }) => n.id === 'n').position).toEqual({ x: 10, y: 20 });
+  });
+
   it('graph refuses a program with errors, printing why', () => {
     const dir = writeTemp({ 'bad.weft': 'show = Debug\nshow.data = nope.value\n' });
     const result = weft('graph', join(dir, 'bad.weft'));

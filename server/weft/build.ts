@@ -6,7 +6,7 @@
 import type { ParsedConnection, ParsedNode, ParsedProgram } from './ast';
 import type { Diagnostic } from './diagnostics';
 import { INNER, type Edge, type NodeInstance } from './model';
-import { catalogEntry, defaultPorts, formPorts, nodeTypeNames, RESERVED_CONFIG_KEYS, type NodePort } from './ports';
+import { catalogEntry, defaultPorts, fieldKeys as catalogFieldKeys, formPorts, nodeTypeNames, RESERVED_CONFIG_KEYS, type NodePort } from './ports';
 import { suggestion } from './suggest';
 import { formatType, inferType, isTextCompatible, type JsonValue } from './types';
 
@@ -119,7 +119,7 @@ function buildInstance(node: ParsedNode, problems: Problems, parentOverride?: st
 
   const canAddFromLiterals = (features.canAddInputPorts ?? false) || (features.hasFormSchema ?? false);
   const inputNames = new Set(inputs.map((p) => p.name));
-  const fieldKeys = new Set(entry.fields.map((f) => f.key));
+  const fieldKeys = new Set(catalogFieldKeys(entry));
   const outputNames = new Set(outputs.map((p) => p.name));
   for (const [key, value] of Object.entries(node.config)) {
     if (RESERVED_CONFIG_KEYS.has(key) || inputNames.has(key) || fieldKeys.has(key)) continue;
@@ -252,7 +252,7 @@ export function buildGraph(parsed: ParsedProgram, problems: Problems): BuiltGrap
     if (!target || target.inputs.some((p) => p.name === conn.targetPort)) continue;
     const entry = catalogEntry(target.type)!;
     if (entry.defaultOutputs.some((p) => p.name === conn.targetPort)) continue;
-    if (entry.fields.some((f) => f.key === conn.targetPort)) continue;
+    if (catalogFieldKeys(entry).includes(conn.targetPort)) continue;
     if (!(entry.features.canAddInputPorts || entry.features.hasFormSchema)) continue;
     const variable = `T__${`${target.id}_${conn.targetPort}`.replace(/[^A-Za-z0-9_]/g, '_')}`;
     target.inputs.push({ name: conn.targetPort, type: variable, required: true, declared: false, origin: 'edge' });

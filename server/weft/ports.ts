@@ -90,6 +90,23 @@ export function formPorts(fields: JsonValue | undefined): { inputs: NodePort[]; 
   return { inputs, outputs };
 }
 
+/**
+ * Config fields this platform adds to catalog types (README, Differences from Weft). They are read like
+ * catalog fields: never ports, never a fixed-signature error. ExecPython's and Http's `timeoutSeconds`,
+ * LlmConfig's `baseUrl`, Cron's `timezone`.
+ */
+const EXTENSION_FIELDS: Record<string, readonly string[]> = {
+  ExecPython: ['timeoutSeconds'],
+  Http: ['timeoutSeconds'],
+  LlmConfig: ['baseUrl'],
+  Cron: ['timezone'],
+};
+
+/** The config field keys of a type: the catalog's and this platform's additions. */
+export function fieldKeys(entry: WeftCatalogEntry): string[] {
+  return [...entry.fields.map((f) => f.key), ...(EXTENSION_FIELDS[entry.type] ?? [])];
+}
+
 /** Metadata keys that are never ports and never an error (§3.9). */
 export const RESERVED_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'label', 'parentId', 'expanded', 'description', 'textareaHeights', 'width', 'height', 'fields',

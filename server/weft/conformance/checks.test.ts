@@ -172,3 +172,11 @@ describe('warnings do not block', () => {
     expect(graph.nodes).toHaveLength(1);
   });
 });
+
+describe('this platform\'s additions to catalog types (README, Differences from Weft)', () => {
+  it('Cron timezone, Http and ExecPython timeoutSeconds, LlmConfig baseUrl are config fields, not refused keys', () => {
+    accepted(program('c = Cron { cron: "* * * * *", timezone: "Europe/Oslo" }', 'h = Http { url: "http://x", timeoutSeconds: 5 }', 'q = ExecPython(t: String) -> (o: String) { code: "x" }', 'q.t = c.actualTime', 'f = Debug', 'f.data = q.o',
+      'l = LlmConfig { model: "m", baseUrl: "http://llm" }', 'i = LlmInference -> (response: String) { prompt: "p" }', 'i.config = l.config',
+      'p = ExecPython(r: String?) -> (o: String) { code: "x", timeoutSeconds: 2 }', 'p.r = i.response', 'd = Debug', 'd.data = p.o', 'e = Debug', 'e.data = h.status'));
+  });
+});

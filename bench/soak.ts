@@ -93,7 +93,7 @@ async function restatePid(serverPid: number): Promise<number | undefined> {
 }
 
 const httpProgram = (counterUrl: string) => `
-call = Http { url: "${counterUrl}/count?key=soak" method: "POST" }
+call = Http { url: "${counterUrl}/count?key=soak", method: "POST" }
 say = Template(count: Number) { template: "count {{count}}" }
 say.count = call.status
 show = Debug

@@ -29,8 +29,10 @@ return {"items": [{"i": i, "name": "item %05d" % i, "ok": i % 2 == 0, "s": i % 1
 `;
 
 const laneCount = 10_000;
-const lanesProgram = `numbers = List -> (value: List[Number]) { value: [0, 1, 2] }
-each = Template(n: Number) { label: "One per number" template: "number {{n}}" }
+const lanesProgram = `numbers = List -> (value: List[Number]) {
+  value: [0, 1, 2]
+}
+each = Template(n: Number) { label: "One per number", template: "number {{n}}" }
 each.n = numbers.value
 `;
 

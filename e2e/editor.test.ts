@@ -7,8 +7,8 @@ import { usePlatform } from '../test/support/usePlatform';
 
 const screenshots = screenshotsFolder('editor');
 
-const brokenCode = `greeting = Text { label: "Greeting" value: "hi" }
-shout = Template(g: String) { label: "Shout" template: "{{g}}!" }
+const brokenCode = `greeting = Text { label: "Greeting", value: "hi" }
+shout = Template(g: String) { label: "Shout", template: "{{g}}!" }
 shout.g = greting.value
 show = Debug { label: "Show" }
 show.data = shout.text
@@ -23,17 +23,20 @@ broken = ExecPython -> (value: Number) {
 return {"value": 1 / 0}
   \`\`\`
 }
-after_broken = Template(v: Number) { label: "Never runs" template: "got {{v}}" }
+after_broken = Template(v: Number) { label: "Never runs", template: "got {{v}}" }
 after_broken.v = broken.value
 
-greeting = Text { label: "Greeting" value: "still here" }
+greeting = Text { label: "Greeting", value: "still here" }
 ok_show = Debug { label: "Completed" }
 ok_show.data = greeting.value
 `;
 
-const lanesProgram = `names = List -> (value: List[String]) { label: "Names" value: ["Ada", "Grace", "Linus"] }
+const lanesProgram = `names = List -> (value: List[String]) {
+  label: "Names"
+  value: ["Ada", "Grace", "Linus"]
+}
 greet = Group(who: String) -> (line: String) {
-  hello = Template(who: String) { label: "Hello" template: "Hello {{who}}" }
+  hello = Template(who: String) { label: "Hello", template: "Hello {{who}}" }
   hello.who = self.who
   self.line = hello.text
 }

@@ -15,8 +15,8 @@ import { usePlatform } from '../test/support/usePlatform';
 const screenshots = screenshotsFolder('editor-reconnect');
 
 /** examples/approval.weft, in case the shared examples are not there. */
-const approvalFallback = `customer = Text { label: "Customer" value: "Dana Okafor" }
-issue = Text { label: "Issue" value: "Invoice 7731 was charged twice." }
+const approvalFallback = `customer = Text { label: "Customer", value: "Dana Okafor" }
+issue = Text { label: "Issue", value: "Invoice 7731 was charged twice." }
 draft = Template(name: String, issue: String) {
   label: "Draft reply"
   template: "Hello {{name}}, we are sorry about: {{issue}}."

@@ -20,8 +20,10 @@ after.v = broken.value
 `;
 
 const laneCount = 150;
-const manyLanesProgram = `numbers = List -> (value: List[Number]) { value: [${Array.from({ length: laneCount }, (_, index) => index).join(', ')}] }
-each = Template(n: Number) { label: "One per number" template: "number {{n}}" }
+const manyLanesProgram = `numbers = List -> (value: List[Number]) {
+  value: [${Array.from({ length: laneCount }, (_, index) => index).join(', ')}]
+}
+each = Template(n: Number) { label: "One per number", template: "number {{n}}" }
 each.n = numbers.value
 `;
 

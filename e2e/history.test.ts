@@ -8,13 +8,13 @@ import { usePlatform } from '../test/support/usePlatform';
 
 const screenshots = screenshotsFolder('history');
 
-const firstDraft = `greeting = Text { label: "Greeting" value: "hello" }
+const firstDraft = `greeting = Text { label: "Greeting", value: "hello" }
 show = Debug { label: "Show" }
 show.data = greeting.value
 `;
 
-const secondDraft = `greeting = Text { label: "Greeting" value: "good morning" }
-extra = Text { label: "Extra" value: "added later" }
+const secondDraft = `greeting = Text { label: "Greeting", value: "good morning" }
+extra = Text { label: "Extra", value: "added later" }
 show = Debug { label: "Show" }
 show.data = extra.value
 `;
@@ -66,12 +66,12 @@ describe('the history panel of the project editor in Chromium', () => {
     const removed = page.locator('tr[data-diff="removed"] .diff-text');
     await added.first().waitFor();
     await expect(added.allTextContents()).resolves.toEqual([
-      'greeting = Text { label: "Greeting" value: "good morning" }',
-      'extra = Text { label: "Extra" value: "added later" }',
+      'greeting = Text { label: "Greeting", value: "good morning" }',
+      'extra = Text { label: "Extra", value: "added later" }',
       'show.data = extra.value',
     ]);
     await expect(removed.allTextContents()).resolves.toEqual([
-      'greeting = Text { label: "Greeting" value: "hello" }',
+      'greeting = Text { label: "Greeting", value: "hello" }',
       'show.data = greeting.value',
     ]);
     await page.screenshot({ path: path.join(screenshots, 'history-diff.png') });

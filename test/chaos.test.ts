@@ -33,7 +33,7 @@ const run = promisify(execFile);
 
 /** a → (c ∥ review) ; review → b: a call, a call beside a form, and a call after the answer. */
 function program(counterUrl: string, index: number): string {
-  const call = (step: string) => `${step} = Http { url: "${counterUrl}/count?key=${index}-${step}" method: "POST" }`;
+  const call = (step: string) => `${step} = Http { url: "${counterUrl}/count?key=${index}-${step}", method: "POST" }`;
   return [
     call('a'),
     call('c'),

@@ -34,7 +34,7 @@ function startSlowServer() {
 }
 
 function program(url: string): string {
-  const call = (step: string) => `${step} = Http { url: "${url}/${step}" method: "POST" }`;
+  const call = (step: string) => `${step} = Http { url: "${url}/${step}", method: "POST" }`;
   return [call('a'), call('b'), 'b.body = a.body', call('c'), 'c.body = b.body', call('d'), 'd.body = c.body'].join('\n');
 }
 

@@ -9,7 +9,7 @@ const steps = ['a', 'b', 'c'] as const;
 
 /** Three calls in a row, each waiting for the previous one's answer. */
 function program(counterUrl: string, run: number): string {
-  const call = (step: string) => `${step} = Http { url: "${counterUrl}/count?key=${run}-${step}" method: "POST" }`;
+  const call = (step: string) => `${step} = Http { url: "${counterUrl}/count?key=${run}-${step}", method: "POST" }`;
   return [call('a'), call('b'), 'b.body = a.body', call('c'), 'c.body = b.body'].join('\n');
 }
 

@@ -3,7 +3,7 @@ import { graphqlData, graphqlRequest } from './support/graphql';
 import { usePlatform } from './support/usePlatform';
 import { sseSubscriber, webSocketSubscriber } from './support/subscriptions';
 
-const helloCode = `greeting = Text { label: "Greeting" value: "hello" }`;
+const helloCode = `greeting = Text { label: "Greeting", value: "hello" }`;
 
 const executionEventsSubscription = `
   subscription Events($executionId: ID!, $afterSeq: Int) {

@@ -9,7 +9,7 @@ import { usePlatform } from './support/usePlatform';
 const maxWebhookBytes = 2000;
 
 const everyTwoSeconds = `
-tick = Cron { cron: "*/2 * * * * *" timezone: "Europe/Oslo" }
+tick = Cron { cron: "*/2 * * * * *", timezone: "Europe/Oslo" }
 show = Debug
 show.data = tick.scheduledTime
 `;
@@ -90,7 +90,7 @@ describe('triggers start runs on their own', () => {
       expect(problem!.message).toContain('a cron expression has 5 fields');
       expect(await projectTriggers(url(), projectId)).toEqual([]);
 
-      const zone = await activateTriggers(url(), await createProject(url(), 'bad zone', 'tick = Cron { cron: "* * * * *" timezone: "Mars/Base" }'));
+      const zone = await activateTriggers(url(), await createProject(url(), 'bad zone', 'tick = Cron { cron: "* * * * *", timezone: "Mars/Base" }'));
       expect(zone.problem?.message).toContain('unknown time zone "Mars/Base"');
     });
   });

@@ -20,10 +20,13 @@ const counterDelayMs = 2_000;
 const runCount = 4;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Three slow Http calls one after another. */
+/** Three slow Http calls one after another (a Pack turns each String body into the next call's dict body). */
 function program(counterUrl: string, index: number): string {
-  const call = (step: string) => `${step} = Http { url: "${counterUrl}/count?key=${index}-${step}" method: "POST" }`;
-  return [call('a'), call('b'), 'b.body = a.body', call('c'), 'c.body = b.body'].join('\n');
+  const call = (step: string) => `${step} = Http { url: "${counterUrl}/count?key=${index}-${step}", method: "POST" }`;
+  const after = (previous: string, next: string) => [
+    `after_${previous} = Pack(previous: String)`, `after_${previous}.previous = ${previous}.body`, call(next), `${next}.body = after_${previous}.out`,
+  ];
+  return [call('a'), ...after('a', 'b'), ...after('b', 'c')].join('\n');
 }
 
 function isAlive(pid: number): boolean {

@@ -23,10 +23,11 @@ const counterDelayMs = 200;
 
 /** Ten Http calls side by side, then one that waits for the first: 11 side effects per run. */
 function program(counterUrl: string, index: number): string {
-  const call = (step: string) => `${step} = Http { url: "${counterUrl}/count?key=${index}-${step}" method: "POST" }`;
+  const call = (step: string) => `${step} = Http { url: "${counterUrl}/count?key=${index}-${step}", method: "POST" }`;
   const lines: string[] = [];
   for (let i = 0; i < parallelCalls; i++) lines.push(call(`p${i}`));
-  lines.push(call('last'), 'last.body = p0.body');
+  // Http's body output is a String and its body input a dict: a Pack carries one into the other.
+  lines.push('after_p0 = Pack(previous: String)', 'after_p0.previous = p0.body', call('last'), 'last.body = after_p0.out');
   return lines.join('\n');
 }
 

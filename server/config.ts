@@ -28,6 +28,11 @@ const environmentSchema = z
     RESTATE_SERVER_BINARY: z.string().optional(),
     EXECUTOR_PORT: port.optional(),
     EXECUTOR_URL: optionalUrl,
+    EXECUTOR_HOST: z.string().default('127.0.0.1'),
+    RESTATE_IDENTITY_KEYS: z
+      .string()
+      .default('')
+      .refine((value) => listOfKeys(value).every((key) => /^publickeyv1_[1-9A-HJ-NP-Za-km-z]+$/.test(key)), 'RESTATE_IDENTITY_KEYS must be comma-separated Restate request identity public keys (publickeyv1_…)'),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     LOG_SQL: z.enum(['on', 'off']).default('off'),
     VERSION_INTERVAL_MINUTES: z.coerce.number().min(0).default(10),
@@ -125,6 +130,11 @@ export interface Config {
     | { kind: 'external'; ingressUrl: string; adminUrl: string };
   /** `shutdownGraceMs`: how long a stop (SIGTERM, SIGINT) waits for node steps under way to finish. */
   executor: { port?: number; advertisedUrl?: string; concurrency: number; maxOutputBytesPerPort: number; shutdownGraceMs: number };
+  /**
+   * Where the executor's Restate endpoint listens (loopback unless an external Restate on another
+   * machine must reach it) and the request identity keys it accepts (the embedded Restate's own is added).
+   */
+  executorEndpoint: { host: string; identityKeys: string[] };
   nodes: NodeSettings;
   triggers: { allowSecondCron: boolean; webhookMaxBodyBytes: number };
   /**
@@ -182,6 +192,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       env.RESTATE_INGRESS_URL && env.RESTATE_ADMIN_URL
         ? { kind: 'external', ingressUrl: env.RESTATE_INGRESS_URL, adminUrl: env.RESTATE_ADMIN_URL }
         : { kind: 'embedded', directory: path.join(dataDir, 'restate'), binary: env.RESTATE_SERVER_BINARY },
+    executorEndpoint: { host: env.EXECUTOR_HOST, identityKeys: listOfKeys(env.RESTATE_IDENTITY_KEYS) },
     executor: { port: env.EXECUTOR_PORT, advertisedUrl: env.EXECUTOR_URL, concurrency: env.EXECUTOR_CONCURRENCY,
       maxOutputBytesPerPort: env.MAX_OUTPUT_BYTES_PER_PORT, shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     },
@@ -233,6 +244,10 @@ function isOrigin(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+function listOfKeys(value: string): string[] {
+  return value.split(',').map((key) => key.trim()).filter(Boolean);
 }
 
 /** Auth is on by default as soon as the server listens beyond this machine. */

@@ -91,7 +91,8 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
         createCronTriggerObject((triggerId, scheduledTime, actualTime) => triggers.fireCron(triggerId, scheduledTime, actualTime)),
       ],
       port: ports.executor,
-      host: config.http.host,
+      host: config.executorEndpoint.host,
+      identityKeys: [...config.executorEndpoint.identityKeys, ...('identityKey' in restate ? [restate.identityKey] : [])],
       log,
     });
     stops.push(() => endpoint.close());

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import type { Logger } from '../log';
+import { ensureRequestIdentity } from './identity';
 import { rememberedPorts } from './ports';
 
 export interface RestateUrls {
@@ -14,6 +15,8 @@ export interface RestateUrls {
 export interface EmbeddedRestate extends RestateUrls {
   /** The node's own (cluster) address, which nothing but Restate should call. */
   nodeUrl: string;
+  /** The public key it signs its requests to the executor with (`publickeyv1_…`). */
+  identityKey: string;
   pid: number;
   stop(): Promise<void>;
 }
@@ -36,6 +39,7 @@ export async function startEmbeddedRestate(options: { directory: string; binary?
   const pidFile = path.join(directory, 'restate-server.pid');
   await stopLeftoverProcess(pidFile, binary, log);
 
+  const identity = await ensureRequestIdentity(directory);
   const ports = await rememberedPorts(path.join(directory, 'ports.json'), ['ingress', 'admin', 'node'] as const, {});
   const ingressUrl = `http://127.0.0.1:${ports.ingress}`;
   const adminUrl = `http://127.0.0.1:${ports.admin}`;
@@ -51,6 +55,8 @@ export async function startEmbeddedRestate(options: { directory: string; binary?
     RESTATE_DEFAULT_NUM_PARTITIONS: '4',
     RESTATE_ROCKSDB_TOTAL_MEMORY_SIZE: '256MB',
     RESTATE_LOG_FORMAT: 'json',
+    // Signs every request to the executor, which accepts only signed ones (server/restate/identity.ts).
+    RESTATE_REQUEST_IDENTITY_PRIVATE_KEY_PEM_FILE: identity.privateKeyFile,
   };
 
   const launch = async () => {
@@ -107,6 +113,7 @@ export async function startEmbeddedRestate(options: { directory: string; binary?
     ingressUrl,
     adminUrl,
     nodeUrl: `http://127.0.0.1:${ports.node}`,
+    identityKey: identity.publicKey,
     get pid() {
       return current.child.pid!;
     },

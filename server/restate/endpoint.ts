@@ -8,14 +8,25 @@ export interface ExecutorEndpoint {
   close(): Promise<void>;
 }
 
-/** Serves the executor's Restate services over HTTP/2 for restate-server to call. */
+/** Serves the executor's Restate services over HTTP/2 for restate-server to call, and only for it (signed requests). */
 export async function serveExecutorEndpoint(options: {
   services: restate.EndpointOptions['services'];
   port: number;
   host: string;
+  /** Restate's request identity public keys (`publickeyv1_…`): requests not signed by one are refused. */
+  identityKeys: string[];
   log: Logger;
 }): Promise<ExecutorEndpoint> {
-  const handler = restate.createEndpointHandler({ services: options.services });
+  if (options.identityKeys.length === 0) {
+    options.log.warn(
+      'the executor endpoint accepts unsigned requests: anything that reaches it can invoke the executor; ' +
+        "set RESTATE_IDENTITY_KEYS to the external Restate's request identity public key (publickeyv1_…)",
+    );
+  }
+  const handler = restate.createEndpointHandler({
+    services: options.services,
+    ...(options.identityKeys.length > 0 ? { identityKeys: options.identityKeys } : {}),
+  });
   const server = http2.createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>

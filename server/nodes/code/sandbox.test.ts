@@ -3,7 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultNodeSettings } from '../settings';
-import { sandboxCommand, sandboxedPython, sandboxProblem, type SandboxPlan } from './sandbox';
+import { reportPythonSandbox, sandboxCommand, sandboxedPython, sandboxProblem, type SandboxPlan } from './sandbox';
+import { runExecPython } from './execPython';
+import { failureOf, runContext } from '../testing';
+import type { Logger } from '../../log';
 
 const plan: SandboxPlan = {
   bwrap: '/usr/bin/bwrap',
@@ -92,5 +95,28 @@ describe('sandboxProblem', () => {
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe('when the sandbox cannot run', () => {
+  const missing = { ...defaultNodeSettings.pythonSandbox, bwrapBinary: '/nowhere/bwrap' };
+
+  it('fails every ExecPython node with the reason and the fix', async () => {
+    const failure = await failureOf(runExecPython(runContext({ settings: { pythonSandbox: missing }, config: { code: 'return {}' } })));
+    expect(failure.message).toMatch(/^the Python sandbox cannot start: bubblewrap \(\/nowhere\/bwrap\) is not installed; install bubblewrap \(Debian: apt-get install -y bubblewrap\)/);
+  });
+
+  it('says so in the log at start, and warns loudly when the sandbox is off', async () => {
+    const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
+    const log = Object.fromEntries(
+      ['debug', 'info', 'warn', 'error'].map((level) => [level, (msg: string, fields?: Record<string, unknown>) => lines.push({ level, msg, fields })]),
+    ) as unknown as Logger;
+    await reportPythonSandbox({ python: defaultNodeSettings.python, pythonSandbox: missing }, log);
+    expect(lines).toEqual([
+      { level: 'error', msg: 'ExecPython nodes cannot run on this machine', fields: { problem: expect.stringMatching(/^the Python sandbox cannot start: bubblewrap/) } },
+    ]);
+    lines.length = 0;
+    await reportPythonSandbox({ python: defaultNodeSettings.python, pythonSandbox: { ...missing, mode: 'off' } }, log);
+    expect(lines[0]).toMatchObject({ level: 'warn', msg: expect.stringMatching(/^PYTHON SANDBOX IS OFF/) });
   });
 });

@@ -24,6 +24,8 @@ import { Triggers } from './triggers/triggers';
 import { PublishedPages } from './pages/publishedPages';
 import { InfraInstances } from './infra/instances';
 import { provideNodeServices } from './nodes/services';
+import { SecretSealer } from './credentials/sealing';
+import { ProjectCredentials } from './credentials/store';
 import { reportPythonSandbox } from './nodes/code/sandbox';
 
 export interface Platform {
@@ -73,6 +75,8 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     const records = new ExecutionRecords(database.prisma);
     const workSteps = new WorkSteps();
     provideNodeServices({ infra: new InfraInstances(database.prisma) });
+    const sealer = new SecretSealer(await loadServerSecret(config.auth.secret, config.dataDir));
+    provideNodeServices({ sealer, credentials: new ProjectCredentials(database.prisma, sealer) });
     allowSecondsField(config.triggers.allowSecondCron);
     const executions = new ExecutionStarter(records, restate, log.child({ part: 'executor' }));
     const triggers = new Triggers(database.prisma, executions, new CronSchedules(restate.ingressUrl), log.child({ part: 'triggers' }));

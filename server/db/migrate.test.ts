@@ -87,6 +87,8 @@ describe('SQL migrations', () => {
       data: { projectId: project.id, nodeId: 'db', nodeType: 'PostgresDatabase', instanceId: 'wf-abc-db', state: 'stopped', schemaName: 'infra_x', startedAt: new Date(), stoppedAt: new Date() },
     });
     expect(await prisma.infraInstance.findUniqueOrThrow({ where: { projectId_nodeId: { projectId: project.id, nodeId: 'db' } } })).toMatchObject({ id: infra.id, state: 'stopped', schemaName: 'infra_x' });
+    await prisma.projectCredential.create({ data: { projectId: project.id, nodeId: 'key', sealed: '[[secret:v1:x]]' } });
+    expect(await prisma.projectCredential.findUniqueOrThrow({ where: { projectId_nodeId: { projectId: project.id, nodeId: 'key' } } })).toMatchObject({ sealed: '[[secret:v1:x]]' });
     await prisma.$disconnect();
   });
 

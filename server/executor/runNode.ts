@@ -4,6 +4,7 @@ import { coerceConfig, NodeFailure, type NodeSettings } from '../nodes/definitio
 import type { ExecutableNode } from '../weft/ir';
 import type { JsonValue } from '../weft/types';
 import type { ExecutionRecords } from './records';
+import { withCredentialsUnsealed } from '../credentials/runtime';
 import type { Outcome, ReadyInstance } from './scheduler';
 import { inferredType, shortValue, valueFitsPort } from './typeCheck';
 
@@ -35,7 +36,7 @@ export async function runNodeInstance(
     await records.recordNodeRun(executionId, change);
   };
   await record({ ...identity, status: 'running', inputs, startedAt: new Date() });
-  const result = checkOutputTypes(node, checkOutputSizes(await runDefinition(limits.settings, node, ready, attempt, executionId), limits.maxOutputBytesPerPort));
+  const result = checkOutputTypes(node, checkOutputSizes(await withCredentialsUnsealed(ready.inputs, (inputs) => runDefinition(limits.settings, node, { ...ready, inputs }, attempt, executionId)), limits.maxOutputBytesPerPort));
   if (result.ok) {
     await record({
       ...identity,

@@ -18,6 +18,7 @@ import './types/trigger';
 import './types/runnerPage';
 import './types/publishedPage';
 import './types/infrastructure';
+import './types/credential';
 
 /** The whole GraphQL schema, assembled once from the type files above. */
 export const schema = lexicographicSortSchema(builder.toSchema());

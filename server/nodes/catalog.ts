@@ -26,6 +26,7 @@ import { postgresDatabaseNode } from './storage/postgresDatabase';
 import { memoryStoreNode } from './storage/memoryStore';
 import { memoryQueryNode } from './storage/memoryQuery';
 import { memoryDeleteNode } from './storage/memoryDelete';
+import { credentialNode } from './data/credential';
 
 /** Groups are understood by the compiler itself; they have no definition here. */
 export const GROUP_TYPE = 'Group';
@@ -54,6 +55,7 @@ const definitions: NodeDefinition[] = [
   packNode, unpackNode, execPythonNode, httpNode, llmConfigNode, llmInferenceNode, humanQueryNode,
   humanTriggerNode, cronNode, apiPostNode, annotationNode,
   postgresDatabaseNode, memoryStoreNode, memoryQueryNode, memoryDeleteNode,
+  credentialNode,
 ].map(withCatalogInterface);
 
 export const catalog: ReadonlyMap<string, NodeDefinition> = new Map(definitions.map((d) => [d.type, d]));

@@ -3,10 +3,14 @@
  * server/platform.ts when the process starts. Nodes that need it fail clearly when run without it.
  */
 import { NodeFailure } from './definition';
+import type { ProjectCredentials } from '../credentials/store';
+import type { SecretSealer } from '../credentials/sealing';
 import type { InfraInstances } from '../infra/instances';
 
 export interface NodeServices {
   infra: InfraInstances;
+  sealer: SecretSealer;
+  credentials: ProjectCredentials;
 }
 
 let provided: Partial<NodeServices> = {};
@@ -19,4 +23,8 @@ export function nodeService<K extends keyof NodeServices>(name: K): NodeServices
   const service = provided[name];
   if (!service) throw new NodeFailure(`This node needs the platform's ${name} service, which this process does not provide`);
   return service;
+}
+
+export function optionalNodeService<K extends keyof NodeServices>(name: K): NodeServices[K] | undefined {
+  return provided[name];
 }

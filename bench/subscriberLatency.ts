@@ -88,7 +88,8 @@ export async function measureSubscriberLatency(quick: boolean): Promise<Subscrib
   if (!process.env.DATABASE_URL) return { skipped: 'needs DATABASE_URL: the bench commits events into the database the platform reads' };
   const testDatabase = await createTestDatabase();
   const dataDir = await makeDataDir();
-  const startServer = () => startPlatform({ dataDir, databaseUrl: testDatabase.url, env: { LOG_LEVEL: 'warn' } });
+  // 10,000 subscribers from one address, as one caller: above the default SUBSCRIPTIONS_PER_CALLER.
+  const startServer = () => startPlatform({ dataDir, databaseUrl: testDatabase.url, env: { LOG_LEVEL: 'warn', SUBSCRIPTIONS_PER_CALLER: '20000' } });
   const database = await openDatabase({ kind: 'server', url: testDatabase.url! }, createLogger('warn'));
   try {
     const project = await database.prisma.project.create({ data: { name: 'bench' } });

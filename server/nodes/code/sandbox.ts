@@ -148,7 +148,7 @@ const checks = new Map<string, Promise<string | undefined>>();
 
 /**
  * Why ExecPython cannot run on this machine (bwrap missing, namespaces refused, no interpreter),
- * or undefined when it can. Checked once per setting, by running an empty program in the sandbox.
+ * or undefined when it can: an empty program run in the sandbox, once per setting while it works.
  */
 export function sandboxProblem(settings: Pick<NodeSettings, 'python' | 'pythonSandbox'>): Promise<string | undefined> {
   const key = JSON.stringify([settings.python.binary, settings.pythonSandbox.mode, settings.pythonSandbox.bwrapBinary]);
@@ -156,6 +156,10 @@ export function sandboxProblem(settings: Pick<NodeSettings, 'python' | 'pythonSa
   if (!check) {
     check = checkSandbox(settings);
     checks.set(key, check);
+    // Only a working sandbox is remembered: once fixed (bwrap installed), the next run checks again.
+    void check.then((problem) => {
+      if (problem) checks.delete(key);
+    });
   }
   return check;
 }

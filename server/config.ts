@@ -250,19 +250,6 @@ function listOfKeys(value: string): string[] {
   return value.split(',').map((key) => key.trim()).filter(Boolean);
 }
 
-function listOf(value: string): string[] {
-  return value.split(',').map((item) => item.trim()).filter(Boolean);
-}
-
-function isOrigin(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && !url.search && !url.hash && !url.username;
-  } catch {
-    return false;
-  }
-}
-
 /** Auth is on by default as soon as the server listens beyond this machine. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);

@@ -65,7 +65,7 @@ describe('controlling executions', () => {
 
     await mutate('resumeExecution', executionId);
     const done = await waitForStatus(url(), executionId, ['completed', 'failed']);
-    expect(done.node('second')?.output).toEqual({ n: 2 });
+    expect(done.node('second')?.output).toMatchObject({ n: 2 });
     const notPaused = await graphqlRequest(url(), `mutation ($id: ID!) { resumeExecution(id: $id) { ... on Problem { code } } }`, { id: executionId });
     expect(notPaused.data?.resumeExecution).toEqual({ code: 'WRONG_STATUS' });
   });

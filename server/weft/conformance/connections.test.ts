@@ -186,7 +186,7 @@ describe('§7 groups', () => {
     const { graph } = accepted(GROUP);
     expect(node(graph, 'per_ticket.draft')).toMatchObject({ parent: 'per_ticket', scope: ['per_ticket'], localId: 'draft' });
     expect(node(graph, 'per_ticket.draft').config.parentId).toBe('per_ticket');
-    expect(node(graph, 'per_ticket')).toMatchObject({ kind: 'group', description: 'Drafts one reply per ticket\npolitely', kind: 'group' });
+    expect(node(graph, 'per_ticket')).toMatchObject({ kind: 'group', description: 'Drafts one reply per ticket\npolitely' });
     expect(ports(node(graph, 'per_ticket').inputs)).toEqual(['text: String', 'tier: String?']);
     expect(ports(node(graph, 'per_ticket').outputs)).toEqual(['reply: String?']);
     expect(graph.edges.map((e) => e.kind)).toEqual(['flow', 'flow', 'groupInput', 'groupOutput']);

@@ -11,6 +11,8 @@ import type { JsonValue } from './types';
 export interface SourceLines {
   lines: readonly string[];
   base: number;
+  /** A value cut out of a one-line body: its columns are not those of the file. */
+  synthetic?: boolean;
 }
 
 export interface InlineSink {
@@ -97,7 +99,8 @@ export function parseInlineExpression(
   const { lines } = src;
   const lineOf = (index: number): number => src.base + index + 1;
   const line = lineOf(startIndex);
-  const afterStart = lines[startIndex]!.slice(startCol).trimStart();
+  const fromCol = lines[startIndex]!.slice(startCol);
+  const afterStart = fromCol.trimStart();
   const type = /^[A-Z][A-Za-z0-9_]*/.exec(afterStart)?.[0];
   if (!type) return null;
   if (type === 'Group') {
@@ -140,7 +143,7 @@ export function parseInlineExpression(
   if (!signature) return null;
   const rest = signature.rest.trim();
   const anonId = `${parentId}__${fieldKey}`;
-  const column = 1;
+  const column = src.synthetic ? 1 : startCol + (fromCol.length - afterStart.length) + 1;
   const newNode = (config: Record<string, JsonValue>, label: string | null, endLine: number): ParsedNode => ({
     id: anonId, type, label, config, startLine: line, endLine, column, inPorts: signature.inPorts, outPorts: signature.outPorts,
     oneOfRequired: [], inline: true,

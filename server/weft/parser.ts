@@ -703,7 +703,7 @@ class Parser implements ParserContext {
           const value = pair.slice(colon + 1).trim();
           if (IDENT.test(key) && looksLikeInlineStart(value)) {
             const sink: InlineSink = { nodes: [], connections: [] };
-            parseInlineExpression({ lines: [value], base: i }, 0, 0, draft.id, key, sink, this);
+            parseInlineExpression({ lines: [value], base: i, synthetic: true }, 0, 0, draft.id, key, sink, this);
             mergeInline({ nodes: sink.nodes, connections: sink.connections.map((c) => ({ ...c, line })) }, false);
             continue;
           }
@@ -1107,7 +1107,7 @@ class Parser implements ParserContext {
       }
       if (looksLikeInlineStart(value)) {
         const inner: InlineSink = { nodes: [], connections: [] };
-        parseInlineExpression({ lines: [value], base: index }, 0, 0, draft.id, key, inner, this);
+        parseInlineExpression({ lines: [value], base: index, synthetic: true }, 0, 0, draft.id, key, inner, this);
         sink.nodes.push(...inner.nodes);
         sink.connections.push(...inner.connections.map((c) => ({ ...c, line })));
         continue;

@@ -210,6 +210,13 @@ describe('§10 type resolution and lane inference', () => {
     expect(output(graph, 'q', 'r')?.type).toBe('String | Number');
   });
 
+  it('§10 quirk: type variables resolve in one pass, so a chain resolves only when the upstream node is declared first', () => {
+    const chain = ['g1.value = t.value', 'g1.pass = b.value', 'g2.value = g1.value', 'g2.pass = b.value', 'd = Debug', 'd.data = g2.value'];
+    accepted(program('t = Text { value: "x" }', 'b = Boolean { value: true }', 'g1 = Gate', 'g2 = Gate', ...chain));
+    rejected(program('g2 = Gate', 'g1 = Gate', 't = Text { value: "x" }', 'b = Boolean { value: true }', ...chain), 1,
+      `Node g2: input port "value" has unresolved type variable in 'T', could not infer type from connections`);
+  });
+
   it('§10 step 2: conflicting bindings are an error', () => {
     rejected(program('t = Text { value: "x" }', 'n = Number { value: 1 }', 'p = ExecPython(a: T, b: T) -> (o: String) { code: "x" }', 'p.a = t.value', 'p.b = n.value',
       'd = Debug', 'd.data = p.o'), 5, 'Node p: type variable T has conflicting bindings: String vs Number');

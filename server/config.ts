@@ -84,15 +84,6 @@ const environmentSchema = z
     PAGE_RUNS_PER_MINUTE: z.coerce.number().int().positive().default(10),
     PAGE_MAX_RUNS_PER_MINUTE: z.coerce.number().int().positive().default(600),
     PAGE_MAX_RUN_BYTES: z.coerce.number().int().positive().default(100_000),
-    ALLOWED_HOSTS: z.string().default(''),
-    ALLOWED_ORIGINS: z
-      .string()
-      .default('')
-      .refine((value) => listOf(value).every(isOrigin), 'ALLOWED_ORIGINS must be a comma-separated list of origins such as https://app.example.com (scheme, host and port; no path)'),
-    PUBLIC_SOURCE_MAPS: z.enum(['true', 'false']).default('false'),
-    METRICS_TOKEN: z.string().min(24, 'METRICS_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`)').optional(),
-    SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(100),
-    SUBSCRIPTIONS_PER_CALLER: z.coerce.number().int().positive().default(1000),
   })
   .refine((env) => Boolean(env.RESTATE_INGRESS_URL) === Boolean(env.RESTATE_ADMIN_URL), {
     message: 'Set both RESTATE_INGRESS_URL and RESTATE_ADMIN_URL to use an existing Restate, or neither to start an embedded one',

@@ -52,7 +52,8 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
     name: 'startup',
     run: measureStartup,
     summary: (r) =>
-      `startup: cold ${r.coldStartMs} ms, warm ${r.warmStartMs} ms to /health 200; idle RSS ${r.idleRssMb.total} MB (server ${r.idleRssMb.server}, restate-server ${r.idleRssMb.restate})`,
+      `startup: cold ${r.coldStartMs} ms, warm ${r.warmStartMs} ms to /health 200; idle RSS ${r.idleRssMb.total} MB (server ${r.idleRssMb.server}, restate-server ${r.idleRssMb.restate}); ` +
+      `npm start: cold with the first build ${r.npmStart.coldWithBuildMs} ms, built ${r.npmStart.builtMs} ms, warm ${r.npmStart.warmMs} ms`,
   },
   {
     name: 'executions-page',

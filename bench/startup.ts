@@ -1,8 +1,13 @@
 /**
  * Cold start of the platform (fresh data folder, until /health answers 200), a warm
  * restart on the same data, and the resident memory of the whole process tree idle.
+ * Then `npm start` as a user runs it, in a copy of the checkout: cold (nothing built yet, as
+ * after `npm install` in a fresh clone: the Prisma client, the documents and the SPA are
+ * built first), built (nothing to rebuild, fresh data) and warm (nothing to rebuild, same data).
  */
-import { readFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { execa } from 'execa';
 import getPort from 'get-port';
 import { makeDataDir, removeDataDir } from '../test/support/platform';
@@ -11,12 +16,17 @@ export interface StartupResult {
   coldStartMs: number;
   warmStartMs: number;
   idleRssMb: { server: number; restate: number; total: number };
+  /** `npm start` until /health is 200: with the first build, with nothing to build, and on the same data again. */
+  npmStart: { coldWithBuildMs: number; builtMs: number; warmMs: number };
 }
 
-async function startAndTime(dataDir: string) {
+const projectRoot = path.resolve(import.meta.dirname, '..');
+
+async function startAndTime(dataDir: string, command: [string, ...string[]] = ['node', '--import', 'tsx', 'server/main.ts'], cwd = projectRoot) {
   const port = await getPort({ host: '127.0.0.1' });
   const began = performance.now();
-  const child = execa('node', ['--import', 'tsx', 'server/main.ts'], {
+  const child = execa(command[0], command.slice(1), {
+    cwd,
     env: { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: undefined },
     reject: false,
     stdin: 'ignore',
@@ -39,7 +49,41 @@ async function childPids(pid: number): Promise<number[]> {
   return children.split(/\s+/).filter(Boolean).map(Number);
 }
 
+/** The checkout's tracked files (as a fresh clone has them) beside the installed node_modules, nothing built. */
+async function freshCopy(): Promise<string> {
+  const copy = await mkdtemp(path.join(os.tmpdir(), 'weft-startup-'));
+  const { stdout } = await execa('git', ['ls-files', '-z'], { cwd: projectRoot });
+  for (const file of stdout.split('\0').filter(Boolean)) {
+    await mkdir(path.dirname(path.join(copy, file)), { recursive: true });
+    await cp(path.join(projectRoot, file), path.join(copy, file)).catch(() => undefined);
+  }
+  await symlink(path.join(projectRoot, 'node_modules'), path.join(copy, 'node_modules'));
+  return copy;
+}
+
+async function timeNpmStart(cwd: string, dataDir: string): Promise<number> {
+  const started = await startAndTime(dataDir, ['npm', 'start'], cwd);
+  started.child.kill('SIGTERM');
+  await started.child;
+  return Math.round(started.ms);
+}
+
+async function measureNpmStart(): Promise<StartupResult['npmStart']> {
+  const copy = await freshCopy();
+  const dataDirs = [await makeDataDir(), await makeDataDir()];
+  try {
+    const coldWithBuildMs = await timeNpmStart(copy, dataDirs[0]!);
+    const builtMs = await timeNpmStart(copy, dataDirs[1]!);
+    const warmMs = await timeNpmStart(copy, dataDirs[1]!);
+    return { coldWithBuildMs, builtMs, warmMs };
+  } finally {
+    await Promise.all(dataDirs.map(removeDataDir));
+    await rm(copy, { recursive: true, force: true });
+  }
+}
+
 export async function measureStartup(): Promise<StartupResult> {
+  const npmStart = await measureNpmStart();
   const dataDir = await makeDataDir();
   try {
     const cold = await startAndTime(dataDir);
@@ -57,6 +101,7 @@ export async function measureStartup(): Promise<StartupResult> {
       coldStartMs: round(cold.ms),
       warmStartMs: round(warm.ms),
       idleRssMb: { server: round(server), restate: round(restateMb), total: round(server + restateMb) },
+      npmStart,
     };
   } finally {
     await removeDataDir(dataDir);

@@ -10,6 +10,7 @@ import { EventHub } from './events/hub';
 import { ExecutionRecords } from './executor/records';
 import { ExecutionStarter } from './executor/starter';
 import { WorkSteps } from './executor/workSteps';
+import { webBuild } from './webBuild';
 import { createExecutionWorkflow } from './executor/workflow';
 import { Metrics } from './http/metrics';
 import { startHttpServer } from './http/server';
@@ -118,6 +119,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     const authenticator = await createAuthenticator(config, database, log);
 
     await triggers.ensureSchedules();
+    await webBuild(); // the SPA that `npm start` may still be building
     const http = await startHttpServer({
       config,
       context: {

@@ -7,4 +7,6 @@ export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // The SPA shares Loom's pure modules (manifest types, sizes, run outputs) with the server.
+  server: { fs: { allow: ['.', '../server/loom'] } },
 });

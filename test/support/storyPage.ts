@@ -43,7 +43,7 @@ phase "Your topic" {
 }
 columns cols:2 {
   card title:"Tone" {
-    field tone value as:select options:"warm, dry, eerie"
+    field tone value as:radio options:"warm, dry, eerie" label:"Tone"
   }
   card title:"Result" {
     output story text label:"Draft"

@@ -9,12 +9,24 @@ import './styles.css';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 
-createRoot(root).render(
-  <StrictMode>
-    <Provider value={createGraphQLClient()}>
-      <BrowserRouter>
-        <App />
-      </BrowserRouter>
-    </Provider>
-  </StrictMode>,
-);
+// A published runner page (/p/<slug>) is a page of its own, for anyone: no app shell, no API token, no WebSocket.
+const publishedSlug = /^\/p\/([^/]+)\/?$/.exec(window.location.pathname)?.[1];
+if (publishedSlug) {
+  void import('./routes/published/PublishedPage').then(({ default: PublishedPage }) =>
+    createRoot(root).render(
+      <StrictMode>
+        <PublishedPage slug={decodeURIComponent(publishedSlug)} />
+      </StrictMode>,
+    ),
+  );
+} else {
+  createRoot(root).render(
+    <StrictMode>
+      <Provider value={createGraphQLClient()}>
+        <BrowserRouter>
+          <App />
+        </BrowserRouter>
+      </Provider>
+    </StrictMode>,
+  );
+}

@@ -15,6 +15,8 @@ import { HistoryVersionView } from './HistoryVersionView';
 import { InfrastructurePanel } from './InfrastructurePanel';
 import { runRefusal, type RunRefusal } from './runRefusal';
 import './editor.css';
+import { RunnerView } from '../runner/RunnerView';
+import { useRunnerView, ViewSwitch } from '../runner/ViewSwitch';
 
 graphql(`
   fragment DiagnosticFields on Diagnostic {
@@ -88,8 +90,14 @@ const RunProject = graphql(`
   }
 `);
 
-/** `/projects/:projectId`: the code and its graph side by side; `?executionId=` layers a run on the graph. */
+/** `/projects/:projectId`: the builder, or with `?view=runner` the project's runner page (routes/runner). */
 export default function ProjectEditorPage() {
+  const { projectId = '' } = useParams();
+  return useRunnerView() ? <RunnerView projectId={projectId} /> : <BuilderPage />;
+}
+
+/** The code and its graph side by side; `?executionId=` layers a run on the graph. */
+function BuilderPage() {
   const { projectId = '' } = useParams();
   const [{ data, error, fetching }] = useQuery({ query: ProjectEditorQuery, variables: { id: projectId } });
   const loaded = data?.project;
@@ -191,6 +199,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
     <div className="editor">
       <div className="editor-toolbar">
         <h1 className="editor-title">{saved.name}</h1>
+        <ViewSwitch projectId={saved.id} />
         <span className="muted save-state">{saving.fetching ? 'Saving…' : dirty ? 'Unsaved changes' : 'Saved'}</span>
         <button type="button" onClick={save} disabled={!dirty || saving.fetching}>Save</button>
         <button type="button" onClick={toggleHistory} aria-pressed={historyOpen}>History</button>

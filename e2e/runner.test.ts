@@ -1,0 +1,183 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Browser, Page } from 'playwright-core';
+import { openDesktopPage, screenshotsFolder } from '../test/support/browser';
+import { createProject, waitForStatus } from '../test/support/executions';
+import { graphqlData } from '../test/support/graphql';
+import { storyLoom, storyWeft } from '../test/support/storyPage';
+import { usePlatform } from '../test/support/usePlatform';
+
+const screenshots = screenshotsFolder('runner');
+
+/** The story page with tabs added, and the theme keys set. */
+const tabbedLoom = `theme {
+  skin:"default" primary:"#0ea5e9" accent:"#f97316" layout:"wide" density:"comfortable" surface:"mesh"
+}
+${storyLoom.replace('cta label:"Write it"', `tabs {
+  tab label:"About" {
+    text "Stories are written by a **template**, then approved by a person."
+  }
+  tab label:"Tips" {
+    text "Pick an eerie tone for a ghost story."
+  }
+}
+cta label:"Write it"`)}`;
+
+const failingWeft = `broken = ExecPython -> (value: Number) {
+  code: \`\`\`
+return {"value": 1 / 0}
+  \`\`\`
+}
+`;
+const failingLoom = `hero title:"Divide"
+output broken value label:"Quotient"
+cta label:"Divide"`;
+
+async function saveLoom(graphqlUrl: string, projectId: string, loomCode: string) {
+  await graphqlData(graphqlUrl, `mutation ($id: ID!, $loom: String!) { saveLoomCode(projectId: $id, loomCode: $loom) { __typename } }`, { id: projectId, loom: loomCode });
+}
+
+async function answerOpenForm(graphqlUrl: string, executionId: string) {
+  const { execution } = await graphqlData(graphqlUrl, `query ($id: ID!) { execution(id: $id) { openTasks { id } } }`, { id: executionId });
+  const [task] = execution.openTasks as { id: string }[];
+  await graphqlData(graphqlUrl, `mutation ($id: ID!) { answerHumanTask(id: $id, answer: { decision: "approve" }) { __typename } }`, { id: task!.id });
+}
+
+async function shoot(page: Page, name: string) {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
+      await page.screenshot({ path: path.join(screenshots, `${name}-${width}-${scheme}.png`), fullPage: true });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+const outputBlock = (page: Page, binding: string) => page.locator(`[data-output="${binding}"]`);
+
+describe('runner pages in Chromium', () => {
+  const platform = usePlatform();
+  const url = () => platform.current.graphqlUrl;
+  let browser: Browser;
+  let page: Page;
+  let projectId = '';
+
+  beforeAll(async () => void ({ browser, page } = await openDesktopPage(screenshots)), 60_000);
+  afterAll(() => browser?.close());
+
+  it('switches the project page to its runner: hero, phases with fields, columns, cards, tabs, CTA and output blocks', async () => {
+    projectId = await createProject(url(), 'Story maker', storyWeft);
+    await saveLoom(url(), projectId, tabbedLoom);
+    await page.goto(`${platform.current.url}/projects/${projectId}`);
+    await page.getByRole('link', { name: 'Runner' }).click();
+    await page.getByRole('heading', { name: 'Story maker', level: 1 }).first().waitFor();
+    expect(new URL(page.url()).searchParams.get('view')).toBe('runner');
+    await expect(page.locator('.loom-page').getAttribute('class')).resolves.toContain('surface-mesh');
+    await expect(page.getByRole('heading', { name: 'Your topic' }).isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel('Topic').inputValue()).resolves.toBe('cats');
+    // Admin mode shows the admin-only field, the hidden output and the API key field.
+    await expect(page.getByLabel('Owner note').inputValue()).resolves.toBe('owner-only-note');
+    const preview = page.locator('.loom-page');
+    await expect(preview.getByText('Instructions for the owner only').isVisible()).resolves.toBe(true);
+    await expect(page.locator('.loom-columns > .loom-column').count()).resolves.toBe(2);
+    await expect(page.getByRole('radio', { name: 'warm' }).getAttribute('aria-checked')).resolves.toBe('true');
+    await expect(preview.getByText('Stories are written by a').isVisible()).resolves.toBe(true);
+    await page.getByRole('tab', { name: 'Tips' }).click();
+    await preview.getByText('Pick an eerie tone').waitFor();
+    await expect(preview.getByText('Stories are written by a').count()).resolves.toBe(0);
+    await expect(outputBlock(page, 'story.text').getByText('Your result will appear here after running.').isVisible()).resolves.toBe(true);
+    await expect(page.getByRole('button', { name: 'Write it' }).isEnabled()).resolves.toBe(true);
+    await page.getByRole('link', { name: 'Visitor preview' }).click();
+    await preview.getByText('Owner note').waitFor({ state: 'detached' });
+    await expect(preview.getByText('Instructions for the owner only').count()).resolves.toBe(0);
+    await page.getByRole('link', { name: 'Admin', exact: true }).click();
+    await page.getByLabel('Owner note').waitFor();
+    await shoot(page, 'runner');
+  });
+
+  it('runs with the values set on the page; each output fills in as its node commits, while the run still waits for a form', async () => {
+    await page.getByRole('radio', { name: 'eerie' }).click();
+    await page.getByLabel('Topic').fill('lighthouses');
+    await page.getByLabel('Topic').blur();
+    await page.getByRole('button', { name: 'Write it' }).click();
+    const draft = outputBlock(page, 'story.text');
+    await draft.getByText('A eerie story about lighthouses').waitFor();
+    // The run waits on the approval form: the approved block links to it, the CTA says the run is going.
+    const approved = outputBlock(page, 'approved.value');
+    await approved.getByRole('link', { name: 'Publish it?' }).waitFor();
+    await expect(page.getByRole('button', { name: 'Running…' }).isDisabled()).resolves.toBe(true);
+    await expect(approved.getByRole('link', { name: 'Publish it?' }).getAttribute('href')).resolves.toMatch(/^\/tasks\//);
+    await page.screenshot({ path: path.join(screenshots, 'runner-waiting.png'), fullPage: true });
+    const executionId = new URL(page.url()).searchParams.get('executionId')!;
+    await answerOpenForm(url(), executionId);
+    await approved.getByText('A eerie story about lighthouses').waitFor();
+    await page.getByRole('button', { name: 'Write it' }).waitFor();
+    const { code } = (await graphqlData(url(), `query ($id: ID!) { project(id: $id) { code } }`, { id: projectId })).project;
+    expect(code).toBe(storyWeft); // the values were for that run only
+  });
+
+  it('edits the Loom beside the page: the preview follows and unknown bindings are listed by line', async () => {
+    const editor = page.getByRole('textbox', { name: 'Loom code' });
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\noutput nowhere value\ntext "Added in the editor"');
+    await page.locator('.loom-page').getByText('Added in the editor').waitFor();
+    await page.getByRole('button', { name: /output nowhere value: no node "nowhere"/ }).waitFor();
+    await page.getByRole('button', { name: 'Save page' }).click();
+    await page.getByText('Saved', { exact: true }).waitFor();
+  });
+
+  it("shows a failed node's error in its output block", async () => {
+    const failing = await createProject(url(), 'Divider', failingWeft);
+    await saveLoom(url(), failing, failingLoom);
+    await page.goto(`${platform.current.url}/projects/${failing}?view=runner`);
+    await page.getByRole('button', { name: 'Divide' }).click();
+    const block = outputBlock(page, 'broken.value');
+    await block.getByRole('alert').waitFor();
+    await expect(block.getByRole('alert').textContent()).resolves.toMatch(/Failed[\s\S]*ZeroDivisionError/);
+    await page.screenshot({ path: path.join(screenshots, 'runner-failed.png'), fullPage: true });
+  });
+
+  it('opens the published page as an anonymous visitor: hidden fields absent from the DOM and every response; a run fills its outputs live', async () => {
+    const published = await graphqlData(url(), `mutation ($id: ID!) { publishPage(projectId: $id, slug: "story-maker") { __typename ... on PublishedPage { path } } }`, { id: projectId });
+    expect(published.publishPage.path).toBe('/p/story-maker');
+    const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const visitorPage = await visitor.newPage();
+    const responses: string[] = [];
+    const sockets: string[] = [];
+    visitorPage.on('websocket', (socket) => sockets.push(socket.url()));
+    visitorPage.on('response', async (response) => {
+      if (response.url().includes('/graphql')) responses.push(await response.text().catch(() => ''));
+    });
+    try {
+      await visitorPage.goto(`${platform.current.url}/p/story-maker`);
+      await visitorPage.getByRole('heading', { name: 'Story maker' }).waitFor();
+      await visitorPage.getByLabel('Topic').waitFor();
+      const html = await visitorPage.content();
+      for (const hidden of ['Owner note', 'owner-only-note', 'Instructions for the owner only', 'Internal', 'sk-very-secret', 'apiKey']) {
+        expect(html).not.toContain(hidden);
+      }
+      await visitorPage.getByRole('radio', { name: 'dry' }).click();
+      await visitorPage.getByRole('button', { name: 'Write it' }).click();
+      await outputBlock(visitorPage, 'story.text').getByText('A dry story about cats').waitFor();
+      await expect(visitorPage.getByRole('button', { name: 'Running…' }).isDisabled()).resolves.toBe(true);
+      await shoot(visitorPage, 'published');
+      const { executions } = await graphqlData(url(), `{ executions(filter: { trigger: [Page] }, first: 1) { edges { node { id } } } }`);
+      await answerOpenForm(url(), executions.edges[0].node.id);
+      await outputBlock(visitorPage, 'approved.value').getByText('A dry story about cats').waitFor();
+      await waitForStatus(url(), executions.edges[0].node.id, ['completed']);
+      const seen = responses.join('\n');
+      expect(seen).toContain('A dry story about cats');
+      for (const hidden of ['Owner note', 'owner-only-note', 'Instructions for the owner only', 'sk-very-secret', 'apiKey', 'internal: ']) {
+        expect(seen).not.toContain(hidden);
+      }
+      expect(sockets).toEqual([]); // a visitor opens no WebSocket and sends no token
+      await visitorPage.goto(`${platform.current.url}/p/no-such-page`);
+      await visitorPage.getByRole('heading', { name: 'Page not found' }).waitFor();
+    } finally {
+      await visitor.close();
+    }
+  });
+});

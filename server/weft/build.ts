@@ -7,7 +7,7 @@ import type { ParsedConnection, ParsedNode, ParsedProgram } from './ast';
 import type { Diagnostic } from './diagnostics';
 import { INNER, type Edge, type NodeInstance } from './model';
 import { catalogEntry, defaultPorts, fieldKeys as catalogFieldKeys, formPorts, nodeTypeNames, RESERVED_CONFIG_KEYS, type NodePort } from './ports';
-import { suggestion } from './suggest';
+import { closest, suggestion } from './suggest';
 import { formatType, inferType, isTextCompatible, type JsonValue } from './types';
 
 export class Problems {
@@ -135,7 +135,7 @@ function buildInstance(node: ParsedNode, problems: Problems, parentOverride?: st
     }
     if (!canAddFromLiterals) {
       const known = [...fieldKeys, ...inputNames];
-      const hint = suggestion(key, known);
+      const hint = closeName(key, known);
       at(`Node ${node.id} (${node.type}): cannot add custom input port '${key}' because this node type has a fixed port signature. ` +
         `Remove the assignment or use a node type that supports custom input ports.${hint}`, 'fixed-signature');
       continue;
@@ -167,8 +167,14 @@ function buildInstance(node: ParsedNode, problems: Problems, parentOverride?: st
   return instance;
 }
 
+/** Our own, stricter suggestion for names the reference offers none for (types, node ids). */
+function closeName(name: string, candidates: Iterable<string>): string {
+  const near = closest(name, candidates);
+  return near === undefined ? '' : ` (did you mean '${near}'?)`;
+}
+
 function unknownType(type: string): string {
-  return suggestion(type, nodeTypeNames());
+  return closeName(type, nodeTypeNames());
 }
 
 /** Builds node instances and checked edges (§8, §4.1, §7), reporting what the reference reports. */
@@ -286,11 +292,11 @@ export function buildGraph(parsed: ParsedProgram, problems: Problems): BuiltGrap
     const target = byId.get(conn.targetId);
     const fail = (message: string, code: string): void => problems.error(conn.line, conn.column, message, code);
     if (!source) {
-      fail(`Connection references unknown source node: ${conn.sourceId}${suggestion(localName(conn.sourceId), visibleIds(conn.scopeId))}`, 'unknown-node');
+      fail(`Connection references unknown source node: ${conn.sourceId}${closeName(localName(conn.sourceId), visibleIds(conn.scopeId))}`, 'unknown-node');
       continue;
     }
     if (!target) {
-      fail(`Connection references unknown target node: ${conn.targetId}${suggestion(localName(conn.targetId), visibleIds(conn.scopeId))}`, 'unknown-node');
+      fail(`Connection references unknown target node: ${conn.targetId}${closeName(localName(conn.targetId), visibleIds(conn.scopeId))}`, 'unknown-node');
       continue;
     }
     if (!conn.sourceIsSelf && !reachable(conn.sourceId, conn.scopeId)) {

@@ -11,6 +11,7 @@ import { measureCompile } from './compile';
 import { measureEditorFrames } from './editorFrames';
 import { measureExecutionDetail } from './executionDetail';
 import { measureExecutor } from './executor';
+import { measurePythonNode } from './pythonNode';
 import { measureExecutionsPage } from './executionsPage';
 import { measureSoak } from './soak';
 import { measureStartup } from './startup';
@@ -47,6 +48,13 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
       r.skipped
         ? `cluster throughput: skipped (${r.skipped})`
         : `throughput of a ${r.program}: ${r.runs.map((run: any) => `${run.servers} server process${run.servers > 1 ? 'es' : ''} ${run.executionsPerSecond} executions/s (${run.executions} at once, ${run.failed} failed)`).join('; ')}`,
+  },
+  {
+    name: 'python-node',
+    run: () => measurePythonNode(quick),
+    summary: (r) =>
+      `python node (${r.python}, ${r.runs} runs): sandboxed ${r.sandboxed.medianMs} ms median (${r.sandboxed.bestMs} best), ` +
+      `unsandboxed ${r.unsandboxed.medianMs} ms (${r.unsandboxed.bestMs}), bare interpreter start ${r.bareInterpreter.medianMs} ms (${r.bareInterpreter.bestMs})`,
   },
   {
     name: 'startup',

@@ -28,6 +28,8 @@ export function checkProgram(parsed: ParsedProgram): CheckedProgram {
   checkRequiredPorts(nodes, wired, problems);
   checkInfrastructure(nodes, edges, byId, problems);
   checkNodeValidators(nodes, edges, byId, problems);
-  const executable = flatten(nodes, edges, byId, resolution);
-  return { name: parsed.name, description: parsed.description, nodes, edges, byId, resolution, executable, diagnostics: problems.list };
+  // Duplicate ids inside a group are tolerated (§7); the graph keeps the first, as every lookup does.
+  const drawn = nodes.filter((node) => byId.get(node.id) === node);
+  const executable = flatten(drawn, edges, byId, resolution);
+  return { name: parsed.name, description: parsed.description, nodes: drawn, edges, byId, resolution, executable, diagnostics: problems.list };
 }

@@ -251,8 +251,9 @@ describe('§7 groups', () => {
     ]);
   });
 
-  it('§7 quirk: duplicate node ids inside a group are not reported', () => {
-    accepted(program('g = Group() {', '  t = Text', '  t = Text', '}'));
+  it('§7 quirk: duplicate node ids inside a group are not reported (the graph keeps the first)', () => {
+    const { graph } = accepted(program('g = Group() {', '  t = Text { value: "one" }', '  t = Text { value: "two" }', '}'));
+    expect(graph.nodes.filter((n) => n.id === 'g.t').map((n) => n.config.value)).toEqual(['one']);
   });
 
   it('§7 an edge into an undeclared group input creates it; reading an undeclared output is an error', () => {

@@ -97,6 +97,11 @@ const programs = {
     'all.a = card.text',
     'all.b = open.text',
   ].join('\n'),
+  formWithoutFields: [
+    'word = Text { value: "context" }',
+    'ask = HumanQuery { title: "Nothing to ask" }',
+    'ask.context = word.value',
+  ].join('\n'),
   triggers: [
     'hook = ApiPost -> (city: String) {}',
     'form = HumanTrigger {',
@@ -173,6 +178,13 @@ describe('the runtime rules of NODES.md Part 1', () => {
     expect(execution.node('card.say')).toMatchObject({ status: 'skipped', details: { reason: 'group card is skipped: its required input title is null' } });
     expect(execution.node('open.say')).toMatchObject({ status: 'completed', output: { text: '[]' } });
     expect(execution.node('all')).toMatchObject({ status: 'completed', inputs: { a: null, b: '[]' } });
+  });
+
+  it('completes a HumanQuery that has no fields at once, without asking anyone', async () => {
+    const execution = await run('formWithoutFields');
+    expect(execution.status).toBe('completed');
+    expect(execution.node('ask')).toMatchObject({ status: 'completed', inputs: { context: 'context' } });
+    expect(execution.openTasks).toEqual([]);
   });
 
   it('gives the triggers that did not fire their dormant outputs: ApiPost receivedAt "", HumanTrigger rejected', async () => {

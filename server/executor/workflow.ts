@@ -1,6 +1,7 @@
 import * as restate from '@restatedev/restate-sdk';
 import type { Prisma } from '../db/generated/client';
 import type { NodeSettings } from '../nodes/definition';
+import { fieldList } from '../nodes/feedback/formFields';
 import { buildForm, type FormSchema } from '../nodes/feedback/humanForm';
 import type { ExecutableNode } from '../weft/ir';
 import type { JsonValue } from '../weft/types';
@@ -153,7 +154,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
         }
 
         function startInstance(ctx: restate.WorkflowContext, node: ExecutableNode, ready: ReadyInstance, key: string): restate.RestatePromise<Step> {
-          if (node.type === humanQueryType) {
+          if (node.type === humanQueryType && fieldList(node.config.fields).length > 0) {
             return ctx.run(`ask ${key}`, () => askHuman(node, ready)).map(() => ({ key, kind: 'asked' as const }));
           }
           // The work and its ending's record are two steps: a failed record retries the record, not the work.

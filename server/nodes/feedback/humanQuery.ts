@@ -1,4 +1,4 @@
-import { defineNode, portSpecOf } from '../definition';
+import { defineNode, outputsOf, portSpecOf } from '../definition';
 import { weftCatalogEntry } from '../weftCatalog';
 import { fieldListSchema, fieldPorts } from './formFields';
 
@@ -10,6 +10,10 @@ export const humanQueryNode = defineNode('HumanQuery', {
   category: 'Human',
   settings: {
     fields: fieldListSchema({ allowInputs: true, reservedInputs: catalogInputs.map((port) => port.name) }).optional(),
+  },
+  /** Only a form without fields runs like this: it completes at once with its input, as in the reference (the executor asks a person otherwise). */
+  async run(context) {
+    return { outputs: outputsOf(context, context.inputs) };
   },
   derivePorts(config) {
     const ports = fieldPorts(config.fields);

@@ -200,7 +200,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       // auto: a local install (HOST on loopback) may call local services; one serving others may not.
       egress: new EgressGuard({
         policy: env.EGRESS_POLICY === 'auto' ? (isLoopback(env.HOST) ? 'allow-all' : 'deny-private') : env.EGRESS_POLICY,
-        allowlist: env.EGRESS_ALLOWLIST.split(',').map((entry) => entry.trim()).filter(Boolean),
+        // The server's own LLM endpoint is the admin's choice: allowed even when it is private (a local model).
+        allowlist: [...env.EGRESS_ALLOWLIST.split(',').map((entry) => entry.trim()).filter(Boolean), ...(env.LLM_BASE_URL ? [new URL(env.LLM_BASE_URL).host] : [])],
       }),
       httpRetries: { attempts: env.HTTP_NODE_ATTEMPTS, delayMs: env.HTTP_NODE_RETRY_DELAY_MS },
       http: { timeoutMs: env.HTTP_NODE_TIMEOUT_MS, maxBodyBytes: env.HTTP_NODE_MAX_BODY_BYTES },

@@ -80,4 +80,11 @@ describe('EGRESS_POLICY', () => {
       allowlist: ['api.example.com', '.corp:8443'],
     });
   });
+
+  it("lets the server's own LLM endpoint through deny-private (a model served on this machine or the LAN)", () => {
+    const { egress } = loadConfig({ EGRESS_POLICY: 'deny-private', LLM_BASE_URL: 'http://127.0.0.1:11434/v1' }).nodes;
+    expect(egress.rules.allowlist).toEqual(['127.0.0.1:11434']);
+    expect(egress.refusal({ hostname: '127.0.0.1', address: '127.0.0.1', port: 11434 })).toBeUndefined();
+    expect(egress.refusal({ hostname: '127.0.0.1', address: '127.0.0.1', port: 11435 })).toMatch(/deny-private/);
+  });
 });

@@ -154,6 +154,14 @@ describe('ExecPython isolation', () => {
     expect(await sleepersWith(marker)).toEqual([]);
   });
 
+  it('ends as soon as the code returns, even with a thread still running: never reported as timed out', async () => {
+    const started = Date.now();
+    const code = 'import threading, time\nthreading.Thread(target=lambda: time.sleep(30)).start()\nreturn {"done": True}';
+    const result = await python(code, { outputs: ['done'], config: { timeoutSeconds: 5 } });
+    expect(result.outputs.done).toBe(true);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
   it('kills the whole process tree at the time limit: a double-forked sleeper dies with the run', async () => {
     const marker = uniqueMarker();
     const code = [

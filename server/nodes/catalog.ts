@@ -27,6 +27,13 @@ import { memoryStoreNode } from './storage/memoryStore';
 import { memoryQueryNode } from './storage/memoryQuery';
 import { memoryDeleteNode } from './storage/memoryDelete';
 import { credentialNode } from './data/credential';
+import { imageNode } from './data/image';
+import { audioNode } from './data/audio';
+import { videoNode } from './data/video';
+import { documentNode } from './data/document';
+import { notifyNode } from './flow/notify';
+import { stackDepthNode } from './flow/stackDepth';
+import { stackTrimNode } from './flow/stackTrim';
 
 /** Groups are understood by the compiler itself; they have no definition here. */
 export const GROUP_TYPE = 'Group';
@@ -56,6 +63,7 @@ const definitions: NodeDefinition[] = [
   humanTriggerNode, cronNode, apiPostNode, annotationNode,
   postgresDatabaseNode, memoryStoreNode, memoryQueryNode, memoryDeleteNode,
   credentialNode,
+  imageNode, audioNode, videoNode, documentNode, notifyNode, stackDepthNode, stackTrimNode,
 ].map(withCatalogInterface);
 
 export const catalog: ReadonlyMap<string, NodeDefinition> = new Map(definitions.map((d) => [d.type, d]));

@@ -1,0 +1,8 @@
+import { defineNode } from '../definition';
+import { mediaKinds, runMedia } from './media';
+
+export const documentNode = defineNode('Document', {
+  description: 'A document file or link as a media value { url, mimeType, filename }: set media to { "url": "…", "filename"?, "mime_type"? }.',
+  category: 'Data',
+  run: runMedia(mediaKinds.Document),
+});

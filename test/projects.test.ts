@@ -5,7 +5,7 @@ import { usePlatform } from './support/usePlatform';
 
 const broken = `source = Text { value: "x" }
 shout = Template(word: String) { template: "{{word}}!" }
-shout.wrod = source.value
+shout.word = source.vaule
 other = Txet { value: "y" }
 `;
 
@@ -21,8 +21,8 @@ describe('projects are Weft code', () => {
     const errors = checkWeft.diagnostics.filter((d: { severity: string }) => d.severity === 'error');
     expect(errors).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ line: 3, column: 7, message: expect.stringContaining('did you mean "word"') }),
-        expect.objectContaining({ line: 4, column: 9, message: expect.stringContaining('did you mean "Text"') }),
+        expect.objectContaining({ line: 3, column: 1, message: expect.stringContaining("did you mean 'value'") }),
+        expect.objectContaining({ line: 4, column: 1, message: expect.stringContaining("did you mean 'Text'") }),
       ]),
     );
     const after = await gql(`{ projects { totalCount } }`);
@@ -36,7 +36,7 @@ describe('projects are Weft code', () => {
     const refused = await graphqlRequest(platform.current.graphqlUrl, `mutation ($id: ID!) { runProject(projectId: $id) { ... on ProgramHasErrors { code message diagnostics { line message } } } }`, { id: createProject.id });
     expect(refused.data?.runProject.code).toBe('PROGRAM_HAS_ERRORS');
     expect(refused.data?.runProject.diagnostics).toHaveLength(3);
-    expect(refused.data?.runProject.message).toMatch(/^The program does not compile \(3 errors\):\n2:1: shout needs its input "word"[^\n]*\n3:7: [^\n]*did you mean "word"/);
+    expect(refused.data?.runProject.message).toMatch(/^The program does not compile \(3 errors\):\n2:1: Node shout: required input port 'word'[^\n]*\n3:1: [^\n]*did you mean 'value'/);
     const { project } = await gql(`query ($id: ID!) { project(id: $id) { executions { totalCount } } }`, { id: createProject.id });
     expect(project.executions.totalCount).toBe(0);
   });

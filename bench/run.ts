@@ -11,6 +11,7 @@ import { measureCompile } from './compile';
 import { measureEditorFrames } from './editorFrames';
 import { measureExecutionDetail } from './executionDetail';
 import { measureExecutor } from './executor';
+import { measureHealthUnderLoad } from './healthUnderLoad';
 import { measurePythonNode } from './pythonNode';
 import { measureExecutionsPage } from './executionsPage';
 import { measureSoak } from './soak';
@@ -94,6 +95,15 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
       r.skipped
         ? `editor frames: skipped (${r.skipped})`
         : `editor frames, ${r.nodes} nodes under ${r.achievedEventsPerSecond} node events/s for ${r.commitSeconds} s: ${r.frames.fps} fps, frame p50/p99/max ${r.frames.p50Ms}/${r.frames.p99Ms}/${r.frames.maxMs} ms, ${r.frames.over50Ms} frames > 50 ms, ${r.longTasks.count} long tasks (${r.longTasks.totalMs} ms, max ${r.longTasks.maxMs}); settled ${r.settleMs} ms after the last commit; final state ${r.finalStateMatches ? 'matches' : 'DOES NOT match'}`,
+  },
+  {
+    name: 'health-under-load',
+    run: () => measureHealthUnderLoad(quick),
+    summary: (r) => {
+      const graph = (g: any) => `graph of ${g.nodes} nodes (${g.codeBytes} bytes) ${g.graphNodes === null ? 'refused' : 'drawn'} in ${g.queryMs} ms, /health p99 ${g.health.p99Ms} ms, max ${g.health.maxMs} ms`;
+      return `health under load (target < ${r.targetMs} ms): ${graph(r.graphOver)}; ${r.graphAtLimit ? graph(r.graphAtLimit) + '; ' : ''}` +
+        `runProject of a ${r.expand.elements}-element expand ${r.expand.status} in ${r.expand.runMs} ms, /health p99 ${r.expand.health.p99Ms} ms, max ${r.expand.health.maxMs} ms`;
+    },
   },
   {
     name: 'soak',

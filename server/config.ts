@@ -37,6 +37,10 @@ const environmentSchema = z
     LOG_SQL: z.enum(['on', 'off']).default('off'),
     VERSION_INTERVAL_MINUTES: z.coerce.number().min(0).default(10),
     MAX_AUTO_VERSIONS: z.coerce.number().int().positive().default(50),
+    MAX_CODE_BYTES: z.coerce.number().int().positive().default(500_000),
+    MAX_PROJECT_NODES: z.coerce.number().int().positive().default(2_000),
+    MAX_LANES_PER_NODE: z.coerce.number().int().positive().default(10_000),
+    COMPILE_WORKERS: z.coerce.number().int().positive().default(1),
     WEB_MODE: z.enum(['static', 'dev', 'none']).default('static'),
     MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(1_000_000),
     AUTH: z.enum(['on', 'off', 'auto']).default('auto'),
@@ -116,6 +120,8 @@ export interface Config {
   /** `logQueries`: every SQL statement is logged (LOG_SQL=on; for debugging and query-count tests). */
   database: ({ kind: 'embedded'; directory: string } | { kind: 'server'; url: string; poolSize?: number }) & { logQueries?: true };
   versions: VersionPolicy;
+  /** Bounds on what one request may make the server compile or run, and the threads that compile. */
+  compilation: { workers: number; maxCodeBytes: number; maxProjectNodes: number; maxLanesPerNode: number };
   restate:
     | { kind: 'embedded'; directory: string; binary?: string }
     | { kind: 'external'; ingressUrl: string; adminUrl: string };
@@ -179,6 +185,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       ...(env.LOG_SQL === 'on' ? { logQueries: true } : {}),
     } as Config['database'],
     versions: { intervalMinutes: env.VERSION_INTERVAL_MINUTES, maxAutoVersions: env.MAX_AUTO_VERSIONS },
+    compilation: { workers: env.COMPILE_WORKERS, maxCodeBytes: env.MAX_CODE_BYTES, maxProjectNodes: env.MAX_PROJECT_NODES, maxLanesPerNode: env.MAX_LANES_PER_NODE },
     restate:
       env.RESTATE_INGRESS_URL && env.RESTATE_ADMIN_URL
         ? { kind: 'external', ingressUrl: env.RESTATE_INGRESS_URL, adminUrl: env.RESTATE_ADMIN_URL }

@@ -13,6 +13,8 @@ import { WorkSteps } from './executor/workSteps';
 import { webBuild } from './webBuild';
 import { createExecutionWorkflow } from './executor/workflow';
 import { Metrics } from './http/metrics';
+import { configureCompilation, stopCompilation } from './graphql/compiled';
+import { setMaxLanesPerNode } from './executor/lanes';
 import { startHttpServer } from './http/server';
 import { eventsChannel } from './events/types';
 import { createLogger, type Logger } from './log';
@@ -120,6 +122,9 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
 
     await triggers.ensureSchedules();
     await webBuild(); // the SPA that `npm start` may still be building
+    configureCompilation(config.compilation);
+    setMaxLanesPerNode(config.compilation.maxLanesPerNode);
+    stops.push(stopCompilation);
     const http = await startHttpServer({
       config,
       context: {

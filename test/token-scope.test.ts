@@ -6,9 +6,12 @@ import { webSocketSubscriber } from './support/subscriptions';
 
 /**
  * Tokens never see more than their scope: shared subscription results never cross callers
- * of different authorization, and a task link reads its own form only (whatever the path).
+ * of different authorization, a task link reads its own form only (whatever the path), and
+ * credentials written in code are shown to admins only.
  */
 const adminToken = 'bootstrap-admin-token-0123456789abcdef';
+const webhookKey = 'whk-live-7f3a9c2e51b84d06';
+const llmKey = 'sk-live-5b1e8d7c3a9f4e20b6d1';
 
 describe('token scope', () => {
   let database: TestDatabase;
@@ -153,5 +156,79 @@ describe('token scope', () => {
       expect(body.errors).toBeUndefined();
       expect(body.data!.humanTask.execution.project.code).toContain('HumanQuery');
     });
+  });
+
+  describe('credentials in code (B5)', () => {
+    const secretCode = async () =>
+      (await readExample('webhook')).replace('apiKey: "change-me"', `apiKey: "${webhookKey}"`) +
+      `\nllm = LlmConfig {\n  label: "Model"\n  apiKey: "${llmKey}"\n  model: "gpt-4o-mini"\n}\n`;
+    let projectId: string;
+    let code: string;
+
+    beforeAll(async () => {
+      code = await secretCode();
+      expect(code).toContain(webhookKey);
+      projectId = await createProject(code);
+      await data(adminToken, `mutation ($id: ID!) { saveVersion(projectId: $id, label: "with keys") { ... on Version { id } } }`, { id: projectId });
+      await data(adminToken, `mutation ($id: ID!) { activateTriggers(projectId: $id) { __typename } }`, { id: projectId });
+    }, 60_000);
+
+    const everywhere = `query ($id: ID!) { project(id: $id) {
+      code graph { nodes { id config } }
+      versions { edges { node { code graph { nodes { id config } } } } }
+      triggers { config } } }`;
+
+    it('shows an admin the code as written', async () => {
+      const { project } = await data(tokens.admin, everywhere, { id: projectId });
+      expect(project.code).toBe(code);
+      expect(project.versions.edges.map((edge: { node: { code: string } }) => edge.node.code)).toContain(code);
+      expect(project.graph.nodes.find((node: { id: string }) => node.id === 'llm').config.apiKey).toBe(llmKey);
+    });
+
+    it('shows a read token the code with every credential redacted, line for line', async () => {
+      const { body } = await as(tokens.read, everywhere, { id: projectId });
+      expect(body.errors).toBeUndefined();
+      const text = JSON.stringify(body.data);
+      expect(text).not.toContain(webhookKey);
+      expect(text).not.toContain(llmKey);
+      const { project } = body.data!;
+      expect(project.code.split('\n')).toHaveLength(code.split('\n').length);
+      expect(project.code).toContain('apiKey: "<redacted>"');
+      expect(project.code).toContain('template: "{{city}}: {{degrees}} °C"'); // the rest as written
+      expect(project.code.replaceAll('<redacted>', '')).toBe(code.replace(webhookKey, '').replace(llmKey, ''));
+      for (const edge of project.versions.edges) expect(edge.node.code).not.toMatch(/whk-live|sk-live/);
+      expect(project.graph.nodes.find((node: { id: string }) => node.id === 'llm').config.apiKey).toBe('(set)');
+    });
+
+    it('redacts the code of the version an execution ran, for a read token', async () => {
+      const run = await data(adminToken, `mutation ($id: ID!) { runProject(projectId: $id, inputs: { hook: { city: "Oslo", degrees: 3 } }) {
+        __typename ... on Execution { id } ... on Problem { message } } }`, { id: projectId });
+      expect(run.runProject).toMatchObject({ __typename: 'Execution' });
+      const executionId = run.runProject.id;
+      const seen = await data(tokens.read, `query ($id: ID!) { execution(id: $id) { version { code } graph { nodes { config } } } }`, { id: executionId });
+      expect(JSON.stringify(seen)).not.toMatch(/whk-live|sk-live/);
+      const admin = await data(tokens.admin, `query ($id: ID!) { execution(id: $id) { version { code } } }`, { id: executionId });
+      expect(admin.execution.version.code).toContain(webhookKey);
+    }, 60_000);
+
+    it('redacts code pushed to a read subscriber but not to an admin one, on the same subscription', async () => {
+      const query = `subscription { executionsFeed { execution { project { id code } } } }`;
+      type Feed = { executionsFeed: { execution: { project: { id: string; code: string } } } };
+      const sockets = (['admin', 'read'] as const).map((who) => ({ who, socket: webSocketSubscriber(platform.graphqlUrl, { authorization: `Bearer ${tokens[who]}` }) }));
+      const streams = sockets.map(({ who, socket }) => ({ who, events: socket.subscribe<Feed>(query) }));
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await as(adminToken, `mutation ($id: ID!) { runProject(projectId: $id, inputs: { hook: { city: "Oslo", degrees: 3 } }) { __typename } }`, { id: projectId });
+        for (const { who, events } of streams) {
+          const received = await events.until((all) => all.some((event) => event.executionsFeed.execution.project.id === projectId));
+          const seenCode = received.find((event) => event.executionsFeed.execution.project.id === projectId)!.executionsFeed.execution.project.code;
+          if (who === 'admin') expect(seenCode).toContain(webhookKey);
+          else expect(seenCode).not.toContain(webhookKey);
+        }
+      } finally {
+        streams.forEach(({ events }) => events.stop());
+        await Promise.all(sockets.map(({ socket }) => socket.close()));
+      }
+    }, 60_000);
   });
 });

@@ -25,3 +25,20 @@ export function descend(value: JsonValue, indices: LanePath): JsonValue {
   }
   return at;
 }
+
+/**
+ * MAX_LANES_PER_NODE: a node whose lanes would exceed it fails at once, with a clear error,
+ * instead of holding the event loop while it opens (and records) each of them. Set at start.
+ */
+let maxLanesPerNode = 10_000;
+
+export function setMaxLanesPerNode(max: number): void {
+  maxLanesPerNode = max;
+}
+
+/** Why a node may not run in this many lanes (all lane paths together), if it may not. */
+export function tooManyLanes(nodeId: string, lanes: number): string | undefined {
+  return lanes > maxLanesPerNode
+    ? `${nodeId} would run in ${lanes} lanes; at most ${maxLanesPerNode} are allowed per node (MAX_LANES_PER_NODE): give it a shorter list, or split the list into batches`
+    : undefined;
+}

@@ -1,10 +1,9 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Execution, ExecutionStatus, NodeRun, NodeRunStatus, Prisma } from '../../db/generated/client';
-import { planExecution } from '../../executor/plan';
 import { builder } from '../builder';
 import type { GraphQLContext } from '../context';
-import { compileForDisplay } from '../compiled';
+import { checkRunnable, compileInWorker } from '../compiled';
 import { type ExecutionFilter, executionWhere } from '../executionFilter';
 import { parseId } from '../ids';
 import { type Connection, type KeysetOrder, keysetPage, type PageArgs } from '../keyset';
@@ -118,7 +117,7 @@ export const ExecutionRef = builder.prismaObject('Execution', {
       nullable: true,
       description: 'The compiled program this execution ran (its pinned version, not the current code).',
       select: { version: { select: { code: true, layout: true } } },
-      resolve: (execution) => (execution.version ? compileForDisplay(execution.version.code, execution.version.layout).graph ?? null : null),
+      resolve: async (execution) => (execution.version ? (await compileInWorker(execution.version.code, execution.version.layout)).graph ?? null : null),
     }),
   }),
 });
@@ -192,7 +191,7 @@ builder.mutationFields((t) => ({
         ? await context.prisma.testConfig.findFirst({ where: { id: testConfigId, projectId }, select: { mocks: true } })
         : undefined;
       if (testConfig === null) throw new NotFound('Test config', testConfigId!);
-      const plan = planExecution({ code: project.code, layout: project.layout, mocks: testConfig?.mocks, triggerPayload: args.inputs ?? undefined });
+      const plan = await checkRunnable({ code: project.code, layout: project.layout, mocks: testConfig?.mocks, triggerPayload: args.inputs ?? undefined });
       if (!plan.ok) throw plan.diagnostics ? new ProgramHasErrors(plan.error, plan.diagnostics) : new InvalidInput(plan.error);
       const started = await context.executions.start({
         projectId,

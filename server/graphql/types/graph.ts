@@ -1,6 +1,7 @@
 import type { Endpoint, GraphIR, IREdge, IRNode, IRPort } from '../../weft/ir';
 import type { LaneMode } from '../../weft/types';
 import { builder } from '../builder';
+import { redactConfig, seesSecrets } from '../redaction';
 
 const LaneModeEnum = builder.enumType('LaneMode', {
   description: '`expand`: a list feeds one value per lane; `gather`: lanes are collected into a list; `single`: neither.',
@@ -53,7 +54,11 @@ const GraphNodeRef = builder.objectRef<IRNode>('GraphNode').implement({
     type: t.exposeString('type'),
     kind: t.field({ type: NodeKindEnum, resolve: (node) => node.kind }),
     label: t.string({ nullable: true, resolve: (node) => node.label ?? null }),
-    config: t.field({ type: 'JSON', resolve: (node) => node.config }),
+    config: t.field({
+      type: 'JSON',
+      description: 'Its config; below the admin scope, credentials (fields of type api_key or password) show as "(set)".',
+      resolve: (node, _args, context) => (seesSecrets(context) ? node.config : redactConfig(node.type, node.config)),
+    }),
     inputs: t.field({ type: [PortRef], resolve: (node) => node.inputs }),
     outputs: t.field({ type: [PortRef], resolve: (node) => node.outputs }),
     scope: t.exposeStringList('scope', { description: 'Enclosing groups, outermost first.' }),
@@ -85,7 +90,7 @@ const GraphEdgeRef = builder.objectRef<IREdge>('GraphEdge').implement({
   }),
 });
 
-export const GraphRef = builder.objectRef<GraphIR>('Graph').implement({
+export const GraphRef = builder.objectRef<Pick<GraphIR, 'nodes' | 'edges'>>('Graph').implement({
   description: 'A compiled Weft program: its nodes (groups included) and connections.',
   fields: (t) => ({
     nodes: t.field({ type: [GraphNodeRef], resolve: (graph) => graph.nodes }),

@@ -3,7 +3,8 @@ import type { Execution, Prisma, Project } from '../../db/generated/client';
 import { parseProjectImport } from '../../projects/importing';
 import { recordCodeChange } from '../../versions/history';
 import { builder } from '../builder';
-import { compileForDisplay } from '../compiled';
+import { codeTooLarge, compileInWorker } from '../compiled';
+import { readableCode } from '../redaction';
 import type { GraphQLContext } from '../context';
 import { parseId } from '../ids';
 import { type Connection, type KeysetOrder, keysetPage } from '../keyset';
@@ -18,7 +19,10 @@ const ProjectRef = builder.prismaObject('Project', {
     id: t.exposeID('id'),
     name: t.exposeString('name'),
     description: t.exposeString('description'),
-    code: t.exposeString('code', { description: 'The Weft source.' }),
+    code: t.string({
+      description: 'The Weft source. Below the admin scope, credentials in it (config fields of type api_key or password) read `<redacted>`.',
+      resolve: (project, _args, context) => readableCode(context, project.code, project.layout),
+    }),
     layout: t.exposeString('layout', { description: 'Node positions on the canvas, one `id @layout X Y` line per node.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -26,12 +30,12 @@ const ProjectRef = builder.prismaObject('Project', {
       type: GraphRef,
       nullable: true,
       description: 'The compiled program, drawn even while it has errors; null when the code cannot be parsed at all.',
-      resolve: (project) => compileForDisplay(project.code, project.layout).graph ?? null,
+      resolve: async (project) => (await compileInWorker(project.code, project.layout)).graph ?? null,
     }),
     diagnostics: t.field({
       type: [DiagnosticRef],
       description: 'Every problem in the code and layout; a project with errors can be saved but not run.',
-      resolve: (project) => compileForDisplay(project.code, project.layout).diagnostics,
+      resolve: async (project) => (await compileInWorker(project.code, project.layout)).diagnostics,
     }),
     executions: t.connection(
       {
@@ -81,10 +85,10 @@ const CheckResultRef = builder.objectRef<{ code: string; layout: string }>('Weft
   fields: (t) => ({
     ok: t.boolean({
       description: 'True when there is no error (warnings allowed): the code can run.',
-      resolve: ({ code, layout }) => compileForDisplay(code, layout).diagnostics.every((d) => d.severity !== 'error'),
+      resolve: async ({ code, layout }) => (await compileInWorker(code, layout)).diagnostics.every((d) => d.severity !== 'error'),
     }),
-    diagnostics: t.field({ type: [DiagnosticRef], resolve: ({ code, layout }) => compileForDisplay(code, layout).diagnostics }),
-    graph: t.field({ type: GraphRef, nullable: true, resolve: ({ code, layout }) => compileForDisplay(code, layout).graph ?? null }),
+    diagnostics: t.field({ type: [DiagnosticRef], resolve: async ({ code, layout }) => (await compileInWorker(code, layout)).diagnostics }),
+    graph: t.field({ type: GraphRef, nullable: true, resolve: async ({ code, layout }) => (await compileInWorker(code, layout)).graph ?? null }),
   }),
 });
 
@@ -101,6 +105,12 @@ const DeletedProjectRef = builder.objectRef<{ id: string }>('DeletedProject').im
   description: 'What remains of a deleted project: its id.',
   fields: (t) => ({ id: t.exposeID('id') }),
 });
+
+function withinSize(code: string): string {
+  const refusal = codeTooLarge(code);
+  if (refusal) throw new InvalidInput(refusal);
+  return code;
+}
 
 function projectName(name: string): string {
   const trimmed = name.trim();
@@ -119,7 +129,7 @@ builder.mutationFields((t) => ({
       description: t.arg.string({ required: false, defaultValue: '' }),
     },
     resolve: (query, _parent, args, context) => {
-      const data = { name: projectName(args.name), code: args.code ?? '', description: args.description ?? '' };
+      const data = { name: projectName(args.name), code: withinSize(args.code ?? ''), description: args.description ?? '' };
       return createWithHistory(context, query, data);
     },
   }),
@@ -132,6 +142,7 @@ builder.mutationFields((t) => ({
     resolve: (query, _parent, args, context) => {
       const imported = parseProjectImport(args.content, args.fileName ?? '');
       if ('problem' in imported) throw new InvalidInput(imported.problem);
+      withinSize(imported.code ?? '');
       return createWithHistory(context, query, imported);
     },
   }),
@@ -150,6 +161,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _parent, args, context) => {
       const id = parseId(args.id, 'project');
       const name = args.name == null ? undefined : projectName(args.name);
+      if (args.code != null) withinSize(args.code);
       await context.prisma.$transaction(async (tx) => {
         const before = await tx.project.findUnique({ where: { id }, select: { code: true } });
         if (!before) throw new NotFound('Project', id);

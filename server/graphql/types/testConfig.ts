@@ -1,7 +1,6 @@
 import type { Prisma } from '../../db/generated/client';
-import { checkOutputs } from '../../executor/plan';
 import { builder } from '../builder';
-import { compileForDisplay } from '../compiled';
+import { checkMocks } from '../compiled';
 import type { GraphQLContext } from '../context';
 import { notFound, parseId } from '../ids';
 import { InvalidInput, NotFound, ProgramHasErrors } from './problems';
@@ -26,12 +25,9 @@ builder.prismaObjectField('Project', 'testConfigs', (t) =>
 async function checkedMocks(context: GraphQLContext, projectId: string, mocks: unknown): Promise<Prisma.InputJsonValue> {
   const project = await context.prisma.project.findUnique({ where: { id: projectId }, select: { code: true, layout: true } });
   if (!project) throw new NotFound('Project', projectId);
-  const { graph, diagnostics } = compileForDisplay(project.code, project.layout);
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (!graph || errors.length > 0) throw new ProgramHasErrors('Fix the errors in the code before saving mocks: they are checked against it', errors);
-  const checked = checkOutputs(graph.executable, mocks, 'mock');
-  if (typeof checked === 'string') throw new InvalidInput(checked.replace('This run cannot start: ', 'These mocks do not fit the program: '));
-  return checked as Prisma.InputJsonValue;
+  const checked = await checkMocks(project.code, project.layout, mocks);
+  if (!checked.ok) throw checked.diagnostics ? new ProgramHasErrors(checked.error, checked.diagnostics) : new InvalidInput(checked.error);
+  return checked.mocks as Prisma.InputJsonValue;
 }
 
 function uniqueName(error: unknown, name: string): never {

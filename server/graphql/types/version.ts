@@ -2,7 +2,8 @@ import { queryFromInfo } from '@pothos/plugin-prisma';
 import type { Version } from '../../db/generated/client';
 import { restoreVersion, saveVersion } from '../../versions/history';
 import { builder } from '../builder';
-import { compileForDisplay } from '../compiled';
+import { compileInWorker } from '../compiled';
+import { readableCode } from '../redaction';
 import type { GraphQLContext } from '../context';
 import { parseId } from '../ids';
 import { type Connection, type KeysetOrder, keysetPage } from '../keyset';
@@ -18,15 +19,18 @@ export const VersionRef = builder.prismaObject('Version', {
     kind: t.expose('kind', { type: VersionKindEnum }),
     label: t.exposeString('label', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    code: t.exposeString('code', { description: 'The Weft source as it was.' }),
+    code: t.string({
+      description: 'The Weft source as it was; below the admin scope with its credentials redacted, as Project.code.',
+      resolve: (version, _args, context) => readableCode(context, version.code, version.layout),
+    }),
     layout: t.exposeString('layout'),
     graph: t.field({
       type: GraphRef,
       nullable: true,
       description: 'Its compiled program; null when the code cannot be parsed at all.',
-      resolve: (version) => compileForDisplay(version.code, version.layout).graph ?? null,
+      resolve: async (version) => (await compileInWorker(version.code, version.layout)).graph ?? null,
     }),
-    diagnostics: t.field({ type: [DiagnosticRef], resolve: (version) => compileForDisplay(version.code, version.layout).diagnostics }),
+    diagnostics: t.field({ type: [DiagnosticRef], resolve: async (version) => (await compileInWorker(version.code, version.layout)).diagnostics }),
     project: t.relation('project'),
   }),
 });

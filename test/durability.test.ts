@@ -69,7 +69,7 @@ describe('executions survive crashes', () => {
   async function expectFinishedWithoutRerunningFast(platform: RunningPlatform, executionId: string, stampBeforeCrash: number) {
     const execution = await waitForStatus(platform.graphqlUrl, executionId, ['completed', 'failed'], 90_000);
     expect(execution.status).toBe('completed');
-    expect(execution.node('fast')?.output).toEqual({ stamp: stampBeforeCrash });
+    expect(execution.node('fast')?.output).toMatchObject({ stamp: stampBeforeCrash });
     expect(execution.node('show')?.inputs).toEqual({ data: stampBeforeCrash });
     const events = await allEvents(platform.graphqlUrl, executionId, execution.lastSeq);
     expect(events.map((e) => e.executionEvents.seq)).toEqual(events.map((_, i) => i + 1));
@@ -156,7 +156,8 @@ describe('executions survive crashes', () => {
     const done = await waitForStatus(second.graphqlUrl, executionId, ['completed', 'failed'], 90_000);
     expect(done.status).toBe('completed');
     expect(done.node('dropped')?.inputs).toEqual({ data: true });
-    expect(done.node('send_gate')?.output).toEqual({ value: null });
+    // Rejected: decision_approved is null, and Gate's pass is required, so the Gate skips (NODES.md 2.4).
+    expect(done.node('send_gate')?.status).toBe('skipped');
     expect(done.node('sent')?.inputs).toEqual({ data: null });
 
     await Promise.all(afterRestart.map((events) => events.completed));

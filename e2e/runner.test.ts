@@ -145,11 +145,12 @@ describe('runner pages in Chromium', () => {
     expect(published.publishPage.path).toBe('/p/story-maker');
     const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const visitorPage = await visitor.newPage();
-    const responses: string[] = [];
+    // Bodies as they end: an SSE stream's body is complete only when its run has ended.
+    const responses: Promise<string>[] = [];
     const sockets: string[] = [];
     visitorPage.on('websocket', (socket) => sockets.push(socket.url()));
-    visitorPage.on('response', async (response) => {
-      if (response.url().includes('/graphql')) responses.push(await response.text().catch(() => ''));
+    visitorPage.on('response', (response) => {
+      if (response.url().includes('/graphql')) responses.push(response.text().catch(() => ''));
     });
     try {
       await visitorPage.goto(`${platform.current.url}/p/story-maker`);
@@ -168,7 +169,7 @@ describe('runner pages in Chromium', () => {
       await answerOpenForm(url(), executions.edges[0].node.id);
       await outputBlock(visitorPage, 'approved.value').getByText('A dry story about cats').waitFor();
       await waitForStatus(url(), executions.edges[0].node.id, ['completed']);
-      const seen = responses.join('\n');
+      const seen = (await Promise.all(responses)).join('\n');
       expect(seen).toContain('A dry story about cats');
       for (const hidden of ['Owner note', 'owner-only-note', 'Instructions for the owner only', 'sk-very-secret', 'apiKey', 'internal: ']) {
         expect(seen).not.toContain(hidden);

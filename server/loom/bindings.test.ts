@@ -100,6 +100,12 @@ text "Welcome" visibility:visitor`;
     expect(admin.diagnostics.map((d) => d.code)).toEqual(['sensitive-field']);
   });
 
+  test('visitors get no blank block for a binding the project does not have', () => {
+    const visitor = runnerPageOf('field topic value\nfield ghost value\noutput nowhere text\ncard {\n output topic value\n output topic nope\n}', loomProgramOf(weft), 'visitor');
+    expect(JSON.stringify(visitor.manifest)).not.toMatch(/ghost|nowhere|nope/);
+    expect(visitor.manifest!.blocks.map((b) => b.kind)).toEqual(['phase', 'brick']);
+  });
+
   test('a phase with nothing visible is not rendered at all', () => {
     const manifest = runnerPageOf('phase Secret {\n field count value visibility:admin\n}\ntext x', loomProgramOf(weft), 'visitor').manifest!;
     expect(manifest.blocks.map((b) => b.kind)).toEqual(['brick']);

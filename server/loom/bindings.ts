@@ -81,7 +81,7 @@ export function outputSource(program: LoomProgram, nodeId: string, port: string)
     current = { nodeId: setter.source.node, port: setter.source.port };
     node = program.nodes.find((candidate) => candidate.id === current.nodeId);
   }
-  return node ? current : undefined;
+  return node?.outputs.some((output) => output.name === current.port) ? current : undefined;
 }
 
 function editDistance(a: string, b: string): number {

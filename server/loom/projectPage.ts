@@ -6,7 +6,7 @@
 import { weftCatalogEntry } from '../nodes/weftCatalog';
 import { compileWeft, type GraphIR } from '../weft';
 import { checkBindings, fieldBinding, outputSource, sensitiveFieldTypes, walkBlocks, type LoomCatalog, type LoomProgram } from './bindings';
-import type { FieldItem, LoomDiagnostic, LoomManifest } from './manifest';
+import type { Block, FieldItem, LiveItem, LoomDiagnostic, LoomManifest, OutputBlock, PhaseBlock } from './manifest';
 import { parseLoom } from './parser';
 import { pageForMode, type PageMode, visitorAllowlist, type VisitorAllowlist } from './visibility';
 
@@ -87,6 +87,32 @@ function isSensitiveIn(program: LoomProgram | null) {
   };
 }
 
+/** The page without the fields and outputs that bind to nothing (visitors get no blank blocks; the owner sees diagnostics). */
+function withoutUnbound(manifest: LoomManifest, program: LoomProgram): LoomManifest {
+  const bound = (block: Block | FieldItem): boolean => {
+    if (block.kind === 'field') return !('problem' in fieldBinding(program, weftLoomCatalog, block));
+    if (block.kind === 'output') return outputSource(program, block.nodeId, block.portName) !== undefined;
+    return true;
+  };
+  const prune = (blocks: readonly Block[]): Block[] =>
+    blocks.filter(bound).flatMap((block): Block[] => {
+      if (block.kind === 'phase') {
+        const phase = { ...block, items: block.items.filter(bound), children: prune(block.children) };
+        return phase.items.length + phase.liveItems.length + phase.children.length > 0 ? [phase] : [];
+      }
+      if (block.kind === 'brick' && block.children) return [{ ...block, children: prune(block.children) }];
+      return [block];
+    });
+  const blocks = prune(manifest.blocks);
+  return {
+    ...manifest,
+    blocks,
+    phases: blocks.filter((b): b is PhaseBlock => b.kind === 'phase'),
+    outputs: blocks.filter((b): b is OutputBlock => b.kind === 'output'),
+    liveItems: blocks.filter((b): b is LiveItem => b.kind === 'live'),
+  };
+}
+
 /**
  * The page as `mode` sees it. Visitors get only visible blocks and bindings, and no
  * diagnostics (they name nodes); an unknown binding simply has no view.
@@ -96,7 +122,8 @@ export function runnerPageOf(loomCode: string, program: LoomProgram | null, mode
   const diagnostics = [...parsed.diagnostics];
   if (!parsed.manifest) return { mode, manifest: null, diagnostics: mode === 'admin' ? diagnostics : [], fields: [], outputs: [], live: [] };
   if (program && mode === 'admin') diagnostics.push(...checkBindings(parsed.manifest, program, weftLoomCatalog));
-  const manifest = pageForMode(parsed.manifest, mode, isSensitiveIn(program));
+  const shown = pageForMode(parsed.manifest, mode, isSensitiveIn(program));
+  const manifest = mode === 'visitor' && program ? withoutUnbound(shown, program) : shown;
   const fields: FieldView[] = [];
   const outputs: OutputView[] = [];
   const live: LiveView[] = [];

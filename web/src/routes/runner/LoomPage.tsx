@@ -246,7 +246,7 @@ function gridColumns(cols: number, ratio: string | undefined): string {
 
 function Columns({ brick, page }: { brick: BrickBlock; page: LoomPageProps }) {
   const cols = Math.min(Math.max(Number(brick.props.cols ?? 2) || 2, 1), 6);
-  const style = { '--loom-columns': gridColumns(cols, brick.props.ratio), gap: spacing(brick.props.gap) ?? '1.25rem', alignItems: brick.props.align ?? 'stretch' } as CSSProperties;
+  const style = { '--loom-columns': gridColumns(cols, brick.props.ratio), gap: spacing(brick.props.gap) ?? '1.25rem', alignItems: brick.props.align ?? 'start' } as CSSProperties;
   return (
     <div className={`loom-columns${brick.props.responsive === 'keep' ? ' keep' : ''}`} style={style}>
       {(brick.children ?? []).map((child, index) => <div className="loom-column" key={index}><BlockView block={child} page={page} /></div>)}

@@ -14,6 +14,8 @@ export interface TriggerOutput {
   name: string;
   type: string;
   optional: boolean;
+  /** Declared in the program without `?` (Weft never requires an output; a webhook refuses a payload without it). */
+  declaredRequired?: boolean;
 }
 
 /** A refusal the caller can act on; `kind` says which (the API maps it to a code or an HTTP status). */
@@ -201,7 +203,7 @@ export class Triggers {
     const snapshot = {
       kind,
       config: node.config as Prisma.InputJsonValue,
-      outputs: node.outputs.map(({ name, type, optional }) => ({ name, type, optional })),
+      outputs: node.outputs.map(({ name, type, optional, declaredRequired }) => ({ name, type, optional, ...(declaredRequired ? { declaredRequired } : {}) })),
       timezone: kind === 'Cron' ? String(node.config.timezone ?? defaultTimezone) : null,
       versionId,
       ...(problem ? { state: 'error' as const, error: problem } : {}),

@@ -105,7 +105,7 @@ function fieldsOf(trigger: Trigger, body: Record<string, JsonValue>): Record<str
   for (const port of outputsOf(trigger).filter((output) => output.name !== receivedAtPort)) {
     const value = body[port.name] ?? null;
     if (value === null) {
-      if (!port.optional) throw new Refusal(400, 'MISSING_FIELD', `The field "${port.name}" (${port.type}) is required`, port.name);
+      if (port.declaredRequired ?? !port.optional) throw new Refusal(400, 'MISSING_FIELD', `The field "${port.name}" (${port.type}) is required`, port.name);
     } else {
       const type = parseType(port.type);
       if (type.ok && !valueFits(value, type.type)) {

@@ -101,6 +101,7 @@ function buildInstance(node: ParsedNode, problems: Problems, parentOverride?: st
       if (existing) {
         if (direction === 'input') existing.required = wp.required;
         existing.declared = true;
+        existing.writtenRequired = wp.required;
         if (wp.typeText && wp.typeText !== 'MustOverride') {
           if (existing.type === 'MustOverride' || isTextCompatible(wp.typeText, existing.type)) existing.type = wp.typeText;
           else at(`Node ${node.id}: ${direction} port "${wp.name}" has catalog type ${existing.type} but Weft declares incompatible type ${wp.typeText}`, 'incompatible-declaration');
@@ -108,7 +109,7 @@ function buildInstance(node: ParsedNode, problems: Problems, parentOverride?: st
       } else if (canAdd) {
         const type = wp.typeText || 'MustOverride';
         if (type === 'MustOverride') at(`Node ${node.id}: new ${direction} port "${wp.name}" requires a type declaration (e.g. ${wp.name}: String)`, 'untyped-port');
-        ports.push({ name: wp.name, type, required: direction === 'input' ? wp.required : false, declared: true, origin: 'declared' });
+        ports.push({ name: wp.name, type, required: direction === 'input' ? wp.required : false, declared: true, writtenRequired: wp.required, origin: 'declared' });
       } else {
         at(`Node ${node.id} (${node.type}): cannot add ${direction} port "${wp.name}", node does not support custom ${direction} ports`, 'cannot-add-port');
       }
@@ -225,7 +226,7 @@ export function buildGraph(parsed: ParsedProgram, problems: Problems): BuiltGrap
       config,
       scope: scopeChain(group.parentGroupId),
       inputs: group.inPorts.map((p) => ({ name: p.name, type: p.typeText, required: p.required, declared: true, origin: 'declared' })),
-      outputs: group.outPorts.map((p) => ({ name: p.name, type: p.typeText, required: false, declared: true, origin: 'declared' })),
+      outputs: group.outPorts.map((p) => ({ name: p.name, type: p.typeText, required: false, declared: true, writtenRequired: p.required, origin: 'declared' })),
       oneOfRequired: group.oneOfRequired.map((g) => [...g]),
       isTrigger: false,
       isInfrastructure: false,

@@ -29,6 +29,11 @@ export interface ExecutableOutput {
   optional: boolean;
   /** The catalog's lane mode of the output (StackTrim's value expands). */
   laneMode?: 'expand' | 'gather';
+  /**
+   * Declared in the program without `?`. Weft never requires an output (`optional` is always true, as in the
+   * reference); a trigger may use this to refuse a payload that lacks the field (ApiPost webhooks do).
+   */
+  declaredRequired?: boolean;
 }
 
 export interface ExecutableNode {
@@ -117,6 +122,7 @@ function executableNode(node: NodeInstance, traces: Trace[], laneDepth: number):
     }),
     outputs: node.outputs.map((port) => {
       const output: ExecutableOutput = { name: port.name, type: port.type, optional: !port.required };
+      if (port.declared && port.writtenRequired) output.declaredRequired = true;
       if (port.laneMode === 'Expand') output.laneMode = 'expand';
       else if (port.laneMode === 'Gather') output.laneMode = 'gather';
       return output;

@@ -22,6 +22,8 @@ export interface NodePort {
   laneDepth?: number;
   /** Written in the program's signature or in(…)/out(…) lines. */
   declared: boolean;
+  /** Declared without `?` (outputs too, though Weft never requires an output). */
+  writtenRequired?: boolean;
   origin: PortOrigin;
 }
 

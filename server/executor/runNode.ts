@@ -90,8 +90,11 @@ async function runDefinition(settings: NodeSettings, node: ExecutableNode, ready
  */
 export function checkOutputTypes(node: Pick<ExecutableNode, 'outputs'>, result: DefinitionResult): DefinitionResult {
   if (!result.ok) return result;
+  // An Expand output (StackTrim's value) gives a list of values of its type, one per lane it opens.
+  const fits = (port: ExecutableNode['outputs'][number], value: JsonValue) =>
+    port.laneMode === 'expand' ? Array.isArray(value) && value.every((item) => item === null || valueFitsPort(item, port.type)) : valueFitsPort(value, port.type);
   const problems = node.outputs
-    .filter((port) => result.outputs[port.name] !== null && !valueFitsPort(result.outputs[port.name]!, port.type))
+    .filter((port) => port.laneMode !== 'gather' && result.outputs[port.name] !== null && !fits(port, result.outputs[port.name]!))
     .map((port) => `output ${port.name} is declared ${port.type}, but the node gave ${inferredType(result.outputs[port.name]!)} ${shortValue(result.outputs[port.name]!)}`);
   if (problems.length === 0) return result;
   return { ok: false, error: `type mismatch: ${problems.join('; ')}`, details: { ...result.details, outputs: result.outputs } };

@@ -626,4 +626,28 @@ describe('the runtime rules of NODES.md Part 1', () => {
     const ended = runToEnd(createRunState(graph), fakeNodes(graph, { src: () => ({ items: ['a', null, 'c'] }) }));
     expect(['g.keep[0]', 'g.keep[1]', 'g.keep[2]'].map((id) => ended[id]?.status)).toEqual(['completed', 'skipped', 'completed']);
   });
+
+  it("runs the readers of an Expand output (StackTrim's value) once per element it gives, and gathers them back", () => {
+    const code = [
+      'items = ExecPython -> (xs: List[Number]) { code: "x" }',
+      'double = ExecPython(x: Number) -> (y: Number) { code: "x" }',
+      'double.x = items.xs',
+      'keep = Number { value: 2 }',
+      'trim = StackTrim(value: List[Number])',
+      'trim.value = double.y',
+      'trim.count = keep.value',
+      'after = Template(v: Number) { template: "<{{v}}>" }',
+      'after.v = trim.value',
+      'all = Pack(vs: List[String])',
+      'all.vs = after.text',
+    ].join('\n');
+    const { ended } = runProgram(code, {
+      items: () => ({ xs: [1, 2, 3] }),
+      double: ({ x }) => ({ y: (x as number) * 2 }),
+      trim: ({ value, count }) => ({ value: (value as number[]).slice(0, count as number) }),
+    });
+    expect(ended.trim).toMatchObject({ status: 'completed', inputs: { value: [2, 4, 6], count: 2 }, outputs: { value: [2, 4] } });
+    expect([ended['after[0]']?.inputs?.v, ended['after[1]']?.inputs?.v, ended['after[2]']]).toEqual([2, 4, undefined]);
+    expect(ended.all).toMatchObject({ status: 'completed', inputs: { vs: ['<2>', '<4>'] } });
+  });
 });

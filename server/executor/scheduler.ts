@@ -146,7 +146,7 @@ export function createRunState(graph: ExecutableGraph, options: RunOptions = {})
       if (!input.source) continue;
       const source = byId.get(input.source.node);
       if (!source) throw new Error(`${state.node.id}.${input.name} reads ${input.source.node}, which is not in the graph`);
-      const shift = laneDelta(input.lane);
+      const shift = laneDelta(input.lane) + outputLaneShift(source.node, input.source.port);
       state.wires.push({ input, source, port: input.source.port, shift, arrival: source.node.laneDepth + shift });
       if (!source.readers.includes(state.index)) source.readers.push(state.index);
     }
@@ -162,6 +162,15 @@ export function createRunState(graph: ExecutableGraph, options: RunOptions = {})
     failures: [],
     counts: { completed: 0, failed: 0, skipped: 0 },
   };
+}
+
+/**
+ * An output whose catalog lane mode is Expand (StackTrim's value) emits one value per element of the
+ * list it gives, into lanes one level deeper; a Gather output collects its lanes one level up (1.6).
+ */
+function outputLaneShift(node: ExecutableNode, port: string): number {
+  const mode = node.outputs.find((output) => output.name === port)?.laneMode;
+  return mode === 'expand' ? 1 : mode === 'gather' ? -1 : 0;
 }
 
 export function takeReady(state: RunState): ReadyBatch {

@@ -175,3 +175,15 @@ describe('origins and host names', () => {
     expect((await request(port(), { path: `/assets/${map}` })).status).toBe(404);
   });
 });
+
+describe('source maps when PUBLIC_SOURCE_MAPS is set', () => {
+  const platform = usePlatform({ env: { PUBLIC_SOURCE_MAPS: 'true', LOG_LEVEL: 'warn' } });
+
+  it('serves them', async () => {
+    const assets = path.join(import.meta.dirname, '..', 'web', 'dist', 'assets');
+    const map = readdirSync(assets).find((file) => file.endsWith('.js.map'));
+    const answer = await request(Number(new URL(platform.current.url).port), { path: `/assets/${map}` });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ version: 3 });
+  });
+});

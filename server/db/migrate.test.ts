@@ -83,6 +83,19 @@ describe('SQL migrations', () => {
     ).rejects.toThrow();
     expect(await prisma.trigger.findUniqueOrThrow({ where: { projectId_nodeId: { projectId: project.id, nodeId: 'tick' } } })).toMatchObject({ id: trigger.id });
     expect(stored.humanTasks[0]).toMatchObject({ lane: [1], state: 'answered', answer: { ok: true }, answeredBy: 'dana' });
+
+    const page = await prisma.publishedPage.create({
+      data: {
+        slug: 'menu-planner', projectId: project.id, versionId: version.id, name: 'p', description: 'd', code: project.code, layout: project.layout,
+        loomCode: 'text "hi"', allowlist: { inputs: { x: ['value'] }, outputs: {} }, state: 'paused', runsPerMinute: 5, views: 2, publishedAt: new Date(),
+      },
+    });
+    const pageRun = await prisma.execution.create({ data: { projectId: project.id, trigger: 'Page', pageId: page.id, configOverrides: { x: { value: 'visitor' } } } });
+    expect(await prisma.execution.findUniqueOrThrow({ where: { id: pageRun.id }, include: { page: { include: { version: true } } } })).toMatchObject({
+      trigger: 'Page', configOverrides: { x: { value: 'visitor' } }, page: { slug: 'menu-planner', state: 'paused', runsPerMinute: 5, allowlist: { inputs: { x: ['value'] } }, version: { id: version.id } },
+    });
+    const sameSlug = { slug: 'menu-planner', projectId: project.id, name: 'q', code: '', loomCode: '', allowlist: {}, runsPerMinute: 1 };
+    await expect(prisma.publishedPage.create({ data: sameSlug })).rejects.toThrow(); // one page per slug
     const infra = await prisma.infraInstance.create({
       data: { projectId: project.id, nodeId: 'db', nodeType: 'PostgresDatabase', instanceId: 'wf-abc-db', state: 'stopped', schemaName: 'infra_x', startedAt: new Date(), stoppedAt: new Date() },
     });

@@ -140,14 +140,18 @@ function refuse(status: 400 | 403, message: string): Verdict {
 
 /**
  * Headers on every answer. The policy allows only this origin's scripts (GraphiQL's bundle included,
- * served from the package), inline styles (the editors inject theirs), and no framing at all.
+ * served from the package) and connections, inline styles (the editors inject theirs), and no framing
+ * of these pages at all. Images, audio and video may come from anywhere and https pages may be framed
+ * inside them: a runner page's bricks and a node's media outputs point at other sites.
  */
 export function securityHeaders(options: { devMode: boolean }): Record<string, string> {
   const policy = [
     "default-src 'self'",
     `script-src 'self'${options.devMode ? " 'unsafe-inline'" : ''}`,
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    "img-src * data: blob:",
+    "media-src * data: blob:",
+    "frame-src https:",
     "font-src 'self' data:",
     "connect-src 'self'",
     "worker-src 'self' blob:",

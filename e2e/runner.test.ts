@@ -116,6 +116,12 @@ describe('runner pages in Chromium', () => {
     await page.getByRole('button', { name: 'Write it' }).waitFor();
     const { code } = (await graphqlData(url(), `query ($id: ID!) { project(id: $id) { code } }`, { id: projectId })).project;
     expect(code).toBe(storyWeft); // the values were for that run only
+    // Saving them as the defaults is a step of its own, and rewrites the code.
+    await page.getByRole('button', { name: 'Save as defaults' }).click();
+    await page.getByText('Saved as the defaults in the code.').waitFor();
+    const saved = (await graphqlData(url(), `query ($id: ID!) { project(id: $id) { code } }`, { id: projectId })).project.code as string;
+    expect(saved).toContain('value: "lighthouses"');
+    expect(saved).toContain('value: "eerie"');
   });
 
   it('edits the Loom beside the page: the preview follows and unknown bindings are listed by line', async () => {
@@ -162,15 +168,15 @@ describe('runner pages in Chromium', () => {
       }
       await visitorPage.getByRole('radio', { name: 'dry' }).click();
       await visitorPage.getByRole('button', { name: 'Write it' }).click();
-      await outputBlock(visitorPage, 'story.text').getByText('A dry story about cats').waitFor();
+      await outputBlock(visitorPage, 'story.text').getByText('A dry story about lighthouses').waitFor();
       await expect(visitorPage.getByRole('button', { name: 'Running…' }).isDisabled()).resolves.toBe(true);
       await shoot(visitorPage, 'published');
       const { executions } = await graphqlData(url(), `{ executions(filter: { trigger: [Page] }, first: 1) { edges { node { id } } } }`);
       await answerOpenForm(url(), executions.edges[0].node.id);
-      await outputBlock(visitorPage, 'approved.value').getByText('A dry story about cats').waitFor();
+      await outputBlock(visitorPage, 'approved.value').getByText('A dry story about lighthouses').waitFor();
       await waitForStatus(url(), executions.edges[0].node.id, ['completed']);
       const seen = (await Promise.all(responses)).join('\n');
-      expect(seen).toContain('A dry story about cats');
+      expect(seen).toContain('A dry story about lighthouses');
       for (const hidden of ['Owner note', 'owner-only-note', 'Instructions for the owner only', 'sk-very-secret', 'apiKey', 'internal: ']) {
         expect(seen).not.toContain(hidden);
       }

@@ -93,6 +93,10 @@ describe('runner pages over GraphQL', () => {
 
     const refused = await owner(`mutation ($id: ID!) { runRunnerPage(projectId: $id, values: { story: { template: "x" } }) { __typename ... on Problem { message } } }`, { id });
     expect(refused.body.data!.runRunnerPage).toEqual({ __typename: 'InvalidInput', message: 'story template is not a field of this runner page' });
+
+    // Saving the values as the new defaults is the explicit step that rewrites the code.
+    const saved = await owner(`mutation ($id: ID!) { saveRunnerDefaults(projectId: $id, values: { topic: { value: "owls" } }) { __typename ... on Project { code diagnostics { severity } } } }`, { id });
+    expect(saved.body.data!.saveRunnerDefaults.code).toBe(storyWeft.replace('value: "cats"', 'value: "owls"'));
   });
 
   async function waitForRun(executionId: string, status: string) {

@@ -10,6 +10,8 @@ import type { LoomDiagnostic } from '../../loom/manifest';
 import { type FieldView, type LiveView, type OutputView, programOfGraph, type RunnerPage, runnerPageOf } from '../../loom/projectPage';
 import type { LoomProgram } from '../../loom/bindings';
 import { fieldValue, type FieldValues } from '../../pages/publishedPages';
+import { withDefaults } from '../../loom/defaults';
+import { recordCodeChange } from '../../versions/history';
 import { builder } from '../builder';
 import { compileForDisplay } from '../compiled';
 import { parseId } from '../ids';
@@ -154,6 +156,26 @@ builder.mutationFields((t) => ({
       const id = parseId(args.projectId, 'project');
       const updated = await context.prisma.project.updateMany({ where: { id }, data: { loomCode: args.loomCode.trim() === '' ? null : args.loomCode } });
       if (updated.count === 0) throw new NotFound('Project', id);
+      return context.prisma.project.findUniqueOrThrow({ ...query, where: { id } });
+    },
+  }),
+  saveRunnerDefaults: t.prismaField({
+    type: 'Project',
+    description:
+      "Writes the runner page's field values into the project's Weft code as the nodes' new defaults (`values` as for runRunnerPage). The new code is compiled again and must give exactly these values, or nothing is saved.",
+    errors: { types: [NotFound, InvalidInput] },
+    args: { projectId: t.arg.id({ required: true }), values: t.arg({ type: 'JSON', required: true }) },
+    resolve: async (query, _parent, args, context) => {
+      const id = parseId(args.projectId, 'project');
+      const project = await context.prisma.project.findUnique({ where: { id }, select: { code: true, layout: true, loomCode: true } });
+      if (!project) throw new NotFound('Project', id);
+      const page = runnerPageFor(project.loomCode, project.code, project.layout, 'admin');
+      const written = withDefaults(project.code, overridesFrom(args.values, page?.fields ?? []));
+      if ('problem' in written) throw new InvalidInput(written.problem);
+      await context.prisma.$transaction(async (tx) => {
+        const after = await tx.project.update({ where: { id }, data: { code: written.code }, select: { id: true, code: true, layout: true } });
+        await recordCodeChange(tx, after, context.versions);
+      });
       return context.prisma.project.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),

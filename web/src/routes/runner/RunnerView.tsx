@@ -55,6 +55,12 @@ const RunRunnerPage = graphql(`
   }
 `);
 
+const SaveDefaults = graphql(`
+  mutation SaveRunnerDefaults($projectId: ID!, $values: JSON!) {
+    saveRunnerDefaults(projectId: $projectId, values: $values) { __typename ... on Project { id code } ... on Problem { message } }
+  }
+`);
+
 const OpenForms = graphql(`
   query RunnerOpenForms($id: ID!) { execution(id: $id) { id openTasks { id nodeId title } } }
 `);
@@ -120,7 +126,7 @@ function Runner({ project, refetchProject }: { project: RunnerProject; refetchPr
   const language = useMemo(() => loomLanguage(), []);
 
   const previewText = useDebounced(loomCode, 300);
-  const [{ data: preview }] = useQuery({
+  const [{ data: preview }, reexecutePreview] = useQuery({
     query: CheckLoomQuery,
     variables: { projectId: project.id, loomCode: previewText, mode },
     pause: previewText.trim() === '',
@@ -129,6 +135,8 @@ function Runner({ project, refetchProject }: { project: RunnerProject; refetchPr
 
   const [saving, saveLoom] = useMutation(SaveLoom);
   const [starting, runPage] = useMutation(RunRunnerPage);
+  const [savingDefaults, saveDefaults] = useMutation(SaveDefaults);
+  const [notice, setNotice] = useState<string | null>(null);
 
   const runStore = useMemo(() => (executionId ? new RunStore() : null), [executionId]);
   useExecutionEvents(runStore, executionId);
@@ -175,7 +183,19 @@ function Runner({ project, refetchProject }: { project: RunnerProject; refetchPr
     setSearchParams(searchParams);
   }
 
+  /** The explicit step that rewrites the code: the page's values become the nodes' defaults. */
+  async function saveAsDefaults() {
+    setProblem(null);
+    const result = await saveDefaults({ projectId: project.id, values });
+    const saved = result.data?.saveRunnerDefaults;
+    if (!saved || saved.__typename !== 'Project') return setProblem(`Could not save the defaults: ${saved && 'message' in saved ? saved.message : result.error?.message}`);
+    setValues({});
+    setNotice('Saved as the defaults in the code.');
+    reexecutePreview({ requestPolicy: 'network-only' });
+  }
+
   const manifest = page?.manifest as LoomManifest | null | undefined;
+  const edited = Object.values(values).some((byKey) => Object.keys(byKey ?? {}).length > 0);
   const errors = page?.diagnostics.filter((d) => d.severity === 'error').length ?? 0;
 
   return (
@@ -188,6 +208,10 @@ function Runner({ project, refetchProject }: { project: RunnerProject; refetchPr
           <a href="#visitor" aria-current={mode === 'visitor' ? 'page' : undefined} onClick={(e) => { e.preventDefault(); setMode('visitor'); }}>Visitor preview</a>
         </div>
         <button type="button" onClick={() => setEditorOpen((open) => !open)} aria-pressed={editorOpen}>Loom editor</button>
+        <button type="button" onClick={saveAsDefaults} disabled={!edited || savingDefaults.fetching} title="Write the values set on the page into the code as the nodes' defaults">
+          Save as defaults
+        </button>
+        {notice && !edited && <span className="muted" role="status">{notice}</span>}
         {status && <StatusBadge status={status as never} />}
         {executionId && <a className="view-run" href={`/projects/${project.id}?executionId=${executionId}`}>Open the run in the builder</a>}
       </div>

@@ -5,6 +5,7 @@ import type { NodeSettings } from './nodes/definition';
 import { defaultNodeSettings } from './nodes/settings';
 import { EgressGuard } from './net/egress';
 import type { VersionPolicy } from './versions/history';
+import type { FileStoreConfig } from './files/blobStore';
 
 /**
  * Every setting of the platform, read once from the environment. Nothing else in the
@@ -76,6 +77,16 @@ const environmentSchema = z
     LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(defaultNodeSettings.llm.timeoutMs),
     ALLOW_SECOND_CRON: z.enum(['true', 'false']).default('false'),
     WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+    FILE_STORE: z.enum(['local', 's3']).default('local'),
+    FILE_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
+    FILE_URL_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+    S3_BUCKET: z.string().optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ENDPOINT: optionalUrl,
+    S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_PREFIX: z.string().default(''),
     ALLOWED_HOSTS: z.string().default(''),
     ALLOWED_ORIGINS: z
       .string()
@@ -134,6 +145,8 @@ export interface Config {
   executorEndpoint: { host: string; identityKeys: string[] };
   nodes: NodeSettings;
   triggers: { allowSecondCron: boolean; webhookMaxBodyBytes: number };
+  /** The file store: where uploaded and produced files live, the upload limit, how long a download link works. */
+  files: { store: FileStoreConfig; maxBytes: number; urlTtlSeconds: number };
   /**
    * Published runner pages: runs a minute a page allows when published without a figure, the most
    * any page may allow, and the largest set of field values (as JSON) one visitor run may send.
@@ -215,6 +228,17 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       llm: { ...defaultNodeSettings.llm, baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, timeoutMs: env.LLM_TIMEOUT_MS },
     },
     triggers: { allowSecondCron: env.ALLOW_SECOND_CRON === 'true', webhookMaxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES },
+    files: {
+      store:
+        env.FILE_STORE === 's3'
+          ? {
+              kind: 's3', bucket: env.S3_BUCKET ?? '', region: env.S3_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+              accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY, prefix: env.S3_PREFIX,
+            }
+          : { kind: 'local', directory: path.join(dataDir, 'files') },
+      maxBytes: env.FILE_MAX_BYTES,
+      urlTtlSeconds: env.FILE_URL_TTL_SECONDS,
+    },
     pages: { defaultRunsPerMinute: env.PAGE_RUNS_PER_MINUTE, maxRunsPerMinute: env.PAGE_MAX_RUNS_PER_MINUTE, maxRunBytes: env.PAGE_MAX_RUN_BYTES },
     logLevel: env.LOG_LEVEL,
     web: {

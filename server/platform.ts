@@ -29,6 +29,9 @@ import { InfraInstances } from './infra/instances';
 import { provideNodeServices } from './nodes/services';
 import { SecretSealer } from './credentials/sealing';
 import { ProjectCredentials } from './credentials/store';
+import { openBlobStore } from './files/blobStore';
+import { Files } from './files/files';
+import { FileLinks } from './files/signing';
 import { reportPythonSandbox } from './nodes/code/sandbox';
 
 export interface Platform {
@@ -80,6 +83,8 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     provideNodeServices({ infra: new InfraInstances(database.prisma) });
     const sealer = new SecretSealer(await loadServerSecret(config.auth.secret, config.dataDir));
     provideNodeServices({ sealer, credentials: new ProjectCredentials(database.prisma, sealer) });
+    const fileLinks = new FileLinks(await loadServerSecret(config.auth.secret, config.dataDir), config.files.urlTtlSeconds);
+    provideNodeServices({ files: new Files(database.prisma, openBlobStore(config.files.store), fileLinks, config.files.maxBytes) });
     allowSecondsField(config.triggers.allowSecondCron);
     const executions = new ExecutionStarter(records, restate, log.child({ part: 'executor' }));
     const triggers = new Triggers(database.prisma, executions, new CronSchedules(restate.ingressUrl), log.child({ part: 'triggers' }));

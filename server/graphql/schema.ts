@@ -19,6 +19,7 @@ import './types/runnerPage';
 import './types/publishedPage';
 import './types/infrastructure';
 import './types/credential';
+import './types/storedFile';
 
 /** The whole GraphQL schema, assembled once from the type files above. */
 export const schema = lexicographicSortSchema(builder.toSchema());

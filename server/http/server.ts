@@ -17,6 +17,9 @@ import { schema } from '../graphql/schema';
 import { useSharedSubscriptionResults } from '../graphql/sharedSubscriptionResults';
 import type { Logger } from '../log';
 import { createWebhookHandler, webhookPathPrefix } from '../triggers/webhook';
+import { createFilesHandler } from '../files/http';
+import { filesPathPrefix } from '../files/signing';
+import { optionalNodeService } from '../nodes/services';
 import { accessPolicy, checkOrigin, checkTarget, isConfiguredOrigin, securityHeaders } from './access';
 import { graphiqlAssetsPath, renderGraphiQL, serveGraphiQLAsset } from './graphiql';
 import { createGraphQLWebSocketServer } from './graphqlWs';
@@ -82,6 +85,8 @@ export async function startHttpServer(options: {
   const server = http.createServer();
   const serveSpa = await createSpaHandler(config, server, log);
   const webhook = createWebhookHandler({ triggers: context.triggers, maxBodyBytes: config.triggers.webhookMaxBodyBytes, log });
+  const storedFiles = optionalNodeService('files');
+  const filesRoutes = storedFiles && createFilesHandler({ files: storedFiles, authenticator, authEnabled: config.auth.enabled, log });
   const headers = securityHeaders({ devMode: config.web.mode === 'dev' });
 
   const route = async (request: http.IncomingMessage, response: http.ServerResponse) => {
@@ -104,6 +109,9 @@ export async function startHttpServer(options: {
     }
     if (pathname.startsWith(graphiqlAssetsPath)) return serveGraphiQLAsset(pathname, response);
     if (pathname.startsWith(webhookPathPrefix)) return webhook(request, response);
+    if (filesRoutes && (pathname === filesPathPrefix || pathname.startsWith(`${filesPathPrefix}/`))) {
+      return filesRoutes(request, response, pathname, new URL(request.url ?? '/', 'http://local').searchParams);
+    }
     if (pathname === '/metrics') {
       const refusal = await metricsRefusal(request);
       if (refusal) return refuse(response, refusal.status, refusal.message, { 'www-authenticate': 'Bearer realm="metrics"' });

@@ -5,12 +5,14 @@
 import { NodeFailure } from './definition';
 import type { ProjectCredentials } from '../credentials/store';
 import type { SecretSealer } from '../credentials/sealing';
+import type { Files } from '../files/files';
 import type { InfraInstances } from '../infra/instances';
 
 export interface NodeServices {
   infra: InfraInstances;
   sealer: SecretSealer;
   credentials: ProjectCredentials;
+  files: Files;
 }
 
 let provided: Partial<NodeServices> = {};

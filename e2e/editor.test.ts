@@ -108,13 +108,16 @@ describe('the project editor in Chromium', () => {
     await diagnostic.waitFor();
     await expect(diagnostic.locator('.diagnostic-where').textContent()).resolves.toMatch(/^3:\d+$/);
     await expect(diagnostic.textContent()).resolves.toContain('greting');
-    await expect(page.locator('.gutter-line.gutter-error').allTextContents()).resolves.toContain('3');
+    const markedLines = await page.locator('.cm-content').evaluate((content) => {
+      const lines = Array.from(content.querySelectorAll(':scope > .cm-line'));
+      return Array.from(content.querySelectorAll('.cm-lintRange-error')).map((range) => lines.indexOf(range.closest('.cm-line')!) + 1);
+    });
+    expect(markedLines).toContain(3);
     await page.screenshot({ path: path.join(screenshots, 'editor-diagnostic.png') });
 
     await diagnostic.locator('button').click();
-    const cursorLine = await code.evaluate((element: HTMLTextAreaElement) =>
-      element.value.slice(0, element.selectionStart).split('\n').length);
-    expect(cursorLine).toBe(3);
+    const cursorLine = await page.locator('.cm-lineNumbers .cm-activeLineGutter').textContent();
+    expect(cursorLine).toBe('3');
 
     await code.fill(fixedCode);
     await page.getByRole('button', { name: 'Save' }).click();

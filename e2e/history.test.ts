@@ -82,7 +82,8 @@ describe('the history panel of the project editor in Chromium', () => {
     await page.getByRole('button', { name: 'Restore this version' }).click();
 
     await page.getByRole('tab', { name: 'Changes against current' }).waitFor({ state: 'detached' });
-    await expect(codeBox().inputValue()).resolves.toBe(firstDraft);
+    // The editor is CodeMirror (issue 16): its text is its lines.
+    await expect(codeBox().evaluate((content) => Array.from(content.querySelectorAll(':scope > .cm-line')).map((line) => line.textContent).join('\n'))).resolves.toBe(firstDraft);
     await editorNode('greeting').waitFor();
     await editorNode('extra').waitFor({ state: 'detached' });
     await versionEntries().nth(before).waitFor();

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter } from 'react-router';
+import { createBrowserRouter, RouterProvider } from 'react-router';
 import { Provider } from 'urql';
 import { App } from './App';
 import { createGraphQLClient } from './graphql/client';
@@ -20,12 +20,12 @@ if (publishedSlug) {
     ),
   );
 } else {
+  // A data router (App's own <Routes> below it) so that pages can block leaving, e.g. the editor with unsaved code.
+  const router = createBrowserRouter([{ path: '*', element: <App /> }]);
   createRoot(root).render(
     <StrictMode>
       <Provider value={createGraphQLClient()}>
-        <BrowserRouter>
-          <App />
-        </BrowserRouter>
+        <RouterProvider router={router} />
       </Provider>
     </StrictMode>,
   );

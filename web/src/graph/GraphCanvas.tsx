@@ -22,7 +22,14 @@ export interface GraphCanvasProps {
   onPlaceNode: (nodeId: string, placement: Placement) => void;
   /** Shown for reading only (an old version): nodes cannot be dragged. */
   readOnly?: boolean;
+  /** The node selected elsewhere (its line in the code): drawn selected and brought into view. */
+  selectedNodeId?: string | null;
+  /** Changes when a panel beside the canvas opens or closes: the view fits again. */
+  panelsKey?: string;
 }
+
+/** Fitting never zooms out below this, so that labels stay readable; a larger project scrolls. */
+export const MIN_FIT_ZOOM = 0.5;
 
 /** The compiled graph drawn with React Flow, with the run being shown (if any) layered on it. */
 export function GraphCanvas(props: GraphCanvasProps) {
@@ -35,9 +42,23 @@ export function GraphCanvas(props: GraphCanvasProps) {
   );
 }
 
-function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false }: GraphCanvasProps) {
+function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, selectedNodeId = null, panelsKey = '' }: GraphCanvasProps) {
   const [nodes, setNodes] = useState<WeftFlowNode[]>(() => flowNodes(graph));
-  const { fitView } = useReactFlow();
+  const { fitView, getInternalNode, setCenter, getZoom } = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const clicked = useRef<string | null>(null);
+
+  useEffect(() => {
+    setNodes((current) => current.map((node) => (node.selected === (node.id === selectedNodeId) ? node : { ...node, selected: node.id === selectedNodeId })));
+    // A node clicked on the canvas is already in view; one chosen from the code is brought into it.
+    if (!selectedNodeId || selectedNodeId === clicked.current) return;
+    const node = getInternalNode(selectedNodeId);
+    if (!node || node.hidden) return;
+    const { x, y } = node.internals.positionAbsolute;
+    const width = node.measured?.width ?? 240;
+    const height = node.measured?.height ?? 80;
+    void setCenter(x + width / 2, y + height / 2, { zoom: Math.max(getZoom(), MIN_FIT_ZOOM), duration: 200 });
+  }, [selectedNodeId, getInternalNode, setCenter, getZoom]);
 
   useEffect(() => {
     setNodes((previous) => {
@@ -49,9 +70,26 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false }
   // Fit the view when what is drawn changes (first draw, a node added or removed, a group opened), not on every drag.
   const shape = useMemo(() => graph.nodes.map((node) => `${node.id}${node.expanded ? '+' : ''}`).join(' '), [graph]);
   useEffect(() => {
-    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2 }));
+    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2, minZoom: MIN_FIT_ZOOM }));
     return () => cancelAnimationFrame(frame);
-  }, [shape, fitView]);
+  }, [shape, panelsKey, fitView]);
+  // The canvas resized (a panel opened, the window changed): fit again, once it settles.
+  useEffect(() => {
+    const element = wrapper.current;
+    if (!element) return;
+    let frame = 0;
+    let first = true;
+    const observer = new ResizeObserver(() => {
+      if (first) return void (first = false);
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2, minZoom: MIN_FIT_ZOOM }));
+    });
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+    };
+  }, [fitView]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<WeftFlowNode>[]) => setNodes((current) => applyNodeChanges(changes, current)),
@@ -89,13 +127,17 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false }
   }, [graph, hidden, edgeStates]);
 
   const onNodeClick: NodeMouseHandler<WeftFlowNode> = useCallback(
-    (_event, node) => onSelectNode(node.data.node.kind === 'annotation' ? null : node.id),
+    (_event, node) => {
+      clicked.current = node.id;
+      onSelectNode(node.data.node.kind === 'annotation' ? null : node.id);
+    },
     [onSelectNode],
   );
   const onPaneClick = useCallback(() => onSelectNode(null), [onSelectNode]);
 
   return (
     <GroupToggleContext.Provider value={toggleGroup}>
+      <div ref={wrapper} className="graph-canvas-frame">
       <ReactFlow
         colorMode="system"
         nodes={nodes}
@@ -114,6 +156,7 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false }
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
       </ReactFlow>
+      </div>
     </GroupToggleContext.Provider>
   );
 }

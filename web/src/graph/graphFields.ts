@@ -13,6 +13,13 @@ graphql(`
       autoPlaced
       config
       laneDepth
+      isTrigger
+      code {
+        line
+        column
+        endLine
+        endColumn
+      }
       position {
         x
         y

@@ -5,10 +5,18 @@ import { useNodeRun } from '../run/useExecutionRun';
 import { laneKey, type NodeRunSnapshot } from '../run/runState';
 import { formatDuration } from '../time/format';
 import { JsonTree } from './JsonTree';
+import { pythonErrorLine, weftLineOfPython } from './pythonLines';
 import './inspector.css';
 
 /** What one node of the run received, produced or failed with, lane by lane. */
-export function NodeInspector({ node, runStore, onClose }: { node: GraphNode; runStore: RunStore | null; onClose: () => void }) {
+export function NodeInspector({ node, runStore, onClose, source, onGoToLine }: {
+  node: GraphNode;
+  runStore: RunStore | null;
+  onClose: () => void;
+  /** The Weft source the node is written in, to point a Python traceback at its line. */
+  source?: string;
+  onGoToLine?: (line: number) => void;
+}) {
   const summary = useNodeRun(runStore, node.id);
   const [laneIndex, setLaneIndex] = useState(0);
   const lanes = summary?.lanes ?? [];
@@ -19,7 +27,7 @@ export function NodeInspector({ node, runStore, onClose }: { node: GraphNode; ru
       <header className="inspector-header">
         <div>
           <h2>{node.label ?? node.localId}</h2>
-          <span className="mono muted">{node.id} · {node.type}</span>
+          <span className="mono muted inspector-id">{node.label ? `${node.id} · ` : ''}{node.type}</span>
         </div>
         <button type="button" className="close-button" onClick={onClose} aria-label="Close the inspector">×</button>
       </header>
@@ -39,12 +47,14 @@ export function NodeInspector({ node, runStore, onClose }: { node: GraphNode; ru
           <span className="muted">{lanes.length} lanes</span>
         </nav>
       )}
-      {current && <LaneRun run={current} />}
+      {current && <LaneRun run={current} node={node} source={source} onGoToLine={onGoToLine} />}
     </aside>
   );
 }
 
-function LaneRun({ run }: { run: NodeRunSnapshot }) {
+function LaneRun({ run, node, source, onGoToLine }: { run: NodeRunSnapshot; node: GraphNode; source?: string; onGoToLine?: (line: number) => void }) {
+  const pythonLine = run.error && node.type === 'ExecPython' ? pythonErrorLine(run.error) : null;
+  const weftLine = pythonLine !== null && source ? weftLineOfPython(source, node.code, pythonLine) : null;
   const started = run.startedAt ? Date.parse(run.startedAt) : null;
   const completed = run.completedAt ? Date.parse(run.completedAt) : null;
   return (
@@ -65,6 +75,12 @@ function LaneRun({ run }: { run: NodeRunSnapshot }) {
       {run.error && (
         <section className="inspector-section">
           <h3>Error</h3>
+          {weftLine !== null && (
+            <p className="traceback-line">
+              Python line {pythonLine} is line {weftLine} of the Weft code.{' '}
+              {onGoToLine && <button type="button" className="link-button" onClick={() => onGoToLine(weftLine)}>Go to line {weftLine}</button>}
+            </p>
+          )}
           <pre className="traceback">{run.error}</pre>
         </section>
       )}

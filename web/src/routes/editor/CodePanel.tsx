@@ -1,80 +1,49 @@
-import { forwardRef, useImperativeHandle, useMemo, useRef, type KeyboardEvent } from 'react';
+import { EditorState } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+import { forwardRef, useMemo, useRef } from 'react';
+import { CodeEditor, type CodeEditorHandle } from '../../editor/CodeEditor';
+import { onCursorLine, weftAssist, type CatalogType, type ProgramNode } from '../../editor/weftAssist';
+import { weftLanguage } from '../../editor/weftLanguage';
 import type { DiagnosticFieldsFragment } from '../../graphql/generated/graphql';
 
-export interface CodePanelHandle {
-  /** Puts the cursor at a line and column (from 1) and scrolls it into view. */
-  moveTo(line: number, column: number): void;
-}
+export type CodePanelHandle = CodeEditorHandle;
 
 interface CodePanelProps {
   code: string;
   diagnostics: readonly DiagnosticFieldsFragment[];
   onChange: (code: string) => void;
   onSave: () => void;
+  /** The catalog, for completing node types and config fields. */
+  catalog: readonly CatalogType[];
+  /** The program's nodes as last compiled, for completing ports and hover types. */
+  nodes: readonly ProgramNode[];
+  /** The cursor moved to this line (from 1). */
+  onCursorLine?: (line: number) => void;
+  /** An old version shown for reading. */
+  readOnly?: boolean;
+  ariaLabel?: string;
 }
 
-const LINE_HEIGHT_PX = 20;
-
-/** The Weft source in a plain textarea with line numbers; lines with problems are marked in the gutter. */
-export const CodePanel = forwardRef<CodePanelHandle, CodePanelProps>(function CodePanel({ code, diagnostics, onChange, onSave }, ref) {
-  const textarea = useRef<HTMLTextAreaElement>(null);
-  const gutter = useRef<HTMLDivElement>(null);
-  const lineCount = useMemo(() => code.split('\n').length, [code]);
-  const marked = useMemo(() => {
-    const marks = new Map<number, DiagnosticFieldsFragment['severity']>();
-    for (const diagnostic of diagnostics) {
-      if (diagnostic.inLayout) continue;
-      if (marks.get(diagnostic.line) !== 'error') marks.set(diagnostic.line, diagnostic.severity);
-    }
-    return marks;
-  }, [diagnostics]);
-
-  useImperativeHandle(ref, () => ({
-    moveTo(line, column) {
-      const element = textarea.current;
-      if (!element) return;
-      const lines = element.value.split('\n');
-      const lineIndex = Math.min(Math.max(line, 1), lines.length) - 1;
-      let offset = 0;
-      for (let i = 0; i < lineIndex; i++) offset += lines[i]!.length + 1;
-      offset += Math.min(Math.max(column - 1, 0), lines[lineIndex]!.length);
-      element.focus();
-      element.setSelectionRange(offset, offset);
-      element.scrollTop = Math.max(0, lineIndex * LINE_HEIGHT_PX - element.clientHeight / 3);
-    },
-  }));
-
-  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if ((event.ctrlKey || event.metaKey) && event.key === 's') {
-      event.preventDefault();
-      onSave();
-    }
-  }
-
+/** The Weft source in CodeMirror: the Weft mode, the checker's diagnostics inline, completion and hover from the catalog. */
+export const CodePanel = forwardRef<CodePanelHandle, CodePanelProps>(function CodePanel(
+  { code, diagnostics, onChange, onSave, catalog, nodes, onCursorLine: cursorListener, readOnly = false, ariaLabel = 'Weft code' },
+  ref,
+) {
+  const live = useRef({ catalog, nodes, cursorListener });
+  live.current = { catalog, nodes, cursorListener };
+  const language = useMemo(
+    () => [
+      weftLanguage(),
+      weftAssist({ catalog: () => live.current.catalog, nodes: () => live.current.nodes }),
+      onCursorLine((line) => live.current.cursorListener?.(line)),
+      readOnly ? [EditorState.readOnly.of(true), EditorView.editable.of(false)] : [],
+    ],
+    [readOnly],
+  );
+  const shown = useMemo(() => diagnostics.filter((diagnostic) => !diagnostic.inLayout), [diagnostics]);
   return (
-    <div className="code-panel">
-      <div className="code-gutter" ref={gutter} aria-hidden="true">
-        {Array.from({ length: lineCount }, (_, index) => (
-          <div key={index} className={`gutter-line${marked.has(index + 1) ? ` gutter-${marked.get(index + 1)}` : ''}`}>
-            {index + 1}
-          </div>
-        ))}
-      </div>
-      <textarea
-        ref={textarea}
-        className="code-text mono"
-        aria-label="Weft code"
-        spellCheck={false}
-        autoCapitalize="off"
-        autoComplete="off"
-        wrap="off"
-        value={code}
-        onChange={(event) => onChange(event.target.value)}
-        onScroll={(event) => {
-          if (gutter.current) gutter.current.scrollTop = event.currentTarget.scrollTop;
-        }}
-        onKeyDown={onKeyDown}
-      />
+    <div className="code-panel" data-read-only={readOnly || undefined}>
+      <CodeEditor ref={ref} value={code} onChange={onChange} onSave={onSave} language={language} diagnostics={shown} ariaLabel={ariaLabel} />
     </div>
   );
 });

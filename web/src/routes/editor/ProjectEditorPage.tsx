@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { useParams, useSearchParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { GraphCanvas } from '../../graph/GraphCanvas';
 import { placeNode, type Placement } from '../../graph/layoutText';
@@ -7,9 +7,15 @@ import { graphql } from '../../graphql/generated';
 import type { DiagnosticFieldsFragment, ProjectEditorFieldsFragment } from '../../graphql/generated/graphql';
 import { NodeInspector } from '../../inspector/NodeInspector';
 import { RunHeader } from '../../run/RunHeader';
-import { RunStore, useExecutionEvents } from '../../run/useExecutionRun';
+import { RunStore, useExecutionEvents, useRunState } from '../../run/useExecutionRun';
+import { nodeAtLine } from '../../editor/weftAssist';
 import { CodePanel, type CodePanelHandle } from './CodePanel';
 import { DiagnosticsList } from './DiagnosticsList';
+import { useDraft, useRestoredDraft } from './useDraft';
+import { useCatalog, useLiveCheck } from './useLiveCheck';
+import { UnsavedChangesDialog } from './UnsavedChangesDialog';
+import { errorText } from '../../run/errorText';
+import { formatRelative } from '../../time/format';
 import { HistoryPanel } from './HistoryPanel';
 import { HistoryVersionView } from './HistoryVersionView';
 import { InfrastructurePanel } from './InfrastructurePanel';
@@ -90,6 +96,32 @@ const RunProject = graphql(`
   }
 `);
 
+const RunContextQuery = graphql(`
+  query EditorRunContext($id: ID!) {
+    execution(id: $id) {
+      id
+      status
+      project {
+        id
+        name
+      }
+      version {
+        id
+        label
+        createdAt
+        code
+        graph {
+          ...GraphFields
+        }
+      }
+      openTasks {
+        id
+        nodeId
+      }
+    }
+  }
+`);
+
 /** `/projects/:projectId`: the builder, or with `?view=runner` the project's runner page (routes/runner). */
 export default function ProjectEditorPage() {
   const { projectId = '' } = useParams();
@@ -101,7 +133,7 @@ function BuilderPage() {
   const { projectId = '' } = useParams();
   const [{ data, error, fetching }] = useQuery({ query: ProjectEditorQuery, variables: { id: projectId } });
   const loaded = data?.project;
-  if (error) return <main><p className="error">Could not load the project: {error.message}</p></main>;
+  if (error) return <main><p className="error">Could not load the project: {errorText(error)}</p></main>;
   if (fetching && !data) return <main><p>Loading…</p></main>;
   if (!loaded) return <main><h1>Project not found</h1><p>There is no project {projectId}.</p></main>;
   return <ProjectEditor key={loaded.id} initial={loaded} />;
@@ -109,12 +141,14 @@ function BuilderPage() {
 
 function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
   const [saved, setSaved] = useState(initial);
-  const [code, setCode] = useState(initial.code);
+  const [restoredDraft, dismissRestored] = useRestoredDraft(initial.id, initial.code);
+  const [code, setCode] = useState(() => restoredDraft?.code ?? initial.code);
   const [problem, setProblem] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<RunRefusal | null>(null);
   const [selectedNodeId, setSelectedNodeId] = useState<string | null>(null);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [viewedVersionId, setViewedVersionId] = useState<string | null>(null);
+  const [showCurrentCode, setShowCurrentCode] = useState(false);
   const [saving, saveProject] = useMutation(SaveProject);
   const [running, runProject] = useMutation(RunProject);
   const [searchParams, setSearchParams] = useSearchParams();
@@ -122,16 +156,32 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
   const codePanel = useRef<CodePanelHandle>(null);
   // Drags save one after another; each builds on the layout the previous one wrote.
   const layout = useRef(initial.layout);
+  const { dirty, blocker } = useDraft(saved.id, code, saved.code);
+  const catalog = useCatalog();
+  const liveCheck = useLiveCheck(code, saved.layout, dirty);
+
+  // The run shown: which project and which version of the code it ran.
+  const runContextVariables = useMemo(() => ({ id: executionId ?? '' }), [executionId]);
+  const [runContext, refetchRunContext] = useQuery({ query: RunContextQuery, variables: runContextVariables, pause: !executionId });
+  const shownExecution = executionId && runContext.data?.execution?.id === executionId ? runContext.data.execution : null;
+  const otherProject = shownExecution && shownExecution.project.id !== saved.id ? shownExecution.project : null;
+  const runVersion = shownExecution?.version ?? null;
+  const ranOtherCode = !!runVersion && runVersion.code !== saved.code;
+  const onRunVersion = ranOtherCode && !showCurrentCode && !otherProject;
 
   const runStore = useMemo(() => (executionId ? new RunStore() : null), [executionId]);
-  useExecutionEvents(runStore, executionId);
-
-  const dirty = code !== saved.code;
+  useExecutionEvents(otherProject ? null : runStore, executionId);
+  useEffect(() => setShowCurrentCode(false), [executionId]);
+  // A run that starts waiting for input has new forms to link to.
+  const runStatus = useRunStatus(runStore);
+  useEffect(() => {
+    if (runStatus === 'waiting_for_input') refetchRunContext({ requestPolicy: 'network-only' });
+  }, [runStatus, refetchRunContext]);
 
   const save = useCallback(async (): Promise<boolean> => {
     const result = await saveProject({ id: saved.id, code });
     if (result.error || !result.data) {
-      setProblem(`Could not save: ${result.error?.message}`);
+      setProblem(`Could not save: ${result.error ? errorText(result.error) : 'no answer from the server'}`);
       return false;
     }
     const updated = result.data.updateProject;
@@ -140,10 +190,13 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
       return false;
     }
     setProblem(null);
+    // What the run refused is now told by the saved code's problems (none, once fixed).
+    setRefusal(null);
+    dismissRestored();
     setSaved(updated);
     layout.current = updated.layout;
     return true;
-  }, [saveProject, saved.id, code]);
+  }, [saveProject, saved.id, code, dismissRestored]);
 
   const placeAndSave = useCallback(
     async (nodeId: string, placement: Placement) => {
@@ -151,7 +204,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
       const result = await saveProject({ id: saved.id, layout: layout.current });
       const updated = result.data?.updateProject;
       if (!updated || updated.__typename !== 'Project') {
-        return setProblem(`Could not save the layout: ${updated?.message ?? result.error?.message}`);
+        return setProblem(`Could not save the layout: ${updated?.message ?? (result.error ? errorText(result.error) : 'no answer')}`);
       }
       // Keep the code being typed; take the layout, the graph and what the compiler says of the saved code.
       setSaved(updated);
@@ -170,6 +223,11 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
   }
 
   const saveIfChanged = useCallback(async () => (dirty ? save() : true), [dirty, save]);
+
+  function discardDraft() {
+    setCode(saved.code);
+    dismissRestored();
+  }
 
   /** A version was restored: its code and layout are now the project's. */
   const showRestored = useCallback((project: ProjectEditorFieldsFragment) => {
@@ -192,8 +250,31 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
     document.title = `${saved.name} · Weftworks`;
   }, [saved.name]);
 
-  const selectedNode = saved.graph?.nodes.find((node) => node.id === selectedNodeId) ?? null;
-  const errorCount = saved.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
+  // What is drawn and written: the run's version (read-only) or the project's code.
+  const graph = onRunVersion ? runVersion.graph : saved.graph;
+  const shownCode = onRunVersion ? runVersion.code : code;
+  const currentDiagnostics = dirty ? (liveCheck?.code === code ? liveCheck.diagnostics : null) : saved.diagnostics;
+  const listedDiagnostics = currentDiagnostics ?? saved.diagnostics;
+  const programNodes = onRunVersion ? (runVersion.graph?.nodes ?? []) : ((dirty && liveCheck?.graph?.nodes) || saved.graph?.nodes || []);
+  const selectedNode = graph?.nodes.find((node) => node.id === selectedNodeId) ?? null;
+  const errorCount = listedDiagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
+  const layeredStore = otherProject ? null : runStore;
+
+  const selectNode = useCallback(
+    (nodeId: string | null) => {
+      setSelectedNodeId(nodeId);
+      const node = nodeId ? graph?.nodes.find((candidate) => candidate.id === nodeId) : null;
+      if (node) codePanel.current?.moveTo(node.code.line, node.code.column);
+    },
+    [graph],
+  );
+  const selectNodeAtLine = useCallback(
+    (line: number) => {
+      const node = nodeAtLine(programNodes, line);
+      if (node && graph?.nodes.some((candidate) => candidate.id === node.id)) setSelectedNodeId(node.id);
+    },
+    [programNodes, graph],
+  );
 
   return (
     <div className="editor">
@@ -207,7 +288,45 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
           {running.fetching ? 'Starting…' : 'Run'}
         </button>
       </div>
-      {runStore && executionId && <RunHeader runStore={runStore} executionId={executionId} />}
+      {otherProject && (
+        <p className="error editor-problem run-other-project" role="alert">
+          This run belongs to another project, {otherProject.name}, so it is not drawn here.{' '}
+          <Link to={`/projects/${otherProject.id}?executionId=${executionId}`}>Open it in {otherProject.name}</Link> · <Link to={{ search: '' }}>Hide it</Link>
+        </p>
+      )}
+      {runStore && executionId && !otherProject && (
+        <RunHeader
+          runStore={runStore}
+          executionId={executionId}
+          openTasks={shownExecution?.openTasks ?? []}
+          onRerun={(id) => setSearchParams({ executionId: id })}
+        />
+      )}
+      {ranOtherCode && !otherProject && (
+        <div className="run-version" role="status" data-showing={onRunVersion ? 'run-version' : 'current'}>
+          {onRunVersion ? (
+            <>
+              <span>
+                This run used an earlier version of the code{runVersion.label ? ` (“${runVersion.label}”)` : ''}, saved {formatRelative(Date.parse(runVersion.createdAt), Date.now())}.
+                It is drawn on that version, read-only.
+              </span>
+              <button type="button" onClick={() => setShowCurrentCode(true)}>Show current code</button>
+            </>
+          ) : (
+            <>
+              <span>Showing the current code; the run is drawn where its nodes still exist.</span>
+              <button type="button" onClick={() => setShowCurrentCode(false)}>Show the run’s version</button>
+            </>
+          )}
+        </div>
+      )}
+      {restoredDraft && dirty && (
+        <div className="draft-restored" role="status">
+          <span>Unsaved changes from {formatRelative(restoredDraft.savedAt, Date.now())} were kept in this browser and are restored.</span>
+          <button type="button" onClick={save}>Save them</button>
+          <button type="button" onClick={discardDraft}>Discard them</button>
+        </div>
+      )}
       <InfrastructurePanel projectId={saved.id} codeVersion={String(saved.updatedAt)} />
       {problem && <p className="error editor-problem" role="alert">{problem}</p>}
       {refusal && (
@@ -229,29 +348,72 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
         ) : (
           <>
             <section className="editor-code" aria-label="Code">
-              <CodePanel ref={codePanel} code={code} diagnostics={dirty ? [] : saved.diagnostics} onChange={setCode} onSave={save} />
-              <div className="editor-diagnostics">
-                <h2>
-                  Problems {errorCount > 0 && <span className="count">{errorCount}</span>}
-                  {dirty && <span className="muted"> (of the saved code)</span>}
-                </h2>
-                <DiagnosticsList diagnostics={saved.diagnostics} onSelect={goTo} />
-              </div>
+              <CodePanel
+                key={onRunVersion ? `version-${runVersion.id}` : 'current'}
+                ref={codePanel}
+                code={shownCode}
+                diagnostics={onRunVersion ? [] : (currentDiagnostics ?? [])}
+                onChange={onRunVersion ? ignoreChange : setCode}
+                onSave={save}
+                catalog={catalog}
+                nodes={programNodes}
+                onCursorLine={selectNodeAtLine}
+                readOnly={onRunVersion}
+                ariaLabel={onRunVersion ? 'Weft code of the run’s version' : 'Weft code'}
+              />
+              {!onRunVersion && (
+                <div className="editor-diagnostics">
+                  <h2>
+                    Problems {errorCount > 0 && <span className="count">{errorCount}</span>}
+                    {dirty && !currentDiagnostics && <span className="muted"> (checking…)</span>}
+                  </h2>
+                  <DiagnosticsList diagnostics={listedDiagnostics} onSelect={goTo} />
+                </div>
+              )}
             </section>
             <section className="editor-graph" aria-label="Graph">
-              {saved.graph ? (
-                <GraphCanvas graph={saved.graph} runStore={runStore} onSelectNode={setSelectedNodeId} onPlaceNode={placeAndSave} />
+              {graph ? (
+                <GraphCanvas
+                  key={onRunVersion ? `version-${runVersion.id}` : 'current'}
+                  graph={graph}
+                  runStore={layeredStore}
+                  onSelectNode={selectNode}
+                  onPlaceNode={placeAndSave}
+                  readOnly={onRunVersion}
+                  selectedNodeId={selectedNodeId}
+                  panelsKey={`${historyOpen}`}
+                />
               ) : (
                 <p className="empty graph-empty">The code cannot be read as Weft yet, so there is no graph to draw.</p>
               )}
               {selectedNode && (
-                <NodeInspector key={selectedNode.id} node={selectedNode} runStore={runStore} onClose={() => setSelectedNodeId(null)} />
+                <NodeInspector
+                  key={selectedNode.id}
+                  node={selectedNode}
+                  runStore={layeredStore}
+                  source={shownCode}
+                  onGoToLine={(line) => codePanel.current?.moveTo(line, 1)}
+                  onClose={() => setSelectedNodeId(null)}
+                />
               )}
             </section>
           </>
         )}
         {historyOpen && <HistoryPanel projectId={saved.id} saveCode={saveIfChanged} viewedVersionId={viewedVersionId} onView={setViewedVersionId} />}
       </div>
+      {blocker.state === 'blocked' && (
+        <UnsavedChangesDialog
+          onSaveAndLeave={async () => ((await save()) ? blocker.proceed() : blocker.reset())}
+          onLeave={() => blocker.proceed()}
+          onStay={() => blocker.reset()}
+        />
+      )}
     </div>
   );
+}
+
+const ignoreChange = () => undefined;
+
+function useRunStatus(store: RunStore | null) {
+  return useRunState(store).execution?.status ?? null;
 }

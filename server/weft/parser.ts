@@ -744,8 +744,9 @@ class Parser implements ParserContext {
         const body = stripHeaderComment(signature.rest.trim());
         if (body.startsWith('->')) {
           this.error(line,
-            'Post-config output ports must come AFTER the config block, not before it. Write: node = Type -> (out: T) { config } -> (extra: T2), ' +
-              'not: node = Type -> (out: T) -> (extra: T2) { config }. Other errors below may be caused by this. Fix this first to see the real leftover errors.',
+            'Two arrow clauses before the config block. You wrote: Type -> (out: T) -> (extra: T2) { config }. ' +
+              'Fix: merge both port lists into one: Type -> (out: T, extra: T2) { config }. Just add the extra ports to the first arrow clause. ' +
+              'Other errors below are likely caused by this, ignore them until this is fixed.',
             'two-arrows');
         }
         if (body === '{') {

@@ -281,13 +281,19 @@ export function resolveTypes(nodes: NodeInstance[], edges: Edge[], byId: Map<str
   // Boundary lanes belong to the group's own ports.
   for (const node of passthroughs) {
     const group = node.origin;
-    const [ports, groupPorts] = node.id.endsWith('__in') ? [node.inputs, group.inputs] : [node.inputs, group.outputs];
+    const isIn = node.id.endsWith('__in');
+    const [ports, groupPorts] = isIn ? [node.inputs, group.inputs] : [node.inputs, group.outputs];
     for (const port of ports) {
       const groupPort = groupPorts.find((p) => p.name === port.name);
       if (groupPort && port.laneMode && port.laneMode !== 'Single') {
         groupPort.laneMode = port.laneMode;
         groupPort.laneDepth = port.laneDepth;
       }
+    }
+    // A group port typed by a variable (an input an edge created, `T`) shows the type its boundary resolved to.
+    for (const resolved of isIn ? node.inputs : node.outputs) {
+      const groupPort = groupPorts.find((p) => p.name === resolved.name);
+      if (groupPort && unresolvedText(groupPort.type) && !unresolvedText(resolved.type)) groupPort.type = resolved.type;
     }
   }
 

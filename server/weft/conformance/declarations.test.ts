@@ -54,7 +54,7 @@ describe('§3.2 port signatures', () => {
   });
 
   it('§3.2 two arrow clauses before the config block are an error', () => {
-    rejected('a = LlmInference -> (response: String) -> (extra: String) { parseJson: false }', 1, 'Post-config output ports must come AFTER the config block');
+    rejected('a = LlmInference -> (response: String) -> (extra: String) { parseJson: false }', 1, 'Two arrow clauses before the config block');
   });
 });
 

@@ -36,11 +36,20 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
   {
     name: 'executor',
     run: () => measureExecutor({ quick }),
-    summary: (r) =>
-      `executor: chain of 100 ${r.chain100.restateMsPerNode} ms/node on Restate vs ${r.chain100.inProcessMsPerNode} in-process (x${r.chain100.ratio}); ` +
-      `fan-out of 100 ${r.fanOut100.restateMsPerNode} vs ${r.fanOut100.inProcessMsPerNode} ms/node (x${r.fanOut100.ratio}); ` +
-      `${r.expandGather.lanes}-lane expand/gather in ${r.expandGather.seconds} s (${r.expandGather.restateMsPerLane} ms/lane, x${r.expandGather.ratio}); ` +
-      `${r.throughput.executionsPerSecond} executions/s of a 10-node program (${r.throughput.executions} at once)`,
+    summary: (r) => {
+      if (r.skipped) return `executor: skipped (${r.skipped})`;
+      const titles: Record<string, string> = {
+        msPerNode: `ms per node, ${r.chainNodes}-node chain`,
+        endToEndMs: 'ms for a 10-node run end to end',
+        runsPerSecond: `10-node runs per second, ${r.inFlight} in flight`,
+      };
+      const lines = Object.entries(r.figures as Record<string, Record<string, any>>).map(([figure, bySystem]) =>
+        `  ${titles[figure]}:\n` +
+        Object.entries(bySystem).map(([system, f]) =>
+          `    ${system.padEnd(18)} ${String(f.value).padStart(8)}  ×floor ${String(f.vsFloor).padStart(6)}  ×DBOS ${String(f.vsDbos).padStart(6)}  ` +
+          `CPU s/run server ${f.cpuSecondsPerRun.server} restate ${f.cpuSecondsPerRun.restate} postgres ${f.cpuSecondsPerRun.postgres}  load ${f.load.min}–${f.load.max}  (rounds ${f.all.join(', ')})`).join('\n'));
+      return `executor (${r.rounds} interleaved rounds; ratios are costs, > 1 is slower):\n${lines.join('\n')}`;
+    },
   },
   {
     name: 'cluster-throughput',

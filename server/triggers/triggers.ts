@@ -2,6 +2,7 @@ import type { Execution, Prisma, PrismaClient, Trigger, TriggerKind } from '../d
 import type { ExecutionStarter } from '../executor/starter';
 import { describeErrors } from '../executor/plan';
 import type { Logger } from '../log';
+import { nodeDefinition } from '../nodes/catalog';
 import { buildForm, validateAnswer, type AnswerProblem, type FormSchema } from '../nodes/feedback/humanForm';
 import { compileWeft, type Diagnostic, type ExecutableNode } from '../weft';
 import type { JsonValue } from '../weft/types';
@@ -187,6 +188,9 @@ export class Triggers {
     const nodes = graph.executable.nodes.filter(
       (node) => node.isTrigger && (triggerKinds as readonly string[]).includes(node.type) && (!onlyNodeId || node.id === onlyNodeId),
     );
+    // The reference takes any cron text; a schedule that cannot run is refused here, before any row is kept.
+    const settingErrors = nodes.flatMap((node) => scheduleProblems(node, graph.nodes.find((n) => n.id === node.id)?.code));
+    if (settingErrors.length > 0) throw new TriggerProblem('program has errors', describeErrors(settingErrors), settingErrors);
     const versionId = nodes.length > 0 ? await this.versionOfCode(project) : undefined;
     const synced: { trigger: Trigger; problem?: string }[] = [];
     for (const node of nodes) {
@@ -284,6 +288,23 @@ export class Triggers {
     if (!trigger) throw new TriggerProblem('not found', `Trigger ${triggerId} does not exist`, undefined, { what: 'Trigger', id: triggerId });
     return trigger;
   }
+}
+
+/**
+ * A Cron node's settings as its definition checks them (a 5-field expression, a known time zone),
+ * which the compiler leaves alone as the reference does; each problem located at the node.
+ */
+function scheduleProblems(node: ExecutableNode, at: { line: number; column: number; endLine: number; endColumn: number } | undefined): Diagnostic[] {
+  if (node.type !== 'Cron') return [];
+  const parsed = nodeDefinition(node.type)?.config.safeParse(node.config);
+  if (!parsed || parsed.success) return [];
+  const where = at ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  return parsed.error.issues.map((issue) => ({
+    severity: 'error' as const,
+    code: 'invalid-config',
+    message: `${node.id} (Cron): ${issue.message}`,
+    ...where,
+  }));
 }
 
 /** What the compiler does not check but a trigger needs to work; undefined when it can be activated. */

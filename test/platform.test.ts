@@ -43,7 +43,14 @@ describe('the platform, started as `npm start` starts it', () => {
   it('serves GraphiQL to a browser at /graphql', async () => {
     const response = await fetch(platform.current.graphqlUrl, { headers: { accept: 'text/html' } });
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('GraphiQL');
+    expect(response.headers.get('content-type')).toContain('text/html');
+    // The page loads GraphiQL's bundle from this server (no CDN); the bundle it names is served.
+    const page = await response.text();
+    const bundlePath = /<script src="(\/graphiql\/[^"]+\/graphiql\.js)"><\/script>/.exec(page)?.[1];
+    expect(bundlePath).toBeDefined();
+    const bundle = await fetch(`${platform.current.url}${bundlePath}`);
+    expect(bundle.status).toBe(200);
+    expect(await bundle.text()).toContain('GraphiQL');
   });
 
   it('serves the SPA at / and at its client-side routes', async () => {

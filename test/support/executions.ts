@@ -77,6 +77,7 @@ export async function executionDetails(graphqlUrl: string, executionId: string) 
     runs,
     node: (nodeId: string, lane: number[] = []) => runs.find((run) => run.nodeId === nodeId && run.lane.join('.') === lane.join('.')),
   } as {
+    id: string;
     status: string;
     error: string | null;
     costUsd: string;

@@ -212,9 +212,9 @@ describe('the builder in Chromium', () => {
     await page.locator('.diagnostic-error', { hasText: 'greting' }).first().waitFor();
     await expect(page.getByText('Unsaved changes', { exact: true }).count()).resolves.toBe(1);
     await shoot(page, 'editor-live-diagnostic');
+    // Back to the saved code: nothing left unsaved, and the checker's answer for it is clean.
     await codeBox(page).fill(firstVersion);
     await page.getByText('No problems.').waitFor();
-    await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved', { exact: true }).waitFor();
 
     // Completion of node types from the catalog, and of a node's ports.
@@ -223,17 +223,16 @@ describe('the builder in Chromium', () => {
     await page.keyboard.press('End');
     await page.keyboard.type('shout = Templ');
     const completions = page.locator('.cm-tooltip-autocomplete');
-    await completions.getByText('Template', { exact: true }).waitFor();
+    await completions.locator('.cm-completionLabel', { hasText: /^Template$/ }).waitFor();
     await page.keyboard.press('Escape');
     await page.keyboard.press('Enter');
     await page.keyboard.type('old_show.data = greeting.');
-    await completions.getByText('value', { exact: true }).waitFor();
+    await completions.locator('.cm-completionLabel', { hasText: /^value$/ }).waitFor();
     await shoot(page, 'editor-completion');
     await page.keyboard.press('Escape');
 
     // Hover: a port's type.
     await codeBox(page).fill(firstVersion);
-    await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved', { exact: true }).waitFor();
     const reference = content.locator('.cm-line').nth(2).getByText('value');
     await reference.hover();
@@ -279,7 +278,7 @@ describe('the builder in Chromium', () => {
     await page.locator('.run-header[data-status="waiting_for_input"]').waitFor({ timeout: 45_000 });
     await expect(header.textContent()).resolves.toContain('waiting for input');
     await expect(header.textContent()).resolves.not.toContain('running for');
-    const formLink = header.getByRole('link', { name: 'Answer the form of review' });
+    const formLink = header.getByRole('link', { name: 'Answer the form of Review reply' });
     await formLink.waitFor();
     expect(await formLink.getAttribute('href')).toMatch(/^\/tasks\/.+/);
     await shoot(page, 'run-waiting');

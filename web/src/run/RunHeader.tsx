@@ -68,10 +68,12 @@ export interface RunHeaderProps {
   openTasks?: readonly { id: string; nodeId: string }[];
   /** A re-run started: show it. */
   onRerun?: (executionId: string) => void;
+  /** How a node is named on screen (its label), by id. */
+  nodeName?: (nodeId: string) => string;
 }
 
 /** The status, timing, cost and error of the execution shown on the graph, with its controls. */
-export function RunHeader({ runStore, executionId, openTasks = [], onRerun }: RunHeaderProps) {
+export function RunHeader({ runStore, executionId, openTasks = [], onRerun, nodeName = (nodeId) => nodeId }: RunHeaderProps) {
   const { execution } = useRunState(runStore);
   const status = execution?.status;
   const finished = status ? finishedStatuses.has(status) : false;
@@ -109,7 +111,7 @@ export function RunHeader({ runStore, executionId, openTasks = [], onRerun }: Ru
             <span className="run-waiting">
               waiting for input
               {openTasks.map((task) => (
-                <Link key={task.id} to={`/tasks/${task.id}`} className="run-task-link">Answer the form of {task.nodeId}</Link>
+                <Link key={task.id} to={`/tasks/${task.id}`} className="run-task-link" title={task.nodeId}>Answer the form of {nodeName(task.nodeId)}</Link>
               ))}
             </span>
           ) : status === 'paused' ? (

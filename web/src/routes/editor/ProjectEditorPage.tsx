@@ -300,6 +300,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
           executionId={executionId}
           openTasks={shownExecution?.openTasks ?? []}
           onRerun={(id) => setSearchParams({ executionId: id })}
+          nodeName={(nodeId) => graph?.nodes.find((node) => node.id === nodeId)?.label ?? nodeId}
         />
       )}
       {ranOtherCode && !otherProject && (

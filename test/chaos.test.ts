@@ -31,13 +31,18 @@ const recoveryDeadlineMs = 150_000;
 const report = Boolean(process.env.CHAOS_TEST_REPORT);
 const run = promisify(execFile);
 
-/** a → (c ∥ review) ; review → b: a call, a call beside a form, and a call after the answer. */
+/**
+ * a → (c ∥ review) ; review → b: a call, a call beside a form, and a call after the answer.
+ * Http's body input is a dict: a Pack carries a's String body, and the approval, into the next call.
+ */
 function program(counterUrl: string, index: number): string {
   const call = (step: string) => `${step} = Http { url: "${counterUrl}/count?key=${index}-${step}", method: "POST" }`;
   return [
     call('a'),
+    'after_a = Pack(previous: String)',
+    'after_a.previous = a.body',
     call('c'),
-    'c.body = a.body',
+    'c.body = after_a.out',
     `review = HumanQuery {
   title: "Go on with run ${index}?"
   fields: [
@@ -46,8 +51,10 @@ function program(counterUrl: string, index: number): string {
   ]
 }`,
     'review.seen = a.status',
+    'after_review = Pack(approved: Boolean)',
+    'after_review.approved = review.decision_approved',
     call('b'),
-    'b.body = review.decision_approved',
+    'b.body = after_review.out',
   ].join('\n');
 }
 
@@ -314,10 +321,12 @@ async function chaosRound(fault: Fault, cleanups: (() => Promise<unknown>)[], ow
   const details = await Promise.all(executionIds.map((id) => executionDetails(graphqlUrl, id)));
   for (const [index, execution] of details.entries()) {
     expect({ index, status: execution.status, error: execution.error }).toEqual({ index, status: 'completed', error: null });
-    expect(execution.runs.map((r) => r.nodeId).sort()).toEqual(['a', 'b', 'c', 'review']);
+    expect(execution.runs.map((r) => r.nodeId).sort()).toEqual(['a', 'after_a', 'after_review', 'b', 'c', 'review']);
     for (const step of httpSteps) {
       const key = `${index}-${step}`;
-      expect(execution.node(step)).toMatchObject({ status: 'completed', output: { status: 200, body: { key, count: counter.counts.get(key) } } });
+      const record = execution.node(step);
+      expect(record).toMatchObject({ status: 'completed', output: { status: 200 } });
+      expect(JSON.parse(record!.output.body)).toEqual({ key, count: counter.counts.get(key) });
     }
     expect(execution.node('review')).toMatchObject({ status: 'completed', output: { decision_approved: true, decision_rejected: null } });
   }
@@ -343,7 +352,7 @@ async function chaosRound(fault: Fault, cleanups: (() => Promise<unknown>)[], ow
     expect({ index, journaled: steps !== undefined }).toEqual({ index, journaled: true });
     for (const [name, step] of steps!) expect({ index, name, commands: step.commands, done: step.done }).toEqual({ index, name, commands: 1, done: true });
     const nodeSteps = [...steps!.entries()].filter(([name]) => /^(run|answered) /.test(name));
-    expect(nodeSteps.map(([name]) => name).sort()).toEqual(['answered review[]', 'run a[]', 'run b[]', 'run c[]']);
+    expect(nodeSteps.map(([name]) => name).sort()).toEqual(['answered review[]', 'run a[]', 'run after_a[]', 'run after_review[]', 'run b[]', 'run c[]']);
     for (const [name, step] of nodeSteps) {
       const nodeId = /^\w+ (\w+)\[/.exec(name)![1]!;
       expect({ index, nodeId, outcome: step.result }).toEqual({ index, nodeId, outcome: { status: 'completed', outputs: execution.node(nodeId)!.output } });

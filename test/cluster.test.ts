@@ -33,9 +33,13 @@ function startSlowServer() {
   });
 }
 
+/** Four calls in a row; a Pack turns each String body into the next call's dict body. */
 function program(url: string): string {
   const call = (step: string) => `${step} = Http { url: "${url}/${step}", method: "POST" }`;
-  return [call('a'), call('b'), 'b.body = a.body', call('c'), 'c.body = b.body', call('d'), 'd.body = c.body'].join('\n');
+  const chain = (previous: string, next: string) => [
+    `after_${previous} = Pack(previous: String)`, `after_${previous}.previous = ${previous}.body`, call(next), `${next}.body = after_${previous}.out`,
+  ];
+  return [call('a'), ...chain('a', 'b'), ...chain('b', 'c'), ...chain('c', 'd')].join('\n');
 }
 
 type Event = { seq: number; execution: { status: string; lastSeq: number } };

@@ -7,10 +7,13 @@ import {
 
 const steps = ['a', 'b', 'c'] as const;
 
-/** Three calls in a row, each waiting for the previous one's answer. */
+/** Three calls in a row, each waiting for the previous one's answer (a Pack turns each String body into the next call's dict body). */
 function program(counterUrl: string, run: number): string {
   const call = (step: string) => `${step} = Http { url: "${counterUrl}/count?key=${run}-${step}", method: "POST" }`;
-  return [call('a'), call('b'), 'b.body = a.body', call('c'), 'c.body = b.body'].join('\n');
+  const chain = (previous: string, next: string) => [
+    `after_${previous} = Pack(previous: String)`, `after_${previous}.previous = ${previous}.body`, call(next), `${next}.body = after_${previous}.out`,
+  ];
+  return [call('a'), ...chain('a', 'b'), ...chain('b', 'c')].join('\n');
 }
 
 describe('kill -9 of the server process during 20 runs with side effects', () => {
@@ -78,8 +81,10 @@ describe('kill -9 of the server process during 20 runs with side effects', () =>
         else inFlightAtAKill += 1;
         expect(count).toBeGreaterThanOrEqual(1);
         expect(count).toBeLessThanOrEqual(1 + kills.length);
-        // The record shows the answer of the call that counted last.
-        expect(execution.node(step)).toMatchObject({ status: 'completed', output: { status: 200, body: { key, count } } });
+        // The record shows the answer of the call that counted last (Http's body is the response text).
+        const record = execution.node(step) as { status: string; output: { status: number; body: string } };
+        expect(record).toMatchObject({ status: 'completed', output: { status: 200 } });
+        expect(JSON.parse(record.output.body)).toEqual({ key, count });
       }
     }
     // Enough steps finished between kills for the check above to mean something.

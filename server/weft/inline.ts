@@ -2,7 +2,7 @@
 import type { ParsedConnection, ParsedNode, ParsedPort } from './ast';
 import {
   bracketDepth, heredocCloses, heredocValue, KEY_VALUE, looksLikeDottedRef, looksLikeInlineStart, matchingBraceOnLine,
-  matchingParen, parenDepth, parseConfigValue, parseLabel, parsePortItems, portListItems, splitOnCommasOutsideQuotes,
+  matchingParen, MAX_NESTING, parenDepth, parseConfigValue, parseLabel, parsePortItems, portListItems, splitOnCommasOutsideQuotes,
   type PortItem,
 } from './values';
 import type { JsonValue } from './types';
@@ -95,10 +95,15 @@ const dotPort = (text: string): string | null => /^\.([A-Za-z0-9_]+)\s*$/.exec(t
  */
 export function parseInlineExpression(
   src: SourceLines, startIndex: number, startCol: number, parentId: string, fieldKey: string, sink: InlineSink, ctx: ParserContext,
+  nesting = 0,
 ): number | null {
   const { lines } = src;
   const lineOf = (index: number): number => src.base + index + 1;
   const line = lineOf(startIndex);
+  if (nesting >= MAX_NESTING) {
+    ctx.error(line, `Inline expressions nested more than ${MAX_NESTING} levels deep`, 'nesting');
+    return null;
+  }
   const fromCol = lines[startIndex]!.slice(startCol);
   const afterStart = fromCol.trimStart();
   const type = /^[A-Z][A-Za-z0-9_]*/.exec(afterStart)?.[0];
@@ -172,7 +177,7 @@ export function parseInlineExpression(
   let label: string | null = null;
   let bodyEnd = headerEnd;
   if (rest === '{') {
-    const body = parseInlineBody(src, headerEnd + 1, anonId, sink, ctx);
+    const body = parseInlineBody(src, headerEnd + 1, anonId, sink, ctx, nesting);
     config = body.config;
     label = body.label;
     bodyEnd = body.closeIndex;
@@ -228,13 +233,23 @@ export function parseInlineExpression(
 
 /** The multi-line body of an inline expression, from the line after `{` to the `}` that closes it. */
 function parseInlineBody(
-  src: SourceLines, start: number, anonId: string, sink: InlineSink, ctx: ParserContext,
+  src: SourceLines, start: number, anonId: string, sink: InlineSink, ctx: ParserContext, nesting: number,
 ): { config: Record<string, JsonValue>; label: string | null; closeIndex: number } {
   const { lines } = src;
   const lineOf = (index: number): number => src.base + index + 1;
   const config: Record<string, JsonValue> = {};
   let label: string | null = null;
   let heredoc: { key: string; value: string; line: number } | null = null;
+  // Where a body scan starts decides where it closes (nothing else does), so a start known to run off the end
+  // is not scanned again: nested unclosed bodies would otherwise be re-read once per enclosing level (2^depth).
+  let unclosed = unclosedStarts.get(lines);
+  if (!unclosed) unclosedStarts.set(lines, (unclosed = new Set()));
+  const runsOffTheEnd = (): { config: Record<string, JsonValue>; label: string | null; closeIndex: number } => {
+    unclosed.add(start);
+    ctx.error(lineOf(start), 'Unclosed inline expression body', 'inline');
+    return { config, label, closeIndex: lines.length - 1 };
+  };
+  if (unclosed.has(start)) return runsOffTheEnd();
   let i = start;
   while (i < lines.length) {
     const raw = lines[i]!;
@@ -266,7 +281,9 @@ function parseInlineBody(
     const key = match[1]!;
     const value = match[2]!.trim();
     if (looksLikeInlineStart(value)) {
-      const next = parseInlineExpression(src, i, raw.indexOf(':') + 1, anonId, key, sink, ctx);
+      const next = parseInlineExpression(src, i, raw.indexOf(':') + 1, anonId, key, sink, ctx, nesting + 1);
+      // Going on from the next line is the scan that start would make: if that one runs off the end, so does this body.
+      if (next === null && unclosed.has(i + 1)) return runsOffTheEnd();
       i = next ?? i + 1;
       continue;
     }
@@ -308,6 +325,7 @@ function parseInlineBody(
     ctx.setConfig(config, key, parseConfigValue(value, key, (m) => ctx.error(line, m, 'invalid-json')), line);
     i++;
   }
-  ctx.error(lineOf(start), 'Unclosed inline expression body', 'inline');
-  return { config, label, closeIndex: i - 1 };
+  return runsOffTheEnd();
 }
+
+const unclosedStarts = new WeakMap<readonly string[], Set<number>>();

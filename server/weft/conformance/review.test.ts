@@ -46,3 +46,24 @@ describe('review: groups', () => {
     expect(node(graph, 'g').inputs.map((p) => `${p.name}: ${p.type}`)).toEqual(['xs: List[Number]']);
   });
 });
+
+describe('review: robustness (no input crashes or hangs the compiler)', () => {
+  it('§5 inline expressions nested past the limit are an error, not a stack overflow', () => {
+    const depth = 3000;
+    const code = program(
+      'h = Debug {',
+      ...Array.from({ length: depth }, (_, i) => `  data${i}: Template {`),
+      '    template: "deep"',
+      ...Array.from({ length: depth }, () => '  }.text'),
+      '}',
+    );
+    rejected(code, 102, 'Inline expressions nested more than 100 levels deep');
+  });
+
+  it('§5 unclosed nested inline bodies are each reported once per level, in time linear in the program', () => {
+    const depth = 40;
+    const code = program('h = Debug {', ...Array.from({ length: depth }, (_, i) => `  data${i}: Template {`));
+    const { errors } = rejected(code, 3, 'Unclosed inline expression body');
+    expect(errors.filter((e) => e.message === 'Unclosed inline expression body').length).toBeLessThan(depth * depth);
+  });
+});

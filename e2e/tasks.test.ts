@@ -90,12 +90,14 @@ describe('the tasks view in Chromium', () => {
     expect(run.node('send_gate')?.output).toEqual({ value: 'Hello Dana, the refund is on its way.' });
     expect(run.node('review')?.output).toMatchObject({ tone: 'warm', decision_approved: true, decision_rejected: null });
 
+    // Approved: the Debug fed the null rejection skips (NODES.md 1.2); every other node completed.
+    expect(run.node('dropped')?.status).toBe('skipped');
     await page.goto(`${platform.current.url}/projects/${approvalProjectId}?executionId=${approvalRunId}`);
-    const nodeIds: string[] = run.runs.map((nodeRun: { nodeId: string }) => nodeRun.nodeId);
-    for (const nodeId of nodeIds) {
-      await page.locator(`.weft-node[data-node-id="${nodeId}"][data-status="completed"]`).waitFor();
+    for (const nodeRun of run.runs) {
+      await page.locator(`.weft-node[data-node-id="${nodeRun.nodeId}"][data-status="${nodeRun.status}"]`).waitFor();
     }
-    await expect(page.locator('.weft-node:not([data-status="completed"])').count()).resolves.toBe(0);
+    await expect(page.locator('.weft-node:not([data-status="completed"])').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-node-id'))))
+      .resolves.toEqual(['dropped']);
     await page.screenshot({ path: path.join(screenshots, 'editor-after-answer.png') });
     await otherTab.close();
   }, 90_000);

@@ -109,7 +109,7 @@ export async function startHttpServer(options: {
     }
     if (pathname.startsWith(graphiqlAssetsPath)) return serveGraphiQLAsset(pathname, response);
     if (pathname.startsWith(webhookPathPrefix)) return webhook(request, response);
-    if (filesRoutes && (pathname === filesPathPrefix || pathname.startsWith(`${filesPathPrefix}/`))) {
+    if (filesRoutes && ((pathname === filesPathPrefix && request.method === 'POST') || pathname.startsWith(`${filesPathPrefix}/`))) {
       return filesRoutes(request, response, pathname, new URL(request.url ?? '/', 'http://local').searchParams);
     }
     if (pathname === '/metrics') {

@@ -8,6 +8,7 @@ const ProjectEditorPage = lazy(() => import('./routes/editor/ProjectEditorPage')
 const ExecutionsPage = lazy(() => import('./routes/executions/ExecutionsPage'));
 const TasksPage = lazy(() => import('./routes/tasks/TasksPage'));
 const TaskPage = lazy(() => import('./routes/tasks/TaskPage'));
+const FilesPage = lazy(() => import('./routes/files/FilesPage'));
 
 export function App() {
   return (
@@ -18,6 +19,7 @@ export function App() {
           <NavLink to="/" end>Projects</NavLink>
           <NavLink to="/executions">Executions</NavLink>
           <NavLink to="/tasks">Tasks</NavLink>
+          <NavLink to="/files">Files</NavLink>
           <a href="/graphql">GraphQL</a>
         </nav>
         <ConnectionIndicator />
@@ -29,6 +31,7 @@ export function App() {
           <Route path="/projects/:projectId" element={<ProjectEditorPage />} />
           <Route path="/tasks" element={<TasksPage />} />
           <Route path="/tasks/:taskId" element={<TaskPage />} />
+          <Route path="/files" element={<FilesPage />} />
           <Route path="*" element={<main><h1>Not found</h1><p>There is no page at this address.</p></main>} />
         </Routes>
       </Suspense>

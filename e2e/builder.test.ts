@@ -159,6 +159,8 @@ describe('the builder in Chromium', () => {
     await page.getByRole('link', { name: 'Projects' }).click();
     await page.getByRole('alertdialog', { name: 'Unsaved changes' }).getByRole('button', { name: 'Leave (keep the draft)' }).click();
     await page.waitForURL(`${platform.current.url}/`);
+    // The projects page drawn (until its chunk loads the editor stays on screen, and would still ask).
+    await page.locator('#new-project-name').waitFor();
     await page.goto(`${platform.current.url}/projects/${projectId}`);
     await page.locator('.draft-restored').getByRole('button', { name: 'Discard them' }).click();
     await page.getByText('Saved', { exact: true }).waitFor();

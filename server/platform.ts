@@ -25,6 +25,7 @@ import { allowSecondsField } from './nodes/triggers/cron';
 import { createCronTriggerObject, CronSchedules } from './triggers/cronObject';
 import { Triggers } from './triggers/triggers';
 import { PublishedPages } from './pages/publishedPages';
+import { reportPythonSandbox } from './nodes/code/sandbox';
 import { InfraInstances } from './infra/instances';
 import { provideNodeServices } from './nodes/services';
 import { SecretSealer } from './credentials/sealing';
@@ -32,7 +33,6 @@ import { ProjectCredentials } from './credentials/store';
 import { openBlobStore } from './files/blobStore';
 import { Files } from './files/files';
 import { FileLinks } from './files/signing';
-import { reportPythonSandbox } from './nodes/code/sandbox';
 
 export interface Platform {
   url: string;
@@ -108,13 +108,13 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
       log,
     });
     stops.push(() => endpoint.close());
+    await config.nodes.egress.protectEach([['executor endpoint', endpoint.url], ['executor endpoint', config.executor.advertisedUrl]]);
     // Before the endpoint closes: node steps under way finish and are journaled, within the grace period.
     stops.push(async () => {
       if (workSteps.count > 0) log.info('waiting for node steps under way', { steps: workSteps.count, graceMs: config.executor.shutdownGraceMs });
       const unfinished = await workSteps.drained(config.executor.shutdownGraceMs);
       if (unfinished > 0) log.warn('node steps still running at the end of the grace period; they run again after the next start', { steps: unfinished });
     });
-    await config.nodes.egress.protectEach([['executor endpoint', endpoint.url], ['executor endpoint', config.executor.advertisedUrl]]);
     await registerDeployment(restate.adminUrl, config.executor.advertisedUrl ?? endpoint.url, log);
 
     const events = new EventHub(database, log.child({ part: 'events' }));

@@ -77,6 +77,7 @@ const environmentSchema = z
     LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(defaultNodeSettings.llm.timeoutMs),
     ALLOW_SECOND_CRON: z.enum(['true', 'false']).default('false'),
     WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_000_000),
+    RSS_MIN_POLL_SECONDS: z.coerce.number().positive().default(60),
     FILE_STORE: z.enum(['local', 's3']).default('local'),
     FILE_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
     FILE_URL_TTL_SECONDS: z.coerce.number().int().positive().default(300),
@@ -144,7 +145,8 @@ export interface Config {
    */
   executorEndpoint: { host: string; identityKeys: string[] };
   nodes: NodeSettings;
-  triggers: { allowSecondCron: boolean; webhookMaxBodyBytes: number };
+  /** rssMinPollSecs: the shortest interval an Rss trigger polls at, whatever its pollIntervalSecs. */
+  triggers: { allowSecondCron: boolean; webhookMaxBodyBytes: number; rssMinPollSecs: number };
   /** The file store: where uploaded and produced files live, the upload limit, how long a download link works. */
   files: { store: FileStoreConfig; maxBytes: number; urlTtlSeconds: number };
   /**
@@ -227,7 +229,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       http: { timeoutMs: env.HTTP_NODE_TIMEOUT_MS, maxBodyBytes: env.HTTP_NODE_MAX_BODY_BYTES },
       llm: { ...defaultNodeSettings.llm, baseUrl: env.LLM_BASE_URL, apiKey: env.LLM_API_KEY, timeoutMs: env.LLM_TIMEOUT_MS },
     },
-    triggers: { allowSecondCron: env.ALLOW_SECOND_CRON === 'true', webhookMaxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES },
+    triggers: { allowSecondCron: env.ALLOW_SECOND_CRON === 'true', webhookMaxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES, rssMinPollSecs: env.RSS_MIN_POLL_SECONDS },
     files: {
       store:
         env.FILE_STORE === 's3'

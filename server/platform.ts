@@ -23,6 +23,8 @@ import { registerDeployment, serveExecutorEndpoint } from './restate/endpoint';
 import { rememberedPorts } from './restate/ports';
 import { allowSecondsField } from './nodes/triggers/cron';
 import { createCronTriggerObject, CronSchedules } from './triggers/cronObject';
+import { createRssTriggerObject, FeedSchedules } from './triggers/rssObject';
+import { readFeed } from './triggers/rssFeeds';
 import { Triggers } from './triggers/triggers';
 import { PublishedPages } from './pages/publishedPages';
 import { reportPythonSandbox } from './nodes/code/sandbox';
@@ -87,7 +89,10 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     provideNodeServices({ files: new Files(database.prisma, openBlobStore(config.files.store), fileLinks, config.files.maxBytes) });
     allowSecondsField(config.triggers.allowSecondCron);
     const executions = new ExecutionStarter(records, restate, log.child({ part: 'executor' }));
-    const triggers = new Triggers(database.prisma, executions, new CronSchedules(restate.ingressUrl), log.child({ part: 'triggers' }));
+    const triggers = new Triggers(database.prisma, executions, new CronSchedules(restate.ingressUrl), log.child({ part: 'triggers' }), {
+      schedules: new FeedSchedules(restate.ingressUrl),
+      minPollSecs: config.triggers.rssMinPollSecs,
+    });
     const ports = await rememberedPorts(path.join(config.dataDir, 'ports.json'), ['executor'] as const, {
       executor: config.executor.port,
     });
@@ -101,6 +106,11 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
           workSteps,
         }),
         createCronTriggerObject((triggerId, scheduledTime, actualTime) => triggers.fireCron(triggerId, scheduledTime, actualTime)),
+        createRssTriggerObject({
+          read: (_triggerId, url) => readFeed(config.nodes, url),
+          fire: (triggerId, entry) => triggers.fireRss(triggerId, entry),
+          report: (triggerId, problem) => triggers.reportFeed(triggerId, problem),
+        }),
       ],
       port: ports.executor,
       host: config.executorEndpoint.host,

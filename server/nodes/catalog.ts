@@ -4,6 +4,7 @@ import { annotationNode } from './canvas/annotation';
 import { apiPostNode } from './triggers/apiPost';
 import { booleanNode } from './data/boolean';
 import { cronNode } from './triggers/cron';
+import { rssNode } from './triggers/rss';
 import { dateNode } from './data/date';
 import { debugNode } from './debug/debug';
 import { defineNode, type NodeCategory, type NodeDefinition, type PortSpec } from './definition';
@@ -60,7 +61,7 @@ function withCatalogInterface(definition: NodeDefinition): NodeDefinition {
 const definitions: NodeDefinition[] = [
   textNode, numberNode, booleanNode, listNode, dictNode, dateNode, debugNode, templateNode, gateNode,
   packNode, unpackNode, execPythonNode, httpNode, llmConfigNode, llmInferenceNode, humanQueryNode,
-  humanTriggerNode, cronNode, apiPostNode, annotationNode,
+  humanTriggerNode, cronNode, rssNode, apiPostNode, annotationNode,
   postgresDatabaseNode, memoryStoreNode, memoryQueryNode, memoryDeleteNode,
   credentialNode,
   imageNode, audioNode, videoNode, documentNode, notifyNode, stackDepthNode, stackTrimNode,

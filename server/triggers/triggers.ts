@@ -7,8 +7,10 @@ import { buildForm, validateAnswer, type AnswerProblem, type FormSchema } from '
 import { compileWeft, type Diagnostic, type ExecutableNode } from '../weft';
 import type { JsonValue } from '../weft/types';
 import type { CronSchedule, CronSchedules, FireOutcome } from './cronObject';
+import { defaultPollIntervalSecs, type FeedEntry } from '../nodes/triggers/rss';
+import type { FeedSchedule, FeedSchedules } from './rssObject';
 
-export const triggerKinds = ['Cron', 'ApiPost', 'HumanTrigger'] as const satisfies readonly TriggerKind[];
+export const triggerKinds = ['Cron', 'ApiPost', 'HumanTrigger', 'Rss'] as const satisfies readonly TriggerKind[];
 
 /** An output port of a trigger node, as stored when it was activated. */
 export interface TriggerOutput {
@@ -44,6 +46,15 @@ export function cronScheduleOf(trigger: Pick<Trigger, 'config' | 'timezone'>): C
   return { expression: String((trigger.config as Record<string, JsonValue>).cron), timezone: trigger.timezone ?? defaultTimezone };
 }
 
+/** The start of an Rss trigger's error while its feed cannot be read (it keeps polling, and is active again once it can). */
+export const feedProblemPrefix = 'The feed could not be read: ';
+
+/** Rss triggers: their polling objects and the shortest interval the platform polls at. */
+export interface FeedTriggers {
+  schedules: FeedSchedules;
+  minPollSecs: number;
+}
+
 /**
  * The trigger nodes of projects: activation takes a snapshot of the project's current code
  * (one Trigger row per trigger node, pinned to a version of that code) and turns them on;
@@ -56,7 +67,14 @@ export class Triggers {
     private readonly executions: ExecutionStarter,
     private readonly schedules: CronSchedules,
     private readonly log: Logger,
+    private readonly feeds?: FeedTriggers,
   ) {}
+
+  feedScheduleOf(trigger: Pick<Trigger, 'config'>): FeedSchedule {
+    const config = trigger.config as Record<string, JsonValue>;
+    const asked = typeof config.pollIntervalSecs === 'number' ? config.pollIntervalSecs : defaultPollIntervalSecs;
+    return { url: String(config.url), intervalSecs: Math.max(asked, this.feeds?.minPollSecs ?? 0) };
+  }
 
   /** Takes the current code's trigger nodes and activates every one of them. */
   async activateProject(projectId: string): Promise<Trigger[]> {
@@ -95,6 +113,15 @@ export class Triggers {
       );
     }
     if (crons.length > 0) this.log.info('cron schedules checked', { count: crons.length });
+    if (!this.feeds) return;
+    const feeds = await this.prisma.trigger.findMany({
+      where: { kind: 'Rss', OR: [{ state: 'active' }, { state: 'error', error: { startsWith: feedProblemPrefix } }] },
+    });
+    for (const trigger of feeds) {
+      await this.feeds.schedules.ensure(trigger.id, this.feedScheduleOf(trigger)).catch((error: Error) =>
+        this.log.error('rss polling not restored', { triggerId: trigger.id, error: error.message }),
+      );
+    }
   }
 
   /** Loads an active trigger of this kind, or says why it cannot start a run. */
@@ -172,6 +199,45 @@ export class Triggers {
     }
   }
 
+  /**
+   * How an Rss trigger's poll went (called by its RssTrigger object inside a journaled step): a
+   * problem puts it in the error state, saying so, and a good poll makes it active again;
+   * `stopped` when it was deactivated, retired or removed (the polling ends).
+   */
+  async reportFeed(triggerId: string, problem: string | undefined): Promise<FireOutcome> {
+    const trigger = await this.prisma.trigger.findUnique({ where: { id: triggerId } });
+    if (!trigger || trigger.kind !== 'Rss') return 'stopped';
+    const feedError = trigger.state === 'error' && (trigger.error ?? '').startsWith(feedProblemPrefix);
+    if (trigger.state !== 'active' && !feedError) return 'stopped';
+    if (problem) {
+      const error = `${feedProblemPrefix}${problem}`;
+      if (trigger.error !== error) {
+        await this.prisma.trigger.updateMany({ where: { id: triggerId, state: trigger.state }, data: { state: 'error', error } });
+        this.log.warn('rss feed could not be read', { triggerId, error });
+      }
+      return 'failed';
+    }
+    if (feedError) await this.prisma.trigger.updateMany({ where: { id: triggerId, state: 'error' }, data: { state: 'active', error: null } });
+    return 'started';
+  }
+
+  /** A new entry of an Rss trigger's feed (called by its RssTrigger object inside a journaled step). */
+  async fireRss(triggerId: string, entry: FeedEntry): Promise<FireOutcome> {
+    const trigger = await this.prisma.trigger.findUnique({ where: { id: triggerId } });
+    if (!trigger || trigger.kind !== 'Rss' || trigger.state !== 'active') return 'stopped';
+    try {
+      const { execution } = await this.startRun(trigger, entry.outputs, {
+        triggeredBy: this.feedScheduleOf(trigger).url,
+        idempotencyKey: `rss:${entry.entryId}`,
+      });
+      this.log.info('rss entry', { triggerId, entryId: entry.entryId, executionId: execution.id });
+      return 'started';
+    } catch (error) {
+      this.log.error('rss entry could not start a run', { triggerId, entryId: entry.entryId, error: (error as Error).message });
+      return 'failed';
+    }
+  }
+
   /** Finishes a start interrupted between the record and Restate (the key's run was never handed over). */
   private async runWithKey(triggerId: string, idempotencyKey: string): Promise<Execution | null> {
     const execution = await this.prisma.execution.findUnique({ where: { triggerId_idempotencyKey: { triggerId, idempotencyKey } } });
@@ -243,6 +309,16 @@ export class Triggers {
         return this.prisma.trigger.update({ where: { id: trigger.id }, data: { state: 'error', error: message } });
       }
     }
+    if (trigger.kind === 'Rss') {
+      try {
+        if (!this.feeds) throw new Error('this server polls no feeds');
+        await this.feeds.schedules.activate(trigger.id, this.feedScheduleOf(trigger));
+        this.log.info('rss trigger polling', { triggerId: trigger.id, ...this.feedScheduleOf(trigger) });
+      } catch (error) {
+        const message = `Restate could not schedule its polls: ${(error as Error).message}`;
+        return this.prisma.trigger.update({ where: { id: trigger.id }, data: { state: 'error', error: message } });
+      }
+    }
     return this.prisma.trigger.update({ where: { id: trigger.id }, data: { state: 'active', error: null, activatedAt: new Date() } });
   }
 
@@ -257,6 +333,12 @@ export class Triggers {
   }
 
   private async stopSchedule(trigger: Trigger): Promise<void> {
+    if (trigger.kind === 'Rss') {
+      await this.feeds?.schedules.deactivate(trigger.id).catch((error: Error) =>
+        this.log.warn('rss polling not told to stop; its next poll will stop it', { triggerId: trigger.id, error: error.message }),
+      );
+      return;
+    }
     if (trigger.kind !== 'Cron') return;
     await this.schedules.deactivate(trigger.id).catch((error: Error) =>
       this.log.warn('cron schedule not told to stop; its next tick will stop it', { triggerId: trigger.id, error: error.message }),
@@ -295,14 +377,14 @@ export class Triggers {
  * which the compiler leaves alone as the reference does; each problem located at the node.
  */
 function scheduleProblems(node: ExecutableNode, at: { line: number; column: number; endLine: number; endColumn: number } | undefined): Diagnostic[] {
-  if (node.type !== 'Cron') return [];
+  if (node.type !== 'Cron' && node.type !== 'Rss') return [];
   const parsed = nodeDefinition(node.type)?.config.safeParse(node.config);
   if (!parsed || parsed.success) return [];
   const where = at ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
   return parsed.error.issues.map((issue) => ({
     severity: 'error' as const,
     code: 'invalid-config',
-    message: `${node.id} (Cron): ${issue.message}`,
+    message: `${node.id} (${node.type}): ${issue.message}`,
     ...where,
   }));
 }

@@ -5,7 +5,7 @@ export const executionStatuses: readonly ExecutionStatus[] = [
 ];
 
 export const triggerLabels: Readonly<Record<TriggerKind, string>> = {
-  Manual: 'Manual', Cron: 'Cron', ApiPost: 'ApiPost', HumanTrigger: 'HumanTrigger', Rerun: 'Re-run', Page: 'Page',
+  Manual: 'Manual', Cron: 'Cron', ApiPost: 'ApiPost', HumanTrigger: 'HumanTrigger', Rerun: 'Re-run', Page: 'Page', Rss: 'Rss',
 };
 export const triggerKinds = Object.keys(triggerLabels) as TriggerKind[];
 

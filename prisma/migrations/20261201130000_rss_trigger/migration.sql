@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "TriggerKind" ADD VALUE 'Rss';

@@ -5,6 +5,7 @@
  * here each one is a diagnostic on its line.
  */
 import type { Block, FieldItem, LiveItem, LoomDiagnostic, LoomManifest, OutputBlock } from './manifest';
+import type { WeftCatalogField } from '../nodes/weftCatalog';
 
 /** The parts of a compiled node (compileWeft's graph IR) that Loom binds to. */
 export interface LoomNode {
@@ -27,16 +28,8 @@ export interface LoomProgram {
   edges: readonly LoomEdge[];
 }
 
-export interface LoomCatalogField {
-  key: string;
-  label?: string;
-  /** text, textarea, number, checkbox, select, code, password, api_key, blob, form_builder */
-  type: string;
-  options?: string[];
-  defaultValue?: unknown;
-  min?: number;
-  max?: number;
-}
+/** A config field as Weft's catalog describes it. */
+export type LoomCatalogField = WeftCatalogField;
 
 /** What Loom needs of the node catalog. */
 export interface LoomCatalog {

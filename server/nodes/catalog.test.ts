@@ -62,8 +62,12 @@ describe('the node catalog', () => {
     }
   });
 
-  it('marks Cron, ApiPost and HumanTrigger as triggers, and only them', () => {
-    expect([...catalog.values()].filter((d) => d.isTrigger).map((d) => d.type).sort()).toEqual(['ApiPost', 'Cron', 'HumanTrigger']);
+  it('marks as triggers exactly the types Weft\'s catalog marks (Cron, ApiPost, HumanTrigger, Rss among ours)', () => {
+    const triggers = [...catalog.values()].filter((d) => d.isTrigger).map((d) => d.type).sort();
+    expect(triggers).toEqual(expect.arrayContaining(['ApiPost', 'Cron', 'HumanTrigger', 'Rss']));
+    for (const definition of catalog.values()) {
+      expect({ type: definition.type, isTrigger: definition.isTrigger }).toEqual({ type: definition.type, isTrigger: weftCatalogEntry(definition.type)?.features.isTrigger === true });
+    }
   });
 
   it('gives the SPA palette every type with a JSON Schema of its config', () => {

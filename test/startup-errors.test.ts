@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { execa } from 'execa';
 import getPort from 'get-port';
@@ -60,8 +62,9 @@ describe('starting the platform', () => {
     // A Restate the platform did not start: the embedded one of another platform instance.
     const restateHost = await startPlatform({ dataDir: ownRestateDir });
     cleanups.push(() => restateHost.stop());
-    const started = restateHost.output().match(/"ingressUrl":"([^"]+)","adminUrl":"([^"]+)"/);
-    const [ingressUrl, adminUrl] = [started?.[1] ?? '', started?.[2] ?? ''];
+    // The embedded Restate keeps the ports it listens on in its directory (server/restate/ports.ts).
+    const ports = JSON.parse(await readFile(path.join(ownRestateDir, 'restate', 'ports.json'), 'utf8')) as { ingress: number; admin: number };
+    const [ingressUrl, adminUrl] = [`http://127.0.0.1:${ports.ingress}`, `http://127.0.0.1:${ports.admin}`];
 
     const platform = await startPlatform({
       dataDir,

@@ -6,7 +6,7 @@ import type { ParsedConnection, ParsedGroup, ParsedNode, ParsedPort, ParsedProgr
 import { parseInlineExpression, pushPorts, type InlineSink, type ParserContext, type SourceLines } from './inline';
 import type { JsonValue } from './types';
 import {
-  bracketDepth, contentAfterFirstBrace, firstBraceClosed, firstColumn, heredocCloses, heredocValue, IDENT, KEY_VALUE,
+  bracesOutsideQuotes, bracketDepth, contentAfterFirstBrace, firstBraceClosed, firstColumn, heredocCloses, heredocValue, IDENT, KEY_VALUE,
   looksLikeDottedRef, looksLikeInlineStart, looksLikeJson, matchingParen, parenDepth, parseConfigValue, parseLabel,
   parsePortItems, portListItems, requireOneOfNames, splitOnCommasOutsideBrackets, splitOnCommasOutsideQuotes,
   stripHeaderComment, stripPortLineComment, tryParseLiteral, unescapeBackticks, dedent, MAX_NESTING,
@@ -362,29 +362,49 @@ class Parser implements ParserContext {
         i++;
         continue;
       }
-      const backticks = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*:\s*```(.*)$/.exec(trimmed);
-      if (backticks) {
-        const rest = backticks[2]!;
-        if (rest.endsWith('```') && rest.length > 3) this.setConfig(config, backticks[1]!, rest.slice(0, -3), line);
-        else heredoc = { key: backticks[1]!, value: rest, line };
-        i++;
+      const entry = this.configEntry(trimmed, i, config);
+      if (entry) {
+        heredoc = entry.heredoc;
+        i = entry.next;
         continue;
-      }
-      if (match) {
-        const key = match[1]!;
-        const value = match[2]!.trim();
-        if ((value.startsWith('[') || value.startsWith('{')) && bracketDepth(value) !== 0) {
-          const json = this.collectJson(i, value);
-          if (json.broken) this.error(line, `Broken JSON for "${key}": brackets not balanced`, 'broken-json');
-          this.setConfig(config, key, parseConfigValue(json.text, key, (m) => this.error(line, m, 'invalid-json')), line);
-          i = json.next;
-          continue;
-        }
-        this.setConfig(config, key, parseConfigValue(value, key, (m) => this.error(line, m, 'invalid-json')), line);
       }
       i++;
     }
     return { config, label, inPorts, outPorts, endIndex: i };
+  }
+
+  /**
+   * A `key: value` config line at `index`: a one-line value, the opening of a triple-backtick block
+   * (returned as the heredoc to continue) or of multi-line JSON. Null when the line is not one.
+   */
+  private configEntry(
+    trimmed: string, index: number, config: Record<string, JsonValue>,
+  ): { next: number; heredoc: { key: string; value: string; line: number } | null } | null {
+    const line = index + 1;
+    const backticks = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*:\s*```(.*)$/.exec(trimmed);
+    if (backticks) {
+      const rest = backticks[2]!;
+      if (rest.endsWith('```') && rest.length > 3) {
+        this.setConfig(config, backticks[1]!, rest.slice(0, -3), line);
+        return { next: index + 1, heredoc: null };
+      }
+      return { next: index + 1, heredoc: { key: backticks[1]!, value: rest, line } };
+    }
+    const match = KEY_VALUE.exec(trimmed);
+    if (!match) return null;
+    const key = match[1]!;
+    const value = match[2]!.trim();
+    const invalidJson = (message: string) => this.error(line, message, 'invalid-json');
+    if ((value.startsWith('[') || value.startsWith('{')) && bracketDepth(value) !== 0) {
+      const json = this.collectJson(index, value);
+      if (json.broken) {
+        this.error(line, `Broken JSON for "${key}": brackets not balanced (missing ${json.missing} closing bracket(s))`, 'broken-json');
+      }
+      this.setConfig(config, key, parseConfigValue(json.text, key, invalidJson), line);
+      return { next: json.next, heredoc: null };
+    }
+    this.setConfig(config, key, parseConfigValue(value, key, invalidJson), line);
+    return { next: index + 1, heredoc: null };
   }
 
   private heredocLine(
@@ -478,22 +498,7 @@ class Parser implements ParserContext {
           if (IDENT.test(left) && /^[A-Z]/.test(right)) ids.add(left);
         }
       }
-      let quote: string | null = null;
-      let escaped = false;
-      for (const c of trimmed) {
-        if (escaped) {
-          escaped = false;
-          continue;
-        }
-        if (quote) {
-          if (c === '\\') escaped = true;
-          else if (c === quote) quote = null;
-          continue;
-        }
-        if (c === '"' || c === "'") quote = c;
-        else if (c === '{') depth++;
-        else if (c === '}') depth--;
-      }
+      for (const brace of bracesOutsideQuotes(trimmed)) depth += brace.opens ? 1 : -1;
     }
     return ids;
   }
@@ -835,29 +840,11 @@ class Parser implements ParserContext {
           i++;
           continue;
         }
-        const backticks = /^([a-zA-Z_][a-zA-Z0-9_]*)\s*:\s*```(.*)$/.exec(trimmed);
-        if (backticks) {
-          const rest = backticks[2]!;
-          if (rest.endsWith('```') && rest.length > 3) this.setConfig(draft.config, backticks[1]!, rest.slice(0, -3), line);
-          else heredoc = { key: backticks[1]!, value: rest, line };
-          i++;
-          continue;
-        }
-        if (match) {
-          const key = match[1]!;
-          const value = match[2]!.trim();
-          if ((value.startsWith('[') || value.startsWith('{')) && bracketDepth(value) !== 0) {
-            const json = this.collectJson(i, value);
-            if (json.broken) {
-              this.error(line, `Broken JSON for "${key}": brackets not balanced (missing ${json.missing} closing bracket(s))`, 'broken-json');
-            }
-            this.setConfig(draft.config, key, parseConfigValue(json.text, key, (m) => this.error(line, m, 'invalid-json')), line);
-            draft.endLine = json.next;
-            i = json.next;
-            continue;
-          }
-          this.setConfig(draft.config, key, parseConfigValue(value, key, (m) => this.error(line, m, 'invalid-json')), line);
-          i++;
+        const entry = this.configEntry(trimmed, i, draft.config);
+        if (entry) {
+          heredoc = entry.heredoc;
+          if (entry.next > i + 1) draft.endLine = entry.next;
+          i = entry.next;
           continue;
         }
         this.error(line, `Invalid config line: ${trimmed}`, 'invalid-config-line');

@@ -182,10 +182,8 @@ export function matchingParen(text: string, start: number): number {
   return -1;
 }
 
-/** Index of the `}` matching the `{` that starts the text, respecting quotes; -1 if none. */
-export function matchingBraceOnLine(text: string): number {
-  if (!text.startsWith('{')) return -1;
-  let depth = 0;
+/** The positions of `{` and `}` in the text that are outside quoted strings, in order. */
+export function* bracesOutsideQuotes(text: string): Generator<{ index: number; opens: boolean }> {
   let quote: string | null = null;
   let escaped = false;
   for (let i = 0; i < text.length; i++) {
@@ -200,11 +198,17 @@ export function matchingBraceOnLine(text: string): number {
       continue;
     }
     if (c === '"' || c === "'") quote = c;
-    else if (c === '{') depth++;
-    else if (c === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
+    else if (c === '{' || c === '}') yield { index: i, opens: c === '{' };
+  }
+}
+
+/** Index of the `}` matching the `{` that starts the text, respecting quotes; -1 if none. */
+export function matchingBraceOnLine(text: string): number {
+  if (!text.startsWith('{')) return -1;
+  let depth = 0;
+  for (const brace of bracesOutsideQuotes(text)) {
+    depth += brace.opens ? 1 : -1;
+    if (depth === 0) return brace.index;
   }
   return -1;
 }

@@ -46,18 +46,27 @@ export function defaultPorts(entry: WeftCatalogEntry): { inputs: NodePort[]; out
   return { inputs: entry.defaultInputs.map(port), outputs: entry.defaultOutputs.map(port) };
 }
 
-interface FieldPorts {
+export interface FormFieldPorts {
+  /** Type of the input `{key}`, for fields fed by the graph; `T_Auto` is the field's own type variable `T__{key}`. */
   input?: string;
+  /** Type of the answer output `{key}`. */
   output?: string;
-  suffixed?: string[];
-  suffixType?: string;
+  /** Extra outputs with a suffix, e.g. `{key}_approved`. */
+  suffixed?: { suffix: string; type: string }[];
 }
 
+export const FORM_FIELD_TYPES = [
+  'display', 'display_image', 'approve_reject', 'select', 'multi_select', 'select_input',
+  'multi_select_input', 'text_input', 'textarea', 'editable_text_input', 'editable_textarea',
+] as const;
+
+export type FormFieldType = (typeof FORM_FIELD_TYPES)[number];
+
 /** NODES.md §1.11: the ports each form field type adds. */
-const FIELD_PORTS: Record<string, FieldPorts> = {
+export const FORM_FIELD_PORTS: Record<FormFieldType, FormFieldPorts> = {
   display: { input: 'T_Auto' },
   display_image: { input: 'Image' },
-  approve_reject: { suffixed: ['_approved', '_rejected'], suffixType: 'Boolean' },
+  approve_reject: { suffixed: [{ suffix: '_approved', type: 'Boolean' }, { suffix: '_rejected', type: 'Boolean' }] },
   select: { output: 'String' },
   multi_select: { output: 'List[String]' },
   select_input: { input: 'List[String]', output: 'String' },
@@ -68,6 +77,10 @@ const FIELD_PORTS: Record<string, FieldPorts> = {
   editable_textarea: { input: 'String', output: 'String' },
 };
 
+/** The type of a form field's input port `key`. */
+export const formInputType = (spec: FormFieldPorts, key: string): string | undefined =>
+  spec.input === 'T_Auto' ? `T__${key}` : spec.input;
+
 const isObject = (v: unknown): v is Record<string, JsonValue> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The ports a HumanQuery/HumanTrigger `fields` list derives; an unknown fieldType adds none. */
@@ -77,16 +90,14 @@ export function formPorts(fields: JsonValue | undefined): { inputs: NodePort[]; 
   if (!Array.isArray(fields)) return { inputs, outputs };
   for (const field of fields) {
     if (!isObject(field) || typeof field.fieldType !== 'string' || typeof field.key !== 'string') continue;
-    const spec = FIELD_PORTS[field.fieldType];
+    const spec = FORM_FIELD_PORTS[field.fieldType as FormFieldType] as FormFieldPorts | undefined;
     if (!spec) continue;
     const key = field.key;
-    if (spec.input) {
-      const type = spec.input === 'T_Auto' ? `T__${key}` : spec.input;
-      inputs.push({ name: key, type, required: field.required !== false, declared: false, origin: 'form' });
-    }
+    const inputType = formInputType(spec, key);
+    if (inputType) inputs.push({ name: key, type: inputType, required: field.required !== false, declared: false, origin: 'form' });
     if (spec.output) outputs.push({ name: key, type: spec.output, required: false, declared: false, origin: 'form' });
-    for (const suffix of spec.suffixed ?? []) {
-      outputs.push({ name: `${key}${suffix}`, type: spec.suffixType!, required: false, declared: false, origin: 'form' });
+    for (const { suffix, type } of spec.suffixed ?? []) {
+      outputs.push({ name: `${key}${suffix}`, type, required: false, declared: false, origin: 'form' });
     }
   }
   return { inputs, outputs };

@@ -2,41 +2,16 @@
 import { z } from 'zod';
 import { didYouMean } from '../../weft/suggest';
 import { isConfigObject, type ConfigProblem, type PortSpec } from '../definition';
+import { FORM_FIELD_PORTS, FORM_FIELD_TYPES, formInputType, type FormFieldType } from '../../weft/ports';
 import type { JsonValue } from '../../weft/types';
 
-export const FIELD_TYPES = [
-  'display', 'display_image', 'approve_reject', 'select', 'multi_select', 'select_input',
-  'multi_select_input', 'text_input', 'textarea', 'editable_text_input', 'editable_textarea',
-] as const;
+export const FIELD_TYPES = FORM_FIELD_TYPES;
+export type FieldType = FormFieldType;
 
-export type FieldType = (typeof FIELD_TYPES)[number];
+/** Field types whose choices are static `options`. */
+const NEEDS_OPTIONS: ReadonlySet<FieldType> = new Set(['select', 'multi_select']);
 
-interface FieldPorts {
-  /** Type of the input `{key}`, for fields fed by the graph. */
-  input?: string;
-  /** Type of the answer output `{key}`. */
-  output?: string;
-  /** Extra outputs with a suffix, e.g. `{key}_approved`. */
-  suffixed?: { suffix: string; type: string }[];
-  needsOptions?: boolean;
-}
-
-const FIELD_PORTS: Record<FieldType, FieldPorts> = {
-  // A display input is typed `T__{key}` (its own type variable), as in the reference.
-  display: { input: 'T' },
-  display_image: { input: 'Image' },
-  approve_reject: { suffixed: [{ suffix: '_approved', type: 'Boolean' }, { suffix: '_rejected', type: 'Boolean' }] },
-  select: { output: 'String', needsOptions: true },
-  multi_select: { output: 'List[String]', needsOptions: true },
-  select_input: { input: 'List[String]', output: 'String' },
-  multi_select_input: { input: 'List[String]', output: 'List[String]' },
-  text_input: { output: 'String' },
-  textarea: { output: 'String' },
-  editable_text_input: { input: 'String', output: 'String' },
-  editable_textarea: { input: 'String', output: 'String' },
-};
-
-export const fieldTakesInput = (fieldType: FieldType): boolean => FIELD_PORTS[fieldType].input !== undefined;
+export const fieldTakesInput = (fieldType: FieldType): boolean => FORM_FIELD_PORTS[fieldType].input !== undefined;
 
 export const formFieldSchema = z.object({
   fieldType: z.enum(FIELD_TYPES, {
@@ -89,7 +64,7 @@ function fieldListProblems(fields: JsonValue[], rules: FieldListRules): ConfigPr
   fields.forEach((raw, index) => {
     const field = readableField(raw);
     if (!field) return;
-    const ports = FIELD_PORTS[field.fieldType];
+    const ports = FORM_FIELD_PORTS[field.fieldType];
     const owner = `field ${index + 1} (${field.key})`;
     const path = [index, 'key'];
     if (ports.input !== undefined && !rules.allowInputs) {
@@ -99,7 +74,7 @@ function fieldListProblems(fields: JsonValue[], rules: FieldListRules): ConfigPr
     if (ports.output !== undefined) claim(outputNames, field.key, owner, path);
     for (const { suffix } of ports.suffixed ?? []) claim(outputNames, field.key + suffix, owner, path);
     const options = isConfigObject(field.config) ? field.config.options : undefined;
-    if (ports.needsOptions && (!Array.isArray(options) || options.length === 0)) {
+    if (NEEDS_OPTIONS.has(field.fieldType) && (!Array.isArray(options) || options.length === 0)) {
       problems.push({ path: [index], message: `a ${field.fieldType} field needs config.options, a non-empty list of choices` });
     }
   });
@@ -146,10 +121,10 @@ export function fieldPorts(fields: JsonValue | undefined): { inputs: PortSpec[];
   for (const raw of fieldList(fields)) {
     const field = readableField(raw);
     if (!field) continue;
-    const ports = FIELD_PORTS[field.fieldType];
+    const ports = FORM_FIELD_PORTS[field.fieldType];
     const required = !isConfigObject(raw) || raw.required !== false;
     if (ports.input !== undefined) {
-      const type = field.fieldType === 'display' ? `T__${field.key}` : ports.input;
+      const type = formInputType(ports, field.key)!;
       inputs.push({ name: field.key, type, optional: !required });
     }
     if (ports.output !== undefined) outputs.push({ name: field.key, type: ports.output, optional: true });

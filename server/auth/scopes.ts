@@ -23,6 +23,7 @@ const requiredScopes: Record<'query' | 'mutation' | 'subscription', Record<strin
     deactivateTrigger: 'admin',
     submitHumanTrigger: 'run',
     runRunnerPage: 'run',
+    uploadFile: 'run',
   },
   subscription: {},
 };

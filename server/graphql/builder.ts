@@ -16,6 +16,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
     USD: { Input: string; Output: { toString(): string } | string | number };
+    File: { Input: unknown; Output: never };
   };
 }>({
   // The errors plugin must come before the Prisma plugin for `errors` to work on prismaField.

@@ -19,6 +19,8 @@ export function useRequestBody(maxBytes: number): Plugin {
         });
         return;
       }
+      // A multipart upload's parser has its own limits (server/files/graphqlUpload.ts).
+      if ((request.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data')) return;
       const parse = requestParser;
       const streamed = request.body !== null && request.headers.get('content-length') === null;
       setRequestParser(async (original) => {

@@ -19,6 +19,7 @@ import type { Logger } from '../log';
 import { createWebhookHandler, webhookPathPrefix } from '../triggers/webhook';
 import { createFilesHandler } from '../files/http';
 import { filesPathPrefix } from '../files/signing';
+import { isMultipart, maxMultipartBytes, uploadFetchAPI, useFileUploads } from '../files/graphqlUpload';
 import { optionalNodeService } from '../nodes/services';
 import { accessPolicy, checkOrigin, checkTarget, isConfiguredOrigin, securityHeaders } from './access';
 import { graphiqlAssetsPath, renderGraphiQL, serveGraphiQLAsset } from './graphiql';
@@ -54,12 +55,15 @@ export async function startHttpServer(options: {
   const { config, context, database, restate, authenticator, metrics, log } = options;
   const access = accessPolicy(config.http.host, config.access.allowedHosts, config.access.allowedOrigins);
   const tokenConnections = new TokenConnections();
+  const uploadLimits = { maxFileBytes: config.files.maxBytes, maxFieldBytes: config.http.maxRequestBytes };
   const yoga = createYoga<Record<string, never>, GraphQLContext & Partial<AuthContext>>({
     schema,
     graphqlEndpoint: graphqlPath,
     context: () => context,
+    fetchAPI: uploadFetchAPI(uploadLimits),
     plugins: [
       useRequestBody(config.http.maxRequestBytes),
+      useFileUploads({ ...uploadLimits, authenticator, authEnabled: config.auth.enabled }),
       ...useGraphQLLimits(config.graphqlLimits),
       useNoNulCharacters(),
       useAuthorization(authenticator),
@@ -100,7 +104,12 @@ export async function startHttpServer(options: {
     if (origin && !origin.ok) return refuse(response, origin.status, origin.message);
     if (pathname === graphqlPath) {
       const length = Number(request.headers['content-length'] ?? 0);
-      if (length > config.http.maxRequestBytes) {
+      if (isMultipart(request.headers['content-type']) && length > maxMultipartBytes(uploadLimits)) {
+        response.writeHead(413, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ errors: [{ message: `The upload is ${length} bytes, more than the limit of ${config.files.maxBytes} bytes (FILE_MAX_BYTES)`, extensions: { code: 'FILE_TOO_LARGE' } }] }));
+        return;
+      }
+      if (!isMultipart(request.headers['content-type']) && length > config.http.maxRequestBytes) {
         response.writeHead(413, { 'content-type': 'application/json' });
         response.end(JSON.stringify({ errors: [{ message: `Request body larger than ${config.http.maxRequestBytes} bytes`, extensions: { code: 'REQUEST_TOO_LARGE' } }] }));
         return;

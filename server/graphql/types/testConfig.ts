@@ -14,6 +14,12 @@ builder.prismaObject('TestConfig', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     project: t.relation('project'),
+    executions: t.relation('executions', {
+      description: 'The runs made with it, newest first (at most 100).',
+      args: { first: t.arg.int({ required: false, description: 'How many, 20 if not given (1 to 100).' }) },
+      query: (args) => ({ orderBy: [{ startedAt: 'desc' }, { id: 'desc' }], take: Math.min(Math.max(args.first ?? 20, 1), 100) }),
+    }),
+    executionCount: t.relationCount('executions', { description: 'How many runs were made with it.' }),
   }),
 });
 

@@ -49,6 +49,10 @@ export class S3BlobStore implements BlobStore {
       region: config.region,
       endpoint: config.endpoint,
       forcePathStyle: config.forcePathStyle,
+      // Checksums only where S3 requires them: the SDK's default sends streamed bodies aws-chunked with a
+      // trailing checksum, which S3-compatible stores other than AWS (s3rver, older MinIO, …) store as is.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
       credentials: config.accessKeyId && config.secretAccessKey ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } : undefined,
     });
   }

@@ -28,6 +28,19 @@ async function openTaskOf(graphqlUrl: string, executionId: string): Promise<{ id
   return task;
 }
 
+/** Saves a view at 1280×800 and 390 px wide, light and dark. */
+async function shoot(page: Page, name: string) {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const viewport of [desktopViewport, { width: 390, height: 844 }]) {
+      await page.setViewportSize(viewport);
+      await page.screenshot({ path: path.join(screenshots, `${name}-${viewport.width}-${scheme}.png`), fullPage: true });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize(desktopViewport);
+}
+
 const taskCard = (page: Page, title: string) => page.locator('.task-card[data-task-id]').filter({ hasText: title });
 const field = (card: Locator, key: string) => card.locator(`[data-field-key="${key}"]`);
 
@@ -53,15 +66,24 @@ describe('the tasks view in Chromium', () => {
     await card.waitFor();
     await expect(field(card, 'customer').textContent()).resolves.toContain('Dana Okafor');
     await expect(field(card, 'reply').locator('textarea').inputValue()).resolves.toContain('Hello Dana Okafor, we are sorry about: Invoice 7731');
+    // The decision's labels are the submit buttons: no separate "Submit answer".
     await expect(field(card, 'decision').getByRole('button', { name: 'Send' }).isVisible()).resolves.toBe(true);
-    await page.screenshot({ path: path.join(screenshots, 'tasks-open.png'), fullPage: true });
+    await expect(field(card, 'decision').getByRole('button', { name: 'Drop' }).isVisible()).resolves.toBe(true);
+    await expect(card.getByRole('button', { name: 'Submit answer' }).count()).resolves.toBe(0);
+    // The card says where it comes from: the project, the run (a link to it) and how long it has waited.
+    const meta = card.locator('.task-meta');
+    await expect(meta.locator('.task-project').textContent()).resolves.toBe('approval');
+    await expect(meta.locator('.task-run').textContent()).resolves.toBe(`run ${approvalRunId.slice(-8)}`);
+    await expect(meta.locator('.task-run').getAttribute('href')).resolves.toBe(`/projects/${approvalProjectId}?executionId=${approvalRunId}`);
+    await expect(meta.locator('.task-age').textContent()).resolves.toMatch(/^opened (just now|\d+ seconds? ago)$/);
+    await shoot(page, 'tasks-open');
   });
 
   it('flags a required field left empty next to it, and sends nothing', async () => {
     const posts = recordGraphqlPosts(page);
     const card = taskCard(page, 'Approve the reply?');
     await field(card, 'reply').locator('textarea').fill('');
-    await card.getByRole('button', { name: 'Submit answer' }).click();
+    await field(card, 'decision').getByRole('button', { name: 'Send' }).click();
 
     await expect(field(card, 'reply').locator('.form-problem').textContent()).resolves.toBe('Required');
     await expect(field(card, 'reply').locator('textarea').getAttribute('aria-invalid')).resolves.toBe('true');
@@ -78,9 +100,16 @@ describe('the tasks view in Chromium', () => {
     await field(card, 'reply').locator('textarea').fill('Hello Dana, the refund is on its way.');
     await field(card, 'tone').getByLabel('warm').check();
     await field(card, 'decision').getByRole('button', { name: 'Send' }).click();
-    await card.getByRole('button', { name: 'Submit answer' }).click();
 
     await card.waitFor({ state: 'detached' });
+    // A confirmation says what was recorded, with the answer and a link to the run.
+    const confirmation = page.locator('.task-confirmation[data-state="answered"]');
+    await expect(confirmation.locator('p').first().textContent()).resolves.toContain('Answer recorded: Approve the reply? (approval)');
+    await expect(confirmation.locator('.task-answer-row').evaluateAll((rows) => rows.map((row) => [row.querySelector('dt')?.textContent, row.querySelector('dd')?.textContent])))
+      .resolves.toEqual([['Reply', 'Hello Dana, the refund is on its way.'], ['Tone', 'warm'], ['Decision', 'Send']]);
+    await expect(confirmation.getByRole('link', { name: 'View the run' }).getAttribute('href')).resolves.toBe(`/projects/${approvalProjectId}?executionId=${approvalRunId}`);
+    await shoot(page, 'tasks-answer-confirmed');
+
     await taskCard(otherTab, 'Approve the reply?').waitFor({ state: 'detached' });
     await otherTab.getByTestId('no-open-tasks').waitFor();
 
@@ -113,7 +142,7 @@ describe('the tasks view in Chromium', () => {
     await page.screenshot({ path: path.join(screenshots, 'task-single.png'), fullPage: true });
 
     await graphqlData(platform.current.graphqlUrl, `mutation ($id: ID!) { skipHumanTask(id: $id, answeredBy: "someone else") { __typename } }`, { id: task.id });
-    await card.getByRole('button', { name: 'Submit answer' }).click();
+    await field(card, 'decision').getByRole('button', { name: 'Drop' }).click();
     const closed = page.locator(`.task-closed[data-task-id="${task.id}"]`);
     await expect(closed.locator('.form-refusal').textContent()).resolves.toBe('Your answer was not recorded: This form is already skipped.');
     await expect(closed.textContent()).resolves.toContain('This form was skipped by someone else');
@@ -145,9 +174,10 @@ describe('the tasks view in Chromium', () => {
     await expect(field(card, 'subject').locator('input').inputValue()).resolves.toBe('Your order 7731');
     await expect(field(card, 'body').locator('textarea').inputValue()).resolves.toBe('Dear customer,\nyour order is on its way.');
 
-    await card.getByRole('button', { name: 'Submit answer' }).click();
+    // The verdict's buttons send the form: its other required fields are flagged first.
+    await field(card, 'verdict').getByRole('button', { name: 'Ship it' }).click();
     const flagged = await card.locator('.form-field:has(.form-problem)').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-field-key')));
-    expect(flagged).toEqual(['verdict', 'speed', 'carrier', 'reference']);
+    expect(flagged).toEqual(['speed', 'carrier', 'reference']);
     await page.screenshot({ path: path.join(screenshots, 'tasks-every-field.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.setViewportSize({ width: 390, height: 844 });
@@ -155,7 +185,6 @@ describe('the tasks view in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize(desktopViewport);
 
-    await field(card, 'verdict').getByRole('button', { name: 'Ship it' }).click();
     await field(card, 'speed').getByLabel('next day').check();
     await field(card, 'extras').getByLabel('signature').check();
     await field(card, 'carrier').getByLabel('UPS').check();
@@ -163,7 +192,7 @@ describe('the tasks view in Chromium', () => {
     await field(card, 'labels').getByLabel('gift').check();
     await field(card, 'reference').locator('input').fill('R-1');
     await field(card, 'subject').locator('input').fill('Order 7731 ships today');
-    await card.getByRole('button', { name: 'Submit answer' }).click();
+    await field(card, 'verdict').getByRole('button', { name: 'Ship it' }).click();
     await card.waitFor({ state: 'detached' });
 
     const run = await waitForStatus(platform.current.graphqlUrl, runId, ['completed', 'failed']);
@@ -212,5 +241,40 @@ describe('the tasks view in Chromium', () => {
     const run = await executionDetails(platform.current.graphqlUrl, executionId);
     expect(run.status).toBe('completed');
     expect(run.node('line')?.output).toEqual({ text: 'T-1 (high)' });
+  }, 60_000);
+  it('a closed form shows its answer on its own page', async () => {
+    const { humanTasks } = await graphqlData(platform.current.graphqlUrl, `query ($id: ID!) {
+      humanTasks(first: 5, filter: { executionId: $id }) { edges { node { id state } } } }`, { id: approvalRunId });
+    const answered = humanTasks.edges[0].node;
+    expect(answered.state).toBe('answered');
+    await page.goto(`${platform.current.url}/tasks/${answered.id}`);
+    const closed = page.locator(`.task-closed[data-task-id="${answered.id}"][data-state="answered"]`);
+    await closed.waitFor();
+    await expect(closed.locator('.task-answer-row').evaluateAll((rows) => rows.map((row) => [row.querySelector('dt')?.textContent, row.querySelector('dd')?.textContent])))
+      .resolves.toEqual([['Reply', 'Hello Dana, the refund is on its way.'], ['Tone', 'warm'], ['Decision', 'Send']]);
+    await shoot(page, 'task-closed-answer');
+  }, 60_000);
+
+  it('a form with two approve/reject fields is not sent until each has a decision', async () => {
+    await page.goto(`${platform.current.url}/tasks`);
+    await page.getByTestId('no-open-tasks').waitFor();
+    const projectId = await createProject(platform.current.graphqlUrl, 'two decisions', await fixture('two-decisions.weft'));
+    const runId = await runProject(platform.current.graphqlUrl, projectId);
+    const card = taskCard(page, 'Release 2.4?');
+    await card.waitFor();
+    const posts = recordGraphqlPosts(page);
+
+    await field(card, 'tests').getByRole('button', { name: 'Tests pass' }).click();
+    await card.getByRole('button', { name: 'Submit answer' }).click();
+    await expect(field(card, 'docs').locator('.form-problem').textContent()).resolves.toBe('Choose Docs ready or Docs missing');
+    await expect(field(card, 'tests').locator('.form-problem').count()).resolves.toBe(0);
+    expect(posts.filter((post) => post.includes('answerHumanTask'))).toEqual([]);
+    await shoot(page, 'tasks-decision-needed');
+
+    await field(card, 'docs').getByRole('button', { name: 'Docs missing' }).click();
+    await card.getByRole('button', { name: 'Submit answer' }).click();
+    await card.waitFor({ state: 'detached' });
+    const run = await waitForStatus(platform.current.graphqlUrl, runId, ['completed', 'failed']);
+    expect(run.node('release')?.output).toEqual({ tests_approved: true, tests_rejected: null, docs_approved: null, docs_rejected: true });
   }, 60_000);
 });

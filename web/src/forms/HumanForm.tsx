@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { JsonTree } from '../inspector/JsonTree';
-import { answerOf, problemsOf, startingValues, type FieldProblems, type FieldValue, type FormValues } from './formAnswer';
+import { answerOf, decisionFieldOf, problemsOf, startingValues, type FieldProblems, type FieldValue, type FormValues } from './formAnswer';
 import type { FormSchema } from './formSchema';
 import { fieldComponents } from './fields';
 import './forms.css';
@@ -18,7 +18,9 @@ interface HumanFormProps {
 
 /**
  * A HumanQuery or HumanTrigger form: every field of WEFT.md, checked before anything is sent
- * (required fields, choices among the options), the server's refusal shown if it has one.
+ * (required fields, choices among the options, a decision for approve/reject), the server's
+ * refusal shown if it has one. A form whose only decision is an approve/reject field is sent by
+ * that field's two buttons (its labels) rather than by a separate submit button.
  */
 export function HumanForm({ form, submitLabel, onSubmit, onSkip }: HumanFormProps) {
   const idPrefix = useId();
@@ -27,6 +29,7 @@ export function HumanForm({ form, submitLabel, onSubmit, onSkip }: HumanFormProp
   const [problems, setProblems] = useState<FieldProblems>({});
   const [refusal, setRefusal] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  const decision = decisionFieldOf(form);
 
   function change(key: string, value: FieldValue) {
     setValues((current) => ({ ...current, [key]: value }));
@@ -45,6 +48,18 @@ export function HumanForm({ form, submitLabel, onSubmit, onSkip }: HumanFormProp
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    submitValues(values);
+  }
+
+  /** The decision's buttons: the choice becomes the field's value and the form is sent with it. */
+  function decide(answer: 'approve' | 'reject') {
+    if (!decision) return;
+    const decided = { ...values, [decision.key]: answer };
+    setValues(decided);
+    submitValues(decided);
+  }
+
+  function submitValues(values: FormValues) {
     const found = problemsOf(form, values);
     setProblems(found);
     setRefusal(null);
@@ -76,12 +91,17 @@ export function HumanForm({ form, submitLabel, onSubmit, onSkip }: HumanFormProp
             onChange={(value) => change(field.key, value)}
             problem={problems[field.key]}
             disabled={sending}
+            onDecide={field === decision ? decide : undefined}
           />
         );
       })}
       {refusal && <p className="form-refusal" role="alert">{refusal}</p>}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={sending}>{sending ? 'Sending…' : submitLabel}</button>
+        {decision ? (
+          sending && <span className="muted" role="status">Sending…</span>
+        ) : (
+          <button type="submit" className="primary" disabled={sending}>{sending ? 'Sending…' : submitLabel}</button>
+        )}
         {onSkip && (
           <button type="button" onClick={() => void send(onSkip)} disabled={sending}>Skip</button>
         )}

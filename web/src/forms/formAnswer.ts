@@ -29,7 +29,9 @@ export function startingValues(form: FormSchema): FormValues {
 
 function problemOf(field: FormField, value: FieldValue): string | null {
   const empty = value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
-  if (empty) return field.required ? (field.fieldType === 'approve_reject' ? 'Choose one' : 'Required') : null;
+  // A decision left out would give neither output (both null): approve/reject always needs one.
+  if (empty && field.fieldType === 'approve_reject') return `Choose ${field.approveLabel} or ${field.rejectLabel}`;
+  if (empty) return field.required ? 'Required' : null;
   if (SINGLE_CHOICE.has(field.fieldType) && !field.options.includes(value as string)) {
     return `Choose one of: ${field.options.join(', ')}`;
   }
@@ -64,4 +66,10 @@ export function answerOf(form: FormSchema, values: FormValues): Record<string, s
     else if (typeof value === 'string' ? value.trim() !== '' : value.length > 0) answer[field.key] = value;
   }
   return answer;
+}
+
+/** The form's decision, when it has exactly one approve/reject field: its labels are the submit buttons. */
+export function decisionFieldOf(form: FormSchema): FormField | null {
+  const decisions = form.fields.filter((field) => field.fieldType === 'approve_reject');
+  return decisions.length === 1 ? (decisions[0] ?? null) : null;
 }

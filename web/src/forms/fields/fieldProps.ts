@@ -11,6 +11,8 @@ export interface FieldProps {
   /** What is wrong with the value, shown next to the field. */
   problem?: string;
   disabled?: boolean;
+  /** approve_reject only: the form's single decision, whose buttons send the answer with this choice. */
+  onDecide?: (answer: 'approve' | 'reject') => void;
 }
 
 /** Accessibility attributes of a control whose field may have a problem. */

@@ -4,6 +4,7 @@ import { useMutation } from 'urql';
 import { HumanForm, type SubmitOutcome } from '../../forms/HumanForm';
 import { readFormSchema } from '../../forms/formSchema';
 import type { HumanTaskCardFieldsFragment } from '../../graphql/generated/graphql';
+import { formatRelative } from '../../time/format';
 import { taskLink } from './linkToken';
 import { submitOutcome } from './submitOutcome';
 import { AnswerHumanTask, SkipHumanTask } from './taskOperations';
@@ -18,6 +19,8 @@ interface TaskCardProps {
   onTaskClosedElsewhere?: (refusal: string) => void;
   /** Offer a link to the form's own page (not on that page itself). */
   linkToOwnPage?: boolean;
+  /** The time the card's age is told against (one clock for the whole page). */
+  now: number;
 }
 
 export function runLink(task: HumanTaskCardFieldsFragment): string {
@@ -25,7 +28,7 @@ export function runLink(task: HumanTaskCardFieldsFragment): string {
 }
 
 /** One open HumanQuery form: where it comes from, and the form to answer or skip. */
-export function TaskCard({ task, requestContext, onClosed, onTaskClosedElsewhere, linkToOwnPage = true }: TaskCardProps) {
+export function TaskCard({ task, requestContext, onClosed, onTaskClosedElsewhere, linkToOwnPage = true, now }: TaskCardProps) {
   const form = useMemo(() => readFormSchema(task.form), [task.form]);
   const [, answerTask] = useMutation(AnswerHumanTask);
   const [, skipTask] = useMutation(SkipHumanTask);
@@ -53,9 +56,11 @@ export function TaskCard({ task, requestContext, onClosed, onTaskClosedElsewhere
       <header className="task-card-header">
         <h3 id={`task-${task.id}-title`}>{form.title}</h3>
         <p className="task-meta muted">
-          {task.execution.project.name} · node <span className="mono">{task.nodeId}</span>
+          <span className="task-project">{task.execution.project.name}</span>
+          {' · '}<Link to={runLink(task)} className="task-run" title={task.execution.id}>run <span className="mono">{task.execution.id.slice(-8)}</span></Link>
+          {' · '}node <span className="mono">{task.nodeId}</span>
           {task.lane.length > 0 && <> · lane {task.lane.join('.')}</>}
-          {' · '}<Link to={runLink(task)}>View run</Link>
+          {' · '}<time className="task-age" dateTime={task.createdAt} title={new Date(task.createdAt).toLocaleString()}>opened {formatRelative(Math.min(Date.parse(task.createdAt), now), now)}</time>
           {linkToOwnPage && <>{' · '}<Link to={taskLink(task.id, task.linkToken)}>Form link</Link></>}
         </p>
       </header>

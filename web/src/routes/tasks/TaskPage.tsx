@@ -5,6 +5,7 @@ import { useReconnected } from '../../graphql/connection';
 import type { HumanTaskCardFieldsFragment } from '../../graphql/generated/graphql';
 import { formatRelative } from '../../time/format';
 import { useNow } from '../../time/useNow';
+import { AnswerList } from './AnswerList';
 import { useLinkToken } from './linkToken';
 import { runLink, TaskCard } from './TaskCard';
 import { HumanTaskEvents, HumanTaskQuery } from './taskOperations';
@@ -26,6 +27,12 @@ export default function TaskPage() {
     refetch({ requestPolicy: 'network-only' });
   });
   const [refusal, setRefusal] = useState<string | null>(null);
+  const [closedHere, setClosedHere] = useState(false);
+  const now = useNow(30_000);
+  const answeredHere = useCallback((task: HumanTaskCardFieldsFragment) => {
+    setClosedHere(true);
+    setLatest(task);
+  }, []);
   /** Refused because someone else closed the form first: read it again, to show how it was closed. */
   const reread = useCallback((message: string) => {
     setRefusal(message);
@@ -53,9 +60,9 @@ export default function TaskPage() {
     <main className="tasks-page">
       <p className="muted"><Link to="/tasks">← All tasks</Link></p>
       {task.state === 'open' ? (
-        <TaskCard task={task} requestContext={context} onClosed={setLatest} onTaskClosedElsewhere={reread} linkToOwnPage={false} />
+        <TaskCard task={task} requestContext={context} onClosed={answeredHere} onTaskClosedElsewhere={reread} linkToOwnPage={false} now={now} />
       ) : (
-        <ClosedTask task={task} refusal={refusal} />
+        <ClosedTask task={task} refusal={refusal} closedHere={closedHere} />
       )}
     </main>
   );
@@ -85,18 +92,22 @@ const closedAs: Record<string, string> = {
   cancelled: 'cancelled with its run',
 };
 
-function ClosedTask({ task, refusal }: { task: HumanTaskCardFieldsFragment; refusal: string | null }) {
-  const now = useNow();
+function ClosedTask({ task, refusal, closedHere }: { task: HumanTaskCardFieldsFragment; refusal: string | null; closedHere: boolean }) {
+  const now = useNow(30_000);
   return (
     <section className="task-closed" data-task-id={task.id} data-state={task.state} role="status">
       <h1>{task.title}</h1>
       {refusal && <p className="form-refusal" role="alert">Your answer was not recorded: {refusal}.</p>}
+      {closedHere && !refusal && (
+        <p className="task-confirmation">{task.state === 'skipped' ? 'Skipped: the form is closed.' : 'Thank you, your answer is recorded.'}</p>
+      )}
       <p>
         This form was {closedAs[task.state] ?? task.state}
         {task.answeredBy && <> by {task.answeredBy}</>}
-        {task.answeredAt && <> {formatRelative(Date.parse(task.answeredAt), now)}</>}.
+        {task.answeredAt && <> {formatRelative(Math.min(Date.parse(task.answeredAt), now), now)}</>}.
         {task.state === 'answered' && ' The run goes on from here.'}
       </p>
+      {task.state === 'answered' && <AnswerList form={task.form} answer={task.answer} />}
       <p><Link to={runLink(task)}>View the run</Link></p>
     </section>
   );

@@ -8,6 +8,7 @@ graphql(`
     title
     form
     state
+    answer
     answeredBy
     answeredAt
     createdAt

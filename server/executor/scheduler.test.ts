@@ -207,6 +207,28 @@ describe('null propagation and failure', () => {
     expect(ended.pk).toMatchObject({ status: 'completed', inputs: { a: null, b: 'b' } });
   });
 
+  it('records which required input got null and which node output it came from, with how that node ended', () => {
+    const causes = (python: Record<string, Fake>, code = `${chain}\nshow = Debug\nshow.data = mid.text`) => {
+      const graph = compile(code);
+      const state = createRunState(graph);
+      const found: Record<string, unknown> = {};
+      const run = fakeNodes(graph, python);
+      while (!isFinished(state)) {
+        const batch = takeReady(state);
+        for (const s of batch.skipped) found[at(s)] = s.cause;
+        for (const ready of batch.run) settle(state, ready, run(ready));
+      }
+      return found;
+    };
+    const fromNull = causes({ src: () => ({ v: null }) });
+    expect(fromNull.mid).toEqual({ input: 'v', fromNode: 'src', fromPort: 'v', fromStatus: 'completed' });
+    expect(fromNull.end).toEqual({ input: 'v', fromNode: 'mid', fromPort: 'text', fromStatus: 'skipped' });
+    expect(fromNull.show).toEqual({ input: 'data', fromNode: 'mid', fromPort: 'text', fromStatus: 'skipped' });
+    expect(causes({ src: () => ({ status: 'failed', error: 'boom' }) }).mid).toEqual({ input: 'v', fromNode: 'src', fromPort: 'v', fromStatus: 'failed' });
+    const oneOf = 'src = ExecPython -> (a: String?, b: String?) { code: "x" }\npk = Pack(a: String?, b: String?, @require_one_of(a, b))\npk.a = src.a\npk.b = src.b';
+    expect(causes({ src: () => ({ a: null, b: null }) }, oneOf).pk).toBeUndefined();
+  });
+
   it('makes a failed node\'s outputs null, so a required reader skips, and names the failure', () => {
     const { ended } = runProgram(chain, { src: () => ({ status: 'failed', error: 'boom' }) });
     expect(ended.src).toMatchObject({ status: 'failed', error: 'boom' });
@@ -604,6 +626,15 @@ describe('the runtime rules of NODES.md Part 1', () => {
     const skipped = run(null);
     expect(skipped['g.keep']).toMatchObject({ status: 'skipped', reason: 'group g is skipped: its required input x is null' });
     expect(skipped['g.side']).toMatchObject({ status: 'skipped', reason: 'group g is skipped: its required input x is null' });
+    const state = createRunState(graph);
+    const causes: Record<string, unknown> = {};
+    const fake = fakeNodes(graph, { src: () => ({ v: null }) });
+    while (!isFinished(state)) {
+      const batch = takeReady(state);
+      for (const s of batch.skipped) causes[s.nodeId] = s.cause;
+      for (const ready of batch.run) settle(state, ready, fake(ready));
+    }
+    expect(causes['g.keep']).toEqual({ input: 'x', group: 'g', fromNode: 'src', fromPort: 'v', fromStatus: 'completed' });
     expect(skipped.show).toMatchObject({ status: 'completed', inputs: { out: null } });
     const ran = run('a');
     expect(ran['g.keep']).toEqual({ status: 'completed', inputs: { template: '[{{x}}]', x: 'a' }, outputs: { text: '["a"]' } });

@@ -48,6 +48,21 @@ export interface ReadyInstance extends NodeInstance {
 export interface SkippedInstance extends NodeInstance {
   inputs: Record<string, JsonValue>;
   reason: string;
+  /** Which required input got null, and from which node, for a person to follow (absent for @require_one_of). */
+  cause?: SkipCause;
+}
+
+/** Why a node skipped, in parts: the required input that got null and the node output it came from. */
+export interface SkipCause {
+  /** The input that got null; for a node skipped with its group, the group's input. */
+  input: string;
+  /** The enclosing group whose required input got null, when the node skipped with its group. */
+  group?: string;
+  /** The node and output port the null came from; absent when the input is not wired to one. */
+  fromNode?: string;
+  fromPort?: string;
+  /** How that node ended: it gave null (completed), skipped or failed. */
+  fromStatus?: 'completed' | 'skipped' | 'failed';
 }
 
 export interface CompletedInstance extends NodeInstance {
@@ -94,7 +109,7 @@ type Slot =
   | { kind: 'running' }
   | { kind: 'completed'; outputs: Record<string, JsonValue> }
   | { kind: 'failed'; error: string }
-  | { kind: 'skipped'; reason: string };
+  | { kind: 'skipped'; reason: string; cause?: SkipCause };
 
 interface Wire {
   input: ExecutableInput;
@@ -134,6 +149,8 @@ export interface RunState {
 interface Seen {
   value: JsonValue;
   because?: string;
+  /** Set when the source skipped or failed (so the value is null); unset when it completed. */
+  sourceEnded?: 'skipped' | 'failed';
 }
 
 export function createRunState(graph: ExecutableGraph, options: RunOptions = {}): RunState {
@@ -276,7 +293,7 @@ function agree(a: LanePath, b: LanePath): boolean {
   return true;
 }
 
-type LaneSource = { count: number } | { missing: string };
+type LaneSource = { count: number } | { missing: string; cause: SkipCause };
 
 /** Decides how many lanes a node has under `path`, from every input that brings lanes at that level. */
 function openLanes(state: RunState, node: NodeState, path: number[], queue: number[][]): boolean {
@@ -288,7 +305,7 @@ function openLanes(state: RunState, node: NodeState, path: number[], queue: numb
   }
   const missing = found.find((f) => 'missing' in f.lanes);
   if (missing && 'missing' in missing.lanes) {
-    settleHere(state, node, path, { kind: 'skipped', reason: missing.lanes.missing });
+    settleHere(state, node, path, { kind: 'skipped', reason: missing.lanes.missing, cause: missing.lanes.cause });
     return true;
   }
   const counts = found.map((f) => ({ name: f.name, count: (f.lanes as { count: number }).count }));
@@ -322,8 +339,10 @@ function lanesFrom(wire: Wire, path: LanePath): LaneSource | undefined {
   if (path.length < depth) {
     const slot = lookup(source, path);
     if (slot?.kind === 'lanes') return { count: slot.count };
-    if (slot?.kind === 'skipped') return { missing: `no lanes for ${input.name}: ${source.node.id} was skipped` };
-    if (slot?.kind === 'failed') return { missing: `no lanes for ${input.name}: ${source.node.id} failed` };
+    if (slot?.kind === 'skipped' || slot?.kind === 'failed') {
+      const cause: SkipCause = { input: input.name, fromNode: source.node.id, fromPort: wire.port, fromStatus: slot.kind };
+      return { missing: `no lanes for ${input.name}: ${source.node.id} ${slot.kind === 'skipped' ? 'was skipped' : 'failed'}`, cause };
+    }
     return undefined;
   }
   const seen = seenIn(source, lookup(source, path.slice(0, depth)), wire.port);
@@ -331,7 +350,7 @@ function lanesFrom(wire: Wire, path: LanePath): LaneSource | undefined {
   const list = descend(seen.value, path.slice(depth));
   if (Array.isArray(list)) return { count: list.length };
   const because = seen.because ? ` (${seen.because})` : '';
-  return { missing: `no lanes for ${input.name}: it gets ${describeValue(list)}, not a list${because}` };
+  return { missing: `no lanes for ${input.name}: it gets ${describeValue(list)}, not a list${because}`, cause: causeOf(input.name, wire, seen) };
 }
 
 /** Resolves an instance's inputs once they have all settled, and decides: run, skip, mock or trigger. */
@@ -364,11 +383,12 @@ function startInstance(state: RunState, node: NodeState, lane: number[]): boolea
     state.found.failed.push({ nodeId: instance.nodeId, lane: instance.lane, inputs, error: mismatch });
     return true;
   }
-  const reason = skipReason(node, seen);
-  if (reason) {
-    finish(state, node, lane, { kind: 'skipped', reason });
+  const skip = skipReason(node, seen);
+  if (skip) {
+    const { reason, cause } = skip;
+    finish(state, node, lane, { kind: 'skipped', reason, cause });
     state.counts.skipped++;
-    state.found.skipped.push({ ...instance, reason });
+    state.found.skipped.push({ ...instance, reason, ...(cause ? { cause } : {}) });
     return true;
   }
   node.slots.set(key, { kind: 'running' });
@@ -394,7 +414,7 @@ function settleHere(state: RunState, node: NodeState, path: number[], slot: Extr
   const instance = { nodeId: node.node.id, lane: [...path] };
   if (slot.kind === 'skipped') {
     state.counts.skipped++;
-    state.found.skipped.push({ ...instance, inputs: {}, reason: slot.reason });
+    state.found.skipped.push({ ...instance, inputs: {}, reason: slot.reason, ...(slot.cause ? { cause: slot.cause } : {}) });
   } else {
     state.counts.failed++;
     state.failures.push({ ...instance, error: slot.error });
@@ -423,20 +443,30 @@ function hasValue(input: ExecutableInput, seen: Seen | undefined): boolean {
   return seen.value !== null || (input.source !== undefined && acceptsNull(input.type));
 }
 
-function skipReason(node: NodeState, seen: Map<string, Seen>): string | undefined {
+/** The skip's cause for a person: `input` got `seen`'s null, through `wire` when it is wired. */
+function causeOf(input: string, wire: Wire | undefined, seen: Seen): SkipCause {
+  if (!wire) return { input };
+  return { input, fromNode: wire.source.node.id, fromPort: wire.port, fromStatus: seen.sourceEnded ?? 'completed' };
+}
+
+function skipReason(node: NodeState, seen: Map<string, Seen>): { reason: string; cause?: SkipCause } | undefined {
   // A root node runs once and is never skipped.
   if (node.wires.length === 0) return undefined;
   const because = (s: Seen) => (s.because ? ` (${s.because})` : '');
+  const wireOf = (input: ExecutableInput) => node.wires.find((w) => w.input === input);
   for (const input of node.node.inputs) {
     if (!input.source || input.optional) continue;
     const s = seen.get(input.name)!;
     if (s.value !== null || acceptsNull(input.type)) continue;
-    if (isGate(input)) return `group ${input.gate.group} is skipped: its required input ${input.gate.port} is null${because(s)}`;
-    return `required input ${input.name} is null${because(s)}`;
+    if (isGate(input)) {
+      const reason = `group ${input.gate.group} is skipped: its required input ${input.gate.port} is null${because(s)}`;
+      return { reason, cause: { ...causeOf(input.gate.port, wireOf(input), s), group: input.gate.group } };
+    }
+    return { reason: `required input ${input.name} is null${because(s)}`, cause: causeOf(input.name, wireOf(input), s) };
   }
   for (const group of node.node.requireOneOf) {
     const inputs = group.map((name) => node.node.inputs.find((input) => input.name === name));
-    if (!inputs.some((input) => input && hasValue(input, seen.get(input.name)))) return `none of ${group.join(', ')} has a value (@require_one_of)`;
+    if (!inputs.some((input) => input && hasValue(input, seen.get(input.name)))) return { reason: `none of ${group.join(', ')} has a value (@require_one_of)` };
   }
   return undefined;
 }
@@ -488,9 +518,9 @@ function seenIn(source: NodeState, slot: Slot | undefined, port: string): Seen |
     case 'completed':
       return { value: slot.outputs[port] ?? null };
     case 'failed':
-      return { value: null, because: `${source.node.id} failed` };
+      return { value: null, because: `${source.node.id} failed`, sourceEnded: 'failed' };
     case 'skipped':
-      return { value: null, because: `${source.node.id} was skipped` };
+      return { value: null, because: `${source.node.id} was skipped`, sourceEnded: 'skipped' };
     default:
       return undefined;
   }

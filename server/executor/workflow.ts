@@ -200,7 +200,8 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
           const identity = { nodeId: node.id, nodeType: node.type, lane: ready.lane };
           if (answer.kind === 'skipped') {
             await records.closeHumanTask(executionId, node.id, ready.lane, { state: 'skipped', answeredBy: answer.answeredBy });
-            await records.recordNodeRun(executionId, { ...identity, status: 'skipped', completedAt: new Date() });
+            const reason = `its form was skipped${answer.answeredBy ? ` by ${answer.answeredBy}` : ''}`;
+            await records.recordNodeRun(executionId, { ...identity, status: 'skipped', details: { reason }, completedAt: new Date() });
           } else {
             await records.closeHumanTask(executionId, node.id, ready.lane, {
               state: 'answered',
@@ -257,7 +258,7 @@ async function recordSettledBatch(records: ExecutionRecords, executionId: string
   for (const skipped of batch.skipped) {
     await records.recordNodeRun(executionId, {
       nodeId: skipped.nodeId, nodeType: typeOf(skipped.nodeId), lane: skipped.lane, status: 'skipped',
-      inputs: skipped.inputs as Prisma.InputJsonValue, details: { reason: skipped.reason }, completedAt: now,
+      inputs: skipped.inputs as Prisma.InputJsonValue, details: { reason: skipped.reason, ...(skipped.cause ? { cause: { ...skipped.cause } } : {}) }, completedAt: now,
     });
   }
   for (const done of [...batch.triggered, ...batch.mocked]) {

@@ -20,6 +20,7 @@ import './types/publishedPage';
 import './types/infrastructure';
 import './types/credential';
 import './types/storedFile';
+import './types/fileLink';
 import './types/fileUpload';
 
 /** The whole GraphQL schema, assembled once from the type files above. */

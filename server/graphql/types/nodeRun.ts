@@ -1,5 +1,6 @@
 import { builder } from '../builder';
 import { NodeRunStatusEnum } from './enums';
+import { SkipReasonRef, skipReasonOf } from './skipReason';
 
 export const NodeRunRef = builder.prismaObject('NodeRun', {
   description: 'One node of an execution, in one lane: what it received, produced or failed with.',
@@ -16,6 +17,12 @@ export const NodeRunRef = builder.prismaObject('NodeRun', {
       type: 'JSON',
       nullable: true,
       description: 'What the node reported besides its outputs: stdout/stderr, a traceback, HTTP status, tokens, a skip reason…',
+    }),
+    skipReason: t.field({
+      type: SkipReasonRef,
+      nullable: true,
+      description: 'Why a skipped node run did not run: the required input that got null and the node it came from; null unless skipped.',
+      resolve: (run) => skipReasonOf(run.status, run.details),
     }),
     costUsd: t.expose('costUsd', { type: 'USD' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),

@@ -100,6 +100,7 @@ const environmentSchema = z
     PAGE_RUNS_PER_MINUTE: z.coerce.number().int().positive().default(10),
     PAGE_MAX_RUNS_PER_MINUTE: z.coerce.number().int().positive().default(600),
     PAGE_MAX_RUN_BYTES: z.coerce.number().int().positive().default(100_000),
+    PAGE_MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   })
   .refine((env) => Boolean(env.RESTATE_INGRESS_URL) === Boolean(env.RESTATE_ADMIN_URL), {
     message: 'Set both RESTATE_INGRESS_URL and RESTATE_ADMIN_URL to use an existing Restate, or neither to start an embedded one',
@@ -122,6 +123,8 @@ export interface PageLimits {
   defaultRunsPerMinute: number;
   maxRunsPerMinute: number;
   maxRunBytes: number;
+  /** The largest file a visitor may upload to a page's file field (FILE_MAX_BYTES still applies). */
+  maxUploadBytes: number;
 }
 
 export interface Config {
@@ -241,7 +244,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       maxBytes: env.FILE_MAX_BYTES,
       urlTtlSeconds: env.FILE_URL_TTL_SECONDS,
     },
-    pages: { defaultRunsPerMinute: env.PAGE_RUNS_PER_MINUTE, maxRunsPerMinute: env.PAGE_MAX_RUNS_PER_MINUTE, maxRunBytes: env.PAGE_MAX_RUN_BYTES },
+    pages: { defaultRunsPerMinute: env.PAGE_RUNS_PER_MINUTE, maxRunsPerMinute: env.PAGE_MAX_RUNS_PER_MINUTE, maxRunBytes: env.PAGE_MAX_RUN_BYTES, maxUploadBytes: env.PAGE_MAX_UPLOAD_BYTES },
     logLevel: env.LOG_LEVEL,
     web: {
       mode: env.WEB_MODE,

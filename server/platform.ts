@@ -27,6 +27,7 @@ import { createRssTriggerObject, FeedSchedules } from './triggers/rssObject';
 import { readFeed } from './triggers/rssFeeds';
 import { Triggers } from './triggers/triggers';
 import { PublishedPages } from './pages/publishedPages';
+import { InfraChangeFeed } from './loom/liveData';
 import { reportPythonSandbox } from './nodes/code/sandbox';
 import { InfraInstances } from './infra/instances';
 import { provideNodeServices } from './nodes/services';
@@ -131,6 +132,10 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     await events.start();
     stops.push(() => events.stop());
 
+    const infraChanges = new InfraChangeFeed(database);
+    await infraChanges.start();
+    stops.push(() => infraChanges.stop());
+
     const metrics = new Metrics();
     stops.push(await database.listen(eventsChannel, () => metrics.eventsCommitted.inc()));
     const authenticator = await createAuthenticator(config, database, log);
@@ -143,8 +148,8 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     const http = await startHttpServer({
       config,
       context: {
-        prisma: database.prisma, events, executions, triggers, versions: config.versions,
-        pages: new PublishedPages(config.pages, await loadServerSecret(config.auth.secret, config.dataDir)),
+        prisma: database.prisma, events, executions, triggers, versions: config.versions, infraChanges,
+        pages: new PublishedPages(config.pages, await loadServerSecret(config.auth.secret, config.dataDir), database.prisma),
       },
       database,
       restate,

@@ -1,31 +1,34 @@
 import { describe, expect, it } from '@jest/globals';
 import { graphqlPost } from './support/graphql';
-import { sseSubscriber } from './support/subscriptions';
-import { storyLoom, storyWeft } from './support/storyPage';
+import { sseSubscriber, webSocketSubscriber } from './support/subscriptions';
+import { pictureLoom, pictureWeft, readingLoom, readingWeft, storeLoom, storeWeft, storyLoom, storyWeft } from './support/storyPage';
 import { usePlatform } from './support/usePlatform';
 
 const adminToken = 'runner-pages-admin-token-0123456789';
 const maxRunBytes = 2_000;
+const maxUploadBytes = 4_096;
+/** A 1×1 PNG. */
+const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 describe('runner pages over GraphQL', () => {
-  const platform = usePlatform({ env: { AUTH: 'on', ADMIN_TOKEN: adminToken, PAGE_MAX_RUN_BYTES: String(maxRunBytes) } });
+  const platform = usePlatform({ env: { AUTH: 'on', ADMIN_TOKEN: adminToken, PAGE_MAX_RUN_BYTES: String(maxRunBytes), PAGE_MAX_UPLOAD_BYTES: String(maxUploadBytes) } });
   const url = () => platform.current.graphqlUrl;
   const owner = (query: string, variables: Record<string, unknown> = {}) => graphqlPost(url(), query, variables, { authorization: `Bearer ${adminToken}` });
   const visitor = (query: string, variables: Record<string, unknown> = {}) => graphqlPost(url(), query, variables);
 
-  async function createStoryProject(name: string, loom = storyLoom): Promise<string> {
-    const created = await owner(`mutation ($name: String!, $code: String!) { createProject(name: $name, code: $code) { ... on Project { id } } }`, { name, code: storyWeft });
+  async function createStoryProject(name: string, loom = storyLoom, code = storyWeft): Promise<string> {
+    const created = await owner(`mutation ($name: String!, $code: String!) { createProject(name: $name, code: $code) { ... on Project { id } } }`, { name, code });
     const id = created.body.data!.createProject.id as string;
     const saved = await owner(`mutation ($id: ID!, $loom: String!) { saveLoomCode(projectId: $id, loomCode: $loom) { ... on Project { id loomCode } } }`, { id, loom });
     expect(saved.body.data!.saveLoomCode.loomCode).toBe(loom);
     return id;
   }
 
-  async function publish(projectId: string, slug: string, runsPerMinute?: number) {
+  async function publish(projectId: string, slug: string, runsPerMinute?: number, showLatestTriggerRun?: boolean) {
     const { body } = await owner(
-      `mutation ($id: ID!, $slug: String!, $rpm: Int) { publishPage(projectId: $id, slug: $slug, runsPerMinute: $rpm) {
-        __typename ... on PublishedPage { slug path state runsPerMinute version { id code } } ... on Problem { message } } }`,
-      { id: projectId, slug, rpm: runsPerMinute },
+      `mutation ($id: ID!, $slug: String!, $rpm: Int, $latest: Boolean) { publishPage(projectId: $id, slug: $slug, runsPerMinute: $rpm, showLatestTriggerRun: $latest) {
+        __typename ... on PublishedPage { slug path state runsPerMinute showLatestTriggerRun version { id code } } ... on Problem { message } } }`,
+      { id: projectId, slug, rpm: runsPerMinute, latest: showLatestTriggerRun },
     );
     return body.data!.publishPage;
   }
@@ -229,5 +232,131 @@ describe('runner pages over GraphQL', () => {
     expect(removed.body.data!.unpublishPage.slug).toBe('other-limited-story');
     expect((await visitor(`{ publishedPage(slug: "other-limited-story") { name } }`)).body.data!.publishedPage).toBeNull();
     expect((await runPage('other-limited-story', {})).body.data!.runPublishedPage.__typename).toBe('NotFound');
+  });
+
+  const uploadToPage = (slug: string, node: string, field: string, bytes: Buffer, type = 'image/png') =>
+    fetch(`${platform.current.url}/page-files/${slug}?${new URLSearchParams({ node, field, filename: 'cat.png' })}`, {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: bytes,
+    }).then(async (response) => ({ status: response.status, headers: response.headers, body: (await response.json()) as any }));
+
+  it("takes a visitor's file for a visible file field only, within the page's size limit, and runs with it; a forged file value is refused", async () => {
+    const id = await createStoryProject('picture', pictureLoom, pictureWeft);
+    await publish(id, 'picture-frame', 20);
+    const seen = await visitor(`{ publishedPage(slug: "picture-frame") { runner { fields { nodeId fieldKey fieldType accept } } } }`);
+    expect(seen.body.data!.publishedPage.runner.fields).toEqual([{ nodeId: 'photo', fieldKey: 'media', fieldType: 'blob', accept: 'image/*' }]);
+    expect(JSON.stringify(seen.body)).not.toContain('owner-notes');
+
+    const uploaded = await uploadToPage('picture-frame', 'photo', 'media', png);
+    expect(uploaded.status).toBe(201);
+    const value = uploaded.body.value;
+    expect(value).toMatchObject({ filename: 'cat.png', mime_type: 'image/png', size_bytes: png.length, file_id: expect.any(String), upload_token: expect.any(String) });
+    // The visitor's link downloads their file.
+    const download = await fetch(`${platform.current.url}${value.url}`);
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(png);
+
+    expect((await uploadToPage('picture-frame', 'spare', 'media', png)).status).toBe(403); // admin-only field
+    expect((await uploadToPage('picture-frame', 'photo', 'label', png)).status).toBe(403); // not a file field of the page
+    expect((await uploadToPage('no-such-frame', 'photo', 'media', png)).status).toBe(404);
+    const tooLarge = await uploadToPage('picture-frame', 'photo', 'media', Buffer.alloc(maxUploadBytes + 1));
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error).toContain(`at most ${maxUploadBytes} bytes`);
+    // The visitor cannot list the files, theirs included.
+    expect((await visitor(`{ files { id } }`)).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    for (const forged of [{ url: 'http://169.254.169.254/latest' }, { ...value, file_id: '0190aaaa-0000-7000-8000-000000000001' }, { ...value, upload_token: 'made-up' }]) {
+      const refused = await runPage('picture-frame', { photo: { media: forged } });
+      expect(refused.body.data!.runPublishedPage).toMatchObject({ __typename: 'InvalidInput', message: expect.stringContaining("takes a file uploaded to this page's field") });
+    }
+    const started = await runPage('picture-frame', { photo: { media: value } });
+    expect(started.body.data!.runPublishedPage.__typename).toBe('PageRun');
+    const runs = await waitForRun(started.body.data!.runPublishedPage.runId, 'completed');
+    const shown = runs.find((r) => r.nodeId === 'photo')?.output as { value: { url: string; mimeType: string; filename: string } };
+    expect(shown.value).toMatchObject({ mimeType: 'image/png', filename: 'cat.png', url: expect.stringMatching(new RegExp(`^/files/${value.file_id}\\?expires=`)) });
+    // The file is the owner's to see, with the page's project.
+    const listed = await owner(`{ files { id filename project { id } } }`);
+    expect(listed.body.data!.files).toContainEqual({ id: value.file_id, filename: 'cat.png', project: { id } });
+  });
+
+  it("counts a page's uploads and runs together against its limit a minute", async () => {
+    const id = await createStoryProject('picture limits', pictureLoom, pictureWeft);
+    await publish(id, 'limited-frame', 2);
+    expect((await uploadToPage('limited-frame', 'photo', 'media', png)).status).toBe(201);
+    expect((await runPage('limited-frame', {})).body.data!.runPublishedPage.__typename).toBe('PageRun');
+    const third = await uploadToPage('limited-frame', 'photo', 'media', png);
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await runPage('limited-frame', {})).body.data!.runPublishedPage.__typename).toBe('RateLimited');
+  });
+
+  it("shows every visitor the latest trigger-fired run's visible outputs, live, when published with that option", async () => {
+    const id = await createStoryProject('readings', readingLoom, readingWeft);
+    const activated = await owner(`mutation ($id: ID!) { activateTriggers(projectId: $id) { ... on Project { triggers { webhookPath } } ... on Problem { message } } }`, { id });
+    const [{ webhookPath }] = activated.body.data!.activateTriggers.triggers as { webhookPath: string }[];
+    const post = (body: unknown) =>
+      fetch(`${platform.current.url}${webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'change-me' }, body: JSON.stringify(body) }).then(
+        async (response) => (await response.json()) as { executionId: string },
+      );
+    const first = await post({ city: 'Oslo', degrees: -3 });
+    await waitForRun(first.executionId, 'completed');
+    expect((await publish(id, 'latest-reading', 10, true)).showLatestTriggerRun).toBe(true);
+    await publish(id, 'own-reading-only', 10);
+    expect((await visitor(`{ publishedPage(slug: "latest-reading") { showsLatestTriggerRun } }`)).body.data!.publishedPage.showsLatestTriggerRun).toBe(true);
+
+    type Update = { publishedPageLatestRun: { runId: string; status: string; outputs: { nodeId: string; status: string; value: unknown }[] } };
+    const query = `subscription ($slug: String!) { publishedPageLatestRun(slug: $slug) { runId status outputs { nodeId status value } } }`;
+    const visitors = [sseSubscriber(url()), sseSubscriber(url())];
+    const feeds = visitors.map((client) => client.subscribe<Update>(query, { slug: 'latest-reading' }));
+    try {
+      for (const feed of feeds) {
+        const [now] = await feed.until((received) => received.length > 0);
+        expect(now!.publishedPageLatestRun).toEqual({ runId: first.executionId, status: 'completed', outputs: [{ nodeId: 'line', status: 'completed', value: 'Oslo: -3 °C' }] });
+      }
+      // A visitor's own run is not broadcast; the next trigger-fired run is, to every visitor.
+      expect((await runPage('latest-reading', {})).body.data!.runPublishedPage.__typename).toBe('PageRun');
+      const second = await post({ city: 'Bergen', degrees: 5 });
+      for (const feed of feeds) {
+        const received = await feed.until((all) => all.some((u) => u.publishedPageLatestRun.runId === second.executionId && u.publishedPageLatestRun.status === 'completed'));
+        expect(received.map((u) => u.publishedPageLatestRun.runId).every((runId) => runId === first.executionId || runId === second.executionId)).toBe(true);
+        expect(received.at(-1)!.publishedPageLatestRun.outputs).toEqual([{ nodeId: 'line', status: 'completed', value: 'Bergen: 5 °C' }]);
+      }
+    } finally {
+      await Promise.all(visitors.map((client) => client.close()));
+    }
+    const refusing = sseSubscriber(url());
+    await expect(refusing.subscribe(query, { slug: 'own-reading-only' }).completed).rejects.toThrow('This page does not show trigger runs');
+    await refusing.close();
+  });
+
+  it("pushes a live card's infrastructure state to the runner as it changes: started, written by a run, stopped", async () => {
+    const id = await createStoryProject('visits', storeLoom, storeWeft);
+    const page = await owner(`query ($id: ID!) { project(id: $id) { runnerPage { diagnostics { code } live { nodeId label } } } }`, { id });
+    expect(page.body.data!.project.runnerPage).toEqual({ diagnostics: [], live: [{ nodeId: 'db', label: 'Store' }] });
+    const socket = webSocketSubscriber(url(), { authorization: `Bearer ${adminToken}` });
+    type Cards = { runnerLiveData: { nodeId: string; state: string; items: { label: string; data: unknown }[] }[] };
+    const cards = socket.subscribe<Cards>(`subscription ($id: ID!) { runnerLiveData(projectId: $id) { nodeId state items { label data } } }`, { id });
+    const item = (update: Cards, label: string) => update.runnerLiveData[0]?.items.find((i) => i.label === label)?.data;
+    try {
+      const [initial] = await cards.until((all) => all.length > 0);
+      expect(initial!.runnerLiveData).toEqual([{ nodeId: 'db', state: 'not_started', items: [{ label: 'State', data: 'not started' }] }]);
+      await owner(`mutation ($id: ID!) { startInfrastructure(projectId: $id) { __typename } }`, { id });
+      const started = (await cards.until((all) => all.some((u) => u.runnerLiveData[0]?.state === 'running'))).at(-1)!;
+      expect(item(started, 'Keys stored')).toBe(0);
+      expect(item(started, 'Instance')).toMatch(/^wf-/);
+      const run = await owner(`mutation ($id: ID!) { runRunnerPage(projectId: $id) { ... on Execution { id } } }`, { id });
+      await waitForRun(run.body.data!.runRunnerPage.id, 'completed');
+      await cards.until((all) => all.some((u) => item(u, 'Keys stored') === 1));
+      await owner(`mutation ($id: ID!) { stopInfrastructure(projectId: $id) { __typename } }`, { id });
+      const stopped = (await cards.until((all) => all.some((u) => u.runnerLiveData[0]?.state === 'stopped'))).at(-1)!;
+      expect(item(stopped, 'State')).toBe('stopped');
+    } finally {
+      cards.stop();
+      await socket.close();
+    }
+    // Visitors never get it: it is not a public field.
+    const anonymous = sseSubscriber(url());
+    await expect(anonymous.subscribe(`subscription ($id: ID!) { runnerLiveData(projectId: $id) { nodeId } }`, { id }).completed).rejects.toThrow();
+    await anonymous.close();
   });
 });

@@ -46,7 +46,7 @@ export function grants(held: readonly Scope[], needed: Scope): boolean {
 export const publicFields: Record<string, ReadonlySet<string>> = {
   query: new Set(['publishedPage']),
   mutation: new Set(['runPublishedPage']),
-  subscription: new Set(['publishedPageRun']),
+  subscription: new Set(['publishedPageRun', 'publishedPageLatestRun']),
 };
 
 /** The root fields a per-task link token may use, on that one task only. */

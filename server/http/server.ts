@@ -21,6 +21,8 @@ import { createFilesHandler } from '../files/http';
 import { filesPathPrefix } from '../files/signing';
 import { isMultipart, maxMultipartBytes, uploadFetchAPI, useFileUploads } from '../files/graphqlUpload';
 import { optionalNodeService } from '../nodes/services';
+import { createPageUploadHandler, pageFilesPathPrefix } from '../pages/uploads';
+import { visitorPageOf } from '../graphql/types/publishedPage';
 import { accessPolicy, checkOrigin, checkTarget, isConfiguredOrigin, securityHeaders } from './access';
 import { graphiqlAssetsPath, renderGraphiQL, serveGraphiQLAsset } from './graphiql';
 import { createGraphQLWebSocketServer } from './graphqlWs';
@@ -91,6 +93,7 @@ export async function startHttpServer(options: {
   const webhook = createWebhookHandler({ triggers: context.triggers, maxBodyBytes: config.triggers.webhookMaxBodyBytes, log });
   const storedFiles = optionalNodeService('files');
   const filesRoutes = storedFiles && createFilesHandler({ files: storedFiles, authenticator, authEnabled: config.auth.enabled, log });
+  const pageUploads = storedFiles && createPageUploadHandler({ prisma: context.prisma, pages: context.pages, files: storedFiles, visitorFields: (page) => visitorPageOf(page).fields, log });
   const headers = securityHeaders({ devMode: config.web.mode === 'dev' });
 
   const route = async (request: http.IncomingMessage, response: http.ServerResponse) => {
@@ -120,6 +123,9 @@ export async function startHttpServer(options: {
     if (pathname.startsWith(webhookPathPrefix)) return webhook(request, response);
     if (filesRoutes && ((pathname === filesPathPrefix && request.method === 'POST') || pathname.startsWith(`${filesPathPrefix}/`))) {
       return filesRoutes(request, response, pathname, new URL(request.url ?? '/', 'http://local').searchParams);
+    }
+    if (pageUploads && pathname.startsWith(pageFilesPathPrefix)) {
+      return pageUploads(request, response, pathname, new URL(request.url ?? '/', 'http://local').searchParams);
     }
     if (pathname === '/metrics') {
       const refusal = await metricsRefusal(request);

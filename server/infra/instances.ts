@@ -35,6 +35,9 @@ const quoted = (schemaName: string) => {
   return `"${schemaName}"`;
 };
 
+/** NOTIFY channel: a project's infrastructure was started, stopped or terminated (payload: the project id). */
+export const infraChangesChannel = 'weft_infra_changes';
+
 export const isInfrastructureType = (type: string) => weftCatalogEntry(type)?.features.isInfrastructure === true;
 
 export interface DeclaredInfrastructure {
@@ -85,12 +88,14 @@ export class InfraInstances {
             }),
       );
     }
+    await this.announce(projectId);
     return started;
   }
 
   /** Stops instances: their data is kept, calls on them are refused until started again. */
   async stop(projectId: string, nodeId?: string): Promise<void> {
     await this.prisma.infraInstance.updateMany({ where: { projectId, nodeId, state: 'running' }, data: { state: 'stopped', stoppedAt: new Date() } });
+    await this.announce(projectId);
   }
 
   /** Drops instances and their data; starting again gives empty ones. */
@@ -100,6 +105,12 @@ export class InfraInstances {
       await this.prisma.$executeRawUnsafe(`DROP SCHEMA IF EXISTS ${quoted(row.schemaName)} CASCADE`);
       await this.prisma.infraInstance.delete({ where: { id: row.id } });
     }
+    await this.announce(projectId);
+  }
+
+  /** Tells every server process (runner pages' live cards) that the project's infrastructure changed. */
+  private async announce(projectId: string): Promise<void> {
+    await this.prisma.$executeRaw`SELECT pg_notify(${infraChangesChannel}, ${projectId})`;
   }
 
   /** The running instance an infrastructure node of this execution's project stands for. */

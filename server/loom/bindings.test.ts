@@ -49,7 +49,7 @@ describe('bindings against the compiled Weft project', () => {
 
   test('live on a node without live data, and a sensitive field not marked admin, are warnings', () => {
     expect(codes('live topic\nfield key apiKey\nfield key apiKey visibility:admin')).toEqual([
-      '1: warning: no-live-data: live topic: a Text node is not infrastructure with live data; the card will stay empty',
+      '1: warning: no-live-data: live topic: a Text node is not infrastructure; the card will stay empty',
       '2: warning: sensitive-field: field key apiKey is a api_key field: it is shown to the owner only, never to visitors',
     ]);
   });

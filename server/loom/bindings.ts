@@ -138,7 +138,7 @@ function checkLive(program: LoomProgram, catalog: LoomCatalog, item: LiveItem): 
   const node = program.nodes.find((candidate) => candidate.id === item.nodeId);
   if (!node) return at(item, 'unknown-node', `live ${item.nodeId}: no node "${item.nodeId}" in the Weft project${suggestion(item.nodeId, program.nodes.map((n) => n.id))}`);
   if (!catalog.hasLiveData(node.type)) {
-    return at(item, 'no-live-data', `live ${item.nodeId}: a ${node.type} node is not infrastructure with live data; the card will stay empty`, 'warning');
+    return at(item, 'no-live-data', `live ${item.nodeId}: a ${node.type} node is not infrastructure; the card will stay empty`, 'warning');
   }
   return undefined;
 }

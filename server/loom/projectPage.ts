@@ -12,10 +12,8 @@ import { pageForMode, type PageMode, visitorAllowlist, type VisitorAllowlist } f
 
 export const weftLoomCatalog: LoomCatalog = {
   fieldsOf: (type) => weftCatalogEntry(type)?.fields,
-  hasLiveData: (type) => {
-    const features = weftCatalogEntry(type)?.features;
-    return Boolean(features?.isInfrastructure && features.hasLiveData);
-  },
+  // Every infrastructure node has a live card here: its state and what it holds (server/loom/liveData.ts).
+  hasLiveData: (type) => Boolean(weftCatalogEntry(type)?.features?.isInfrastructure),
   labelOf: (type) => weftCatalogEntry(type)?.label,
 };
 
@@ -53,6 +51,8 @@ export interface FieldView {
   options?: string[];
   min?: number;
   max?: number;
+  /** A file field's accepted types, as a file picker's `accept` (e.g. `image/*`). */
+  accept?: string;
   /** The value in the project's code (for a published page, its pinned code). */
   value: unknown;
   sensitive: boolean;
@@ -142,6 +142,7 @@ export function runnerPageOf(loomCode: string, program: LoomProgram | null, mode
       if (block.variant) view.variant = block.variant;
       if (field.min !== undefined) view.min = field.min;
       if (field.max !== undefined) view.max = field.max;
+      if (field.accept !== undefined) view.accept = field.accept;
       fields.push(view);
     } else if (block.kind === 'output' && !outputs.some((o) => o.nodeId === block.nodeId && o.portName === block.portName)) {
       outputs.push({ nodeId: block.nodeId, portName: block.portName, source: program ? (outputSource(program, block.nodeId, block.portName) ?? null) : null });

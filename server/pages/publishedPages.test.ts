@@ -2,7 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import type { FieldView } from '../loom/projectPage';
 import { applyConfigOverrides } from '../executor/plan';
 import type { ExecutableGraph } from '../weft/ir';
-import { fieldValue, mergeVisitorValues, PageRateLimiter, PublishedPages, slugProblem } from './publishedPages';
+import type { PrismaClient } from '../db/generated/client';
+import { fieldValue, mergeVisitorValues, PublishedPages, slugProblem } from './publishedPages';
 
 const field = (overrides: Partial<FieldView>): FieldView => ({ nodeId: 'n', fieldKey: 'value', fieldType: 'text', label: 'Value', value: '', sensitive: false, ...overrides });
 
@@ -33,28 +34,31 @@ describe('what a visitor run may set', () => {
     expect(mergeVisitorValues({ hidden: { value: 'x' } }, allowlist, fields)).toEqual({ problem: 'hidden value is not a field of this page that visitors may set' });
     expect(mergeVisitorValues([1], allowlist, fields)).toEqual({ problem: 'values must be { "<node id>": { "<field>": value } }' });
   });
-});
 
-describe('per-page rate limit', () => {
-  test('each page has its own allowance a minute, which frees up as the minute passes', () => {
-    let now = 0;
-    const limiter = new PageRateLimiter(() => now);
-    expect([limiter.take('a', 2), limiter.take('a', 2), limiter.take('b', 2)].every((r) => r.ok)).toBe(true);
-    expect(limiter.take('a', 2)).toEqual({ ok: false, retryAfterSeconds: 60 });
-    now = 45_000;
-    expect(limiter.take('a', 2)).toEqual({ ok: false, retryAfterSeconds: 15 });
-    now = 60_001;
-    expect(limiter.take('a', 2).ok).toBe(true);
+  test("a file field takes only an upload to that page's field, checked by its token", () => {
+    const pages = new PublishedPages({ defaultRunsPerMinute: 10, maxRunsPerMinute: 100, maxRunBytes: 1000, maxUploadBytes: 1000 }, 'secret-one', noDatabase);
+    const upload = { file_id: '0190aaaa-0000-7000-8000-000000000009', filename: 'cat.png', mime_type: 'image/png', size_bytes: 68 };
+    const token = pages.uploadTokenFor('page-1', 'photo', 'media', upload);
+    expect(pages.uploadOf('page-1', 'photo', 'media', { ...upload, upload_token: token, url: '/anything' })).toEqual(upload);
+    expect(pages.uploadOf('page-2', 'photo', 'media', { ...upload, upload_token: token })).toBeUndefined();
+    expect(pages.uploadOf('page-1', 'other', 'media', { ...upload, upload_token: token })).toBeUndefined();
+    expect(pages.uploadOf('page-1', 'photo', 'media', { ...upload, size_bytes: 69, upload_token: token })).toBeUndefined();
+    const fields = [field({ nodeId: 'photo', fieldKey: 'media', fieldType: 'blob' })];
+    const allowlist = { inputs: { photo: ['media'] }, outputs: {} };
+    expect(mergeVisitorValues({ photo: { media: { url: 'http://169.254.169.254/' } } }, allowlist, fields)).toEqual({ problem: 'photo media takes a file uploaded to this page' });
   });
 });
 
+// The rate limit counts in the database: test/runner-pages.test.ts and test/page-rate-limit.test.ts (two processes).
+const noDatabase = {} as PrismaClient;
+
 describe('run tokens', () => {
   test('a token names its run and cannot be forged or moved to another run', () => {
-    const pages = new PublishedPages({ defaultRunsPerMinute: 10, maxRunsPerMinute: 100, maxRunBytes: 1000 }, 'secret-one');
+    const pages = new PublishedPages({ defaultRunsPerMinute: 10, maxRunsPerMinute: 100, maxRunBytes: 1000, maxUploadBytes: 1000 }, 'secret-one', noDatabase);
     const token = pages.runTokenFor('0190aaaa-0000-7000-8000-000000000001');
     expect(pages.executionOf(token)).toBe('0190aaaa-0000-7000-8000-000000000001');
     expect(pages.executionOf(token.replace('0001_', '0002_'))).toBeUndefined();
-    expect(new PublishedPages(pages.limits, 'secret-two').executionOf(token)).toBeUndefined();
+    expect(new PublishedPages(pages.limits, 'secret-two', noDatabase).executionOf(token)).toBeUndefined();
     expect(pages.runsPerMinute(undefined)).toBe(10);
     expect(pages.runsPerMinute(10_000)).toBe(100);
   });

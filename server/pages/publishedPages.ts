@@ -5,6 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { PageLimits } from '../config';
+import type { PrismaClient } from '../db/generated/client';
 import type { VisitorAllowlist } from '../loom/visibility';
 import type { FieldView } from '../loom/projectPage';
 
@@ -82,6 +83,8 @@ export function mergeVisitorValues(
   given: unknown,
   allowlist: VisitorAllowlist,
   fields: readonly FieldView[],
+  /** What a file field's value is made from: only an upload to this page's field (see PublishedPages.uploadOf). */
+  fileValue: (field: FieldView, given: unknown) => { value: unknown } | { problem: string } = (field) => ({ problem: `${field.nodeId} ${field.fieldKey} takes a file uploaded to this page` }),
 ): { overrides: FieldValues } | { problem: string } {
   if (given === undefined || given === null) return { overrides: {} };
   if (typeof given !== 'object' || Array.isArray(given)) return { problem: 'values must be { "<node id>": { "<field>": value } }' };
@@ -93,7 +96,7 @@ export function mergeVisitorValues(
       if (!allowlist.inputs[nodeId]?.includes(fieldKey) || !field || field.sensitive) {
         return { problem: `${nodeId} ${fieldKey} is not a field of this page that visitors may set` };
       }
-      const fitted = fieldValue(field, value);
+      const fitted = field.fieldType === 'blob' && value !== null ? fileValue(field, value) : fieldValue(field, value);
       if ('problem' in fitted) return fitted;
       (overrides[nodeId] ??= {})[fieldKey] = fitted.value;
     }
@@ -101,36 +104,68 @@ export function mergeVisitorValues(
   return { overrides };
 }
 
-/** Runs started per page in the last minute (per process: each server process counts its own). */
+/**
+ * The requests (runs and uploads) each page took in the last minute, counted in the database so
+ * that every server process sharing it holds the same limit. The page's row is locked while one
+ * request is counted, so two processes never both take the last one.
+ */
 export class PageRateLimiter {
-  private readonly starts = new Map<string, number[]>();
+  constructor(private readonly prisma: PrismaClient) {}
 
-  constructor(private readonly now: () => number = Date.now) {}
-
-  /** Takes one run of the page's allowance; false when the page has used it up this minute. */
-  take(pageId: string, perMinute: number): { ok: true } | { ok: false; retryAfterSeconds: number } {
-    const now = this.now();
-    const recent = (this.starts.get(pageId) ?? []).filter((time) => now - time < 60_000);
-    if (recent.length >= perMinute) {
-      this.starts.set(pageId, recent);
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((recent[0]! + 60_000 - now) / 1000)) };
-    }
-    recent.push(now);
-    this.starts.set(pageId, recent);
-    return { ok: true };
+  /** Takes one request of the page's allowance; false when the page has used it up this minute. */
+  async take(pageId: string, perMinute: number, kind: 'run' | 'upload'): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT "id" FROM "PublishedPage" WHERE "id" = ${pageId}::uuid FOR UPDATE`;
+      await tx.$executeRaw`DELETE FROM "PageRequest" WHERE "pageId" = ${pageId}::uuid AND "at" <= clock_timestamp() - interval '60 seconds'`;
+      const [usage] = await tx.$queryRaw<{ count: number; waitMs: number | null }[]>`
+        SELECT count(*)::int AS "count", (extract(epoch FROM (min("at") + interval '60 seconds' - clock_timestamp())) * 1000)::float8 AS "waitMs"
+        FROM "PageRequest" WHERE "pageId" = ${pageId}::uuid`;
+      if ((usage?.count ?? 0) >= perMinute) return { ok: false as const, retryAfterSeconds: Math.max(1, Math.ceil((usage?.waitMs ?? 1000) / 1000)) };
+      await tx.$executeRaw`INSERT INTO "PageRequest" ("pageId", "kind", "at") VALUES (${pageId}::uuid, ${kind}, clock_timestamp())`;
+      return { ok: true as const };
+    });
   }
+}
+
+/** A file a visitor uploaded to one field of one page: what the page's run accepts back for that field. */
+export interface PageUpload {
+  file_id: string;
+  filename: string;
+  mime_type: string;
+  size_bytes: number;
 }
 
 const runTokenPrefix = 'wpage_';
 
 /** What the GraphQL layer needs for published pages. */
 export class PublishedPages {
-  readonly rateLimiter = new PageRateLimiter();
+  readonly rateLimiter: PageRateLimiter;
 
   constructor(
     readonly limits: PageLimits,
     private readonly secret: string,
-  ) {}
+    prisma: PrismaClient,
+  ) {
+    this.rateLimiter = new PageRateLimiter(prisma);
+  }
+
+  /** The token a visitor's upload comes back with: only that page's field accepts that file from a visitor. */
+  uploadTokenFor(pageId: string, nodeId: string, fieldKey: string, upload: PageUpload): string {
+    return createHmac('sha256', this.secret)
+      .update(JSON.stringify(['page-upload', pageId, nodeId, fieldKey, upload.file_id, upload.filename, upload.mime_type, upload.size_bytes]))
+      .digest('base64url');
+  }
+
+  /** The upload a visitor's value for a file field stands for, when its token was made for this page's field. */
+  uploadOf(pageId: string, nodeId: string, fieldKey: string, given: unknown): PageUpload | undefined {
+    if (typeof given !== 'object' || given === null) return undefined;
+    const { file_id, filename, mime_type, size_bytes, upload_token } = given as Record<string, unknown>;
+    if (typeof file_id !== 'string' || typeof filename !== 'string' || typeof mime_type !== 'string' || typeof size_bytes !== 'number' || typeof upload_token !== 'string') return undefined;
+    const upload = { file_id, filename, mime_type, size_bytes };
+    const expected = Buffer.from(this.uploadTokenFor(pageId, nodeId, fieldKey, upload));
+    const token = Buffer.from(upload_token);
+    return token.length === expected.length && timingSafeEqual(token, expected) ? upload : undefined;
+  }
 
   /** A visitor's bearer token for following their own run: `wpage_<execution id>_<HMAC>`. */
   runTokenFor(executionId: string): string {

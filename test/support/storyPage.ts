@@ -55,3 +55,49 @@ text "Instructions for the owner only" visibility:admin
 field key apiKey
 cta label:"Write it"
 `;
+
+/** A picture a visitor uploads is shown back; a second file field is the owner's only. */
+export const pictureWeft = `photo = Image {}
+spare = Document {
+  media: {"url": "https://example.org/owner-notes.pdf", "filename": "owner-notes.pdf"}
+}
+`;
+
+export const pictureLoom = `hero title:"Picture frame"
+phase "Your picture" {
+  field photo media label:"Picture"
+}
+field spare media visibility:admin label:"Spare"
+output photo value as:image label:"Framed"
+cta label:"Frame it"
+`;
+
+/** A webhook fills the page's output: a page published with the latest trigger-fired run shows it to everyone. */
+export const readingWeft = `hook = ApiPost -> (city: String, degrees: Number) {
+  apiKey: "change-me"
+}
+line = Template(city: String, degrees: Number) {
+  template: "{{city}}: {{degrees}} °C"
+}
+line.city = hook.city
+line.degrees = hook.degrees
+`;
+
+export const readingLoom = `hero title:"Latest reading"
+output line text label:"Reading"
+cta label:"Read"
+`;
+
+/** A store with a live card, and a run that writes to it. */
+export const storeWeft = `db = PostgresDatabase
+one = Number { value: 1 }
+save = MemoryStore { key: "visits" }
+save.endpointUrl = db.endpointUrl
+save.value = one.value
+`;
+
+export const storeLoom = `hero title:"Visit counter"
+live db label:"Store"
+output save stored label:"Saved"
+cta label:"Count"
+`;

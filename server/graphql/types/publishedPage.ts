@@ -7,13 +7,16 @@
  * None of these public types leads to a project, an execution, code or another run.
  */
 import { GraphQLError } from 'graphql';
-import type { Prisma, PublishedPage } from '../../db/generated/client';
+import type { Prisma, PublishedPage, TriggerKind } from '../../db/generated/client';
 import type { ExecutionEvent } from '../../events/types';
 import { planExecution } from '../../executor/plan';
 import { allowlistOf, type RunnerPage, runnerPageOf } from '../../loom/projectPage';
 import type { VisitorAllowlist } from '../../loom/visibility';
 import { outputStates, type NodeRunLike, type OutputState } from '../../loom/runOutputs';
 import { mergeVisitorValues, slugProblem } from '../../pages/publishedPages';
+import { pageFilesPathPrefix } from '../../pages/uploads';
+import { optionalNodeService } from '../../nodes/services';
+import type { FieldView } from '../../loom/projectPage';
 import { builder } from '../builder';
 import type { GraphQLContext } from '../context';
 import { parseId } from '../ids';
@@ -56,7 +59,7 @@ const PageStateEnum = builder.enumType('PublishedPageState', {
 export const pagePath = (slug: string) => `/p/${slug}`;
 
 /** The visitor's view of a page, from its pinned copy. */
-function visitorPageOf(page: Pick<PublishedPage, 'loomCode' | 'code' | 'layout'>): RunnerPage {
+export function visitorPageOf(page: Pick<PublishedPage, 'loomCode' | 'code' | 'layout'>): RunnerPage {
   return runnerPageOf(page.loomCode, loomProgramFor(page.code, page.layout), 'visitor');
 }
 
@@ -69,6 +72,9 @@ builder.prismaObject('PublishedPage', {
     state: t.field({ type: PageStateEnum, resolve: (page) => page.state }),
     runsPerMinute: t.exposeInt('runsPerMinute', { description: 'Visitor runs a minute it allows (capped by PAGE_MAX_RUNS_PER_MINUTE).' }),
     views: t.exposeInt('views', { description: 'How often it was opened.' }),
+    showLatestTriggerRun: t.exposeBoolean('showLatestTriggerRun', {
+      description: "Visitors see the outputs of the project's latest trigger-fired run (Cron, webhook, HumanTrigger, Rss), live, until they run the page themselves.",
+    }),
     publishedAt: t.expose('publishedAt', { type: 'DateTime' }),
     project: t.relation('project'),
     version: t.relation('version', { nullable: true, description: 'The version of the code its runs execute.' }),
@@ -91,6 +97,10 @@ const PublicPageRef = builder.objectRef<PublicPage>('PublicPage').implement({
     name: t.string({ resolve: ({ page }) => page.name }),
     description: t.string({ resolve: ({ page }) => page.description }),
     available: t.boolean({ description: 'False while the owner has paused it.', resolve: ({ page }) => page.state === 'live' }),
+    showsLatestTriggerRun: t.boolean({
+      description: "Whether it shows the latest trigger-fired run's visible outputs to every visitor (follow them with `publishedPageLatestRun`).",
+      resolve: ({ page }) => page.showLatestTriggerRun,
+    }),
     runner: t.field({ type: RunnerPageRef, nullable: true, resolve: ({ page }) => (page.state === 'live' ? visitorPageOf(page) : null) }),
   }),
 });
@@ -178,7 +188,12 @@ builder.mutationFields((t) => ({
     args: {
       projectId: t.arg.id({ required: true }),
       slug: t.arg.string({ required: true }),
-      runsPerMinute: t.arg.int({ required: false, description: 'Visitor runs a minute (default PAGE_RUNS_PER_MINUTE, at most PAGE_MAX_RUNS_PER_MINUTE).' }),
+      runsPerMinute: t.arg.int({ required: false, description: 'Visitor requests (runs and uploads) a minute (default PAGE_RUNS_PER_MINUTE, at most PAGE_MAX_RUNS_PER_MINUTE).' }),
+      showLatestTriggerRun: t.arg.boolean({
+        required: false,
+        defaultValue: false,
+        description: "Show every visitor the latest trigger-fired run's visible outputs, live (LOOM.md's trigger broadcast), until they run it themselves.",
+      }),
     },
     resolve: async (query, _parent, args, context) => {
       const projectId = parseId(args.projectId, 'project');
@@ -201,6 +216,7 @@ builder.mutationFields((t) => ({
         const data = {
           projectId, versionId: version.id, name: project.name, description: project.description, code: project.code, layout: project.layout,
           loomCode: project.loomCode!, allowlist: allowlist as unknown as Prisma.InputJsonValue, state: 'live' as const, runsPerMinute, publishedAt: new Date(),
+          showLatestTriggerRun: args.showLatestTriggerRun ?? false,
         };
         return tx.publishedPage.upsert({ where: { slug }, create: { slug, ...data }, update: data, select: { id: true } });
       });
@@ -242,10 +258,16 @@ builder.mutationFields((t) => ({
         throw new InvalidInput(`The values are ${size} bytes; a page run takes at most ${context.pages.limits.maxRunBytes}`);
       }
       const page = liveOrUnavailable(slugProblem(args.slug) ? null : await context.prisma.publishedPage.findUnique({ where: { slug: args.slug } }), args.slug);
-      const merged = mergeVisitorValues(args.values, page.allowlist as unknown as VisitorAllowlist, visitorPageOf(page).fields);
+      const fileValue = (field: FieldView, given: unknown) => {
+        const upload = context.pages.uploadOf(page.id, field.nodeId, field.fieldKey, given);
+        const files = optionalNodeService('files');
+        if (!upload || !files) return { problem: `${field.nodeId} ${field.fieldKey} takes a file uploaded to this page's field (POST ${pageFilesPathPrefix}${page.slug})` };
+        return { value: { url: files.links.signedPath(upload.file_id), ...upload } };
+      };
+      const merged = mergeVisitorValues(args.values, page.allowlist as unknown as VisitorAllowlist, visitorPageOf(page).fields, fileValue);
       if ('problem' in merged) throw new InvalidInput(merged.problem);
       if (!page.versionId) throw new PageUnavailable();
-      const allowed = context.pages.rateLimiter.take(page.id, page.runsPerMinute);
+      const allowed = await context.pages.rateLimiter.take(page.id, page.runsPerMinute, 'run');
       if (!allowed.ok) throw new RateLimited(allowed.retryAfterSeconds);
       const started = await context.executions.start({
         projectId: page.projectId,
@@ -260,26 +282,106 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-/** Folds a run's events into the page's visible outputs, yielding an update whenever they (or the run's status) change. */
-async function* visibleUpdates(events: AsyncIterable<ExecutionEvent>, runId: string, page: RunnerPage): AsyncGenerator<PageRunUpdate> {
-  const runs = new Map<string, NodeRunLike>();
-  const watched = new Set(page.outputs.flatMap((o) => (o.source ? [o.source.nodeId] : [])));
-  let status = 'pending';
-  let last = '';
-  for await (const event of events) {
-    status = event.execution.status;
-    if (event.kind === 'nodeRun' && watched.has(event.nodeRun.nodeId)) {
-      const run = event.nodeRun;
-      runs.set(`${run.nodeId}[${run.lane.join('.')}]`, { nodeId: run.nodeId, lane: run.lane, status: run.status, output: run.output, error: run.error });
-    }
-    const update = { runId, status, outputs: outputStates(page.outputs, runs.values()) };
+/** A run's node runs as a page shows them: only the nodes its visible outputs come from. */
+class VisibleRun {
+  private readonly runs = new Map<string, NodeRunLike>();
+  private readonly watched: Set<string>;
+  private last = '';
+  status = 'pending';
+
+  constructor(
+    readonly runId: string,
+    private readonly page: RunnerPage,
+  ) {
+    this.watched = new Set(page.outputs.flatMap((o) => (o.source ? [o.source.nodeId] : [])));
+  }
+
+  record(run: NodeRunLike): void {
+    if (this.watched.has(run.nodeId)) this.runs.set(`${run.nodeId}[${run.lane.join('.')}]`, { nodeId: run.nodeId, lane: run.lane, status: run.status, output: run.output, error: run.error });
+  }
+
+  /** The update to send, or undefined when nothing a visitor sees has changed since the last one. */
+  update(): PageRunUpdate | undefined {
+    const update = { runId: this.runId, status: this.status, outputs: outputStates(this.page.outputs, this.runs.values()) };
     const text = JSON.stringify(update);
-    if (text !== last) {
-      last = text;
-      yield update;
-    }
+    if (text === this.last) return undefined;
+    this.last = text;
+    return update;
   }
 }
+
+/** Folds a run's events into the page's visible outputs, yielding an update whenever they (or the run's status) change. */
+async function* visibleUpdates(events: AsyncIterable<ExecutionEvent>, runId: string, page: RunnerPage): AsyncGenerator<PageRunUpdate> {
+  const run = new VisibleRun(runId, page);
+  for await (const event of events) {
+    run.status = event.execution.status;
+    if (event.kind === 'nodeRun') run.record(event.nodeRun);
+    const update = run.update();
+    if (update) yield update;
+  }
+}
+
+/** Runs a trigger started (not a person: Manual, Rerun and Page runs are not broadcast). */
+export const triggerFiredKinds: readonly TriggerKind[] = ['Cron', 'ApiPost', 'HumanTrigger', 'Rss'];
+
+/**
+ * The page's visible outputs of its project's latest trigger-fired run: that run first (as far as
+ * it got), then every change, and each newer trigger-fired run as soon as it starts. Never ends.
+ */
+async function* latestTriggerRunUpdates(context: GraphQLContext, page: PublishedPage): AsyncGenerator<PageRunUpdate> {
+  const visible = visitorPageOf(page);
+  const feed = context.events.allEvents(); // first, so that nothing committed while the latest run is read is missed
+  try {
+    const latest = await context.prisma.execution.findFirst({
+      where: { projectId: page.projectId, trigger: { in: [...triggerFiredKinds] } },
+      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      select: { id: true, status: true, startedAt: true, nodeRuns: { select: { nodeId: true, lane: true, status: true, output: true, error: true } } },
+    });
+    let current: VisibleRun | undefined;
+    let currentStart = 0;
+    if (latest) {
+      current = new VisibleRun(latest.id, visible);
+      current.status = latest.status;
+      currentStart = latest.startedAt.getTime();
+      for (const run of latest.nodeRuns) current.record(run);
+      const update = current.update();
+      if (update) yield update;
+    }
+    for await (const event of feed) {
+      const execution = event.execution;
+      if (execution.projectId !== page.projectId || !triggerFiredKinds.includes(execution.trigger)) continue;
+      if (!current || execution.id !== current.runId) {
+        const started = new Date(execution.startedAt).getTime();
+        if (current && started < currentStart) continue; // an older run still finishing
+        current = new VisibleRun(execution.id, visible);
+        currentStart = started;
+      }
+      current.status = execution.status;
+      if (event.kind === 'nodeRun') current.record(event.nodeRun);
+      const update = current.update();
+      if (update) yield update;
+    }
+  } finally {
+    await feed.return?.();
+  }
+}
+
+builder.subscriptionField('publishedPageLatestRun', (t) =>
+  t.field({
+    type: PageRunUpdateRef,
+    description:
+      "For anyone, on a page published with showLatestTriggerRun: the visible outputs of its project's latest trigger-fired run, live as each node commits, and each newer such run as it starts (the same for every visitor).",
+    args: { slug: t.arg.string({ required: true }) },
+    subscribe: async (_root, args, context) => {
+      const page = slugProblem(args.slug) ? null : await context.prisma.publishedPage.findUnique({ where: { slug: args.slug } });
+      if (!page || page.state !== 'live' || !page.showLatestTriggerRun) {
+        throw new GraphQLError('This page does not show trigger runs', { extensions: { code: 'NOT_FOUND' } });
+      }
+      return latestTriggerRunUpdates(context, page);
+    },
+    resolve: (update) => update,
+  }),
+);
 
 builder.subscriptionField('publishedPageRun', (t) =>
   t.field({

@@ -11,6 +11,7 @@ import { type FieldView, type LiveView, type OutputView, programOfGraph, type Ru
 import type { LoomProgram } from '../../loom/bindings';
 import { fieldValue, type FieldValues } from '../../pages/publishedPages';
 import { withDefaults } from '../../loom/defaults';
+import { type LiveCard, liveCardUpdates, type LiveDataItem } from '../../loom/liveData';
 import { recordCodeChange } from '../../versions/history';
 import { builder } from '../builder';
 import { compileForDisplay } from '../compiled';
@@ -40,6 +41,7 @@ const RunnerFieldRef = builder.objectRef<FieldView>('RunnerField').implement({
     options: t.stringList({ nullable: true, resolve: (f) => f.options ?? null }),
     min: t.float({ nullable: true, resolve: (f) => f.min ?? null }),
     max: t.float({ nullable: true, resolve: (f) => f.max ?? null }),
+    accept: t.string({ nullable: true, description: 'A file field\'s accepted types, e.g. `image/*`.', resolve: (f) => f.accept ?? null }),
     value: t.field({ type: 'JSON', nullable: true, description: 'Its value in the code (the default a run starts from).', resolve: (f) => f.value ?? null }),
     sensitive: t.exposeBoolean('sensitive', { description: 'A password or API key: shown to the owner only.' }),
   }),
@@ -203,3 +205,37 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+const LiveDataItemRef = builder.objectRef<LiveDataItem>('LiveDataItem').implement({
+  description: 'One line of a live card: `text` (a label and a value), `image` (a data URI) or `progress` (0 to 1).',
+  fields: (t) => ({
+    type: t.exposeString('type'),
+    label: t.exposeString('label'),
+    data: t.field({ type: 'JSON', resolve: (item) => item.data }),
+  }),
+});
+
+const LiveCardRef = builder.objectRef<LiveCard>('RunnerLiveCard').implement({
+  description: "An infrastructure node's live data, as a runner page's `live` card shows it.",
+  fields: (t) => ({
+    nodeId: t.exposeString('nodeId'),
+    nodeType: t.exposeString('nodeType'),
+    state: t.exposeString('state', { description: '`not_started`, `running` or `stopped`.' }),
+    items: t.field({ type: [LiveDataItemRef], resolve: (card) => card.items }),
+  }),
+});
+
+builder.subscriptionField('runnerLiveData', (t) =>
+  t.field({
+    type: [LiveCardRef],
+    description:
+      "The live data of a project's infrastructure nodes for its runner page's `live` cards: now, then each time it changes (started, stopped, terminated, or written by a run). Pushed, never polled.",
+    args: { projectId: t.arg.id({ required: true }) },
+    subscribe: async (_root, args, context) => {
+      const projectId = parseId(args.projectId, 'project');
+      if (!(await context.prisma.project.findUnique({ where: { id: projectId }, select: { id: true } }))) throw new NotFound('Project', projectId);
+      return liveCardUpdates(context.prisma, context.events, context.infraChanges, projectId);
+    },
+    resolve: (cards) => cards,
+  }),
+);

@@ -24,7 +24,7 @@ function storedToken(): string | null {
  * Headers of every HTTP request: the CSRF header the server requires on GET requests
  * (urql sends short queries as GET), and the API token, if any.
  */
-function requestHeaders(): Record<string, string> {
+export function requestHeaders(): Record<string, string> {
   const token = storedToken();
   return { 'x-graphql-csrf': '1', ...(token ? { authorization: `Bearer ${token}` } : {}) };
 }

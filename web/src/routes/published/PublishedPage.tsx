@@ -1,5 +1,5 @@
 import { createClient as createSseClient } from 'graphql-sse';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LoomManifest } from '../../../../server/loom/manifest';
 import { LoomPage } from '../runner/LoomPage';
 import { bindingKey, type FieldValues, type OutputState, type RunnerFieldView } from '../runner/pageTypes';
@@ -21,6 +21,7 @@ interface PublicPage {
   name: string;
   description: string;
   available: boolean;
+  showsLatestTriggerRun: boolean;
   runner: PublicRunner | null;
 }
 
@@ -38,7 +39,7 @@ async function post<T>(query: string, variables: Record<string, unknown>): Promi
 }
 
 const pageQuery = `query PublishedPage($slug: String!) {
-  publishedPage(slug: $slug) { slug name description available runner { manifest fields { nodeId fieldKey fieldType label options min max value sensitive } } }
+  publishedPage(slug: $slug) { slug name description available showsLatestTriggerRun runner { manifest fields { nodeId fieldKey fieldType label options min max accept value sensitive } } }
 }`;
 
 const runMutation = `mutation RunPublishedPage($slug: String!, $values: JSON) {
@@ -50,6 +51,23 @@ const runMutation = `mutation RunPublishedPage($slug: String!, $values: JSON) {
 const runSubscription = `subscription PublishedPageRun($runToken: String!) {
   publishedPageRun(runToken: $runToken) { runId status outputs { nodeId portName status value error } }
 }`;
+
+const latestRunSubscription = `subscription PublishedPageLatestRun($slug: String!) {
+  publishedPageLatestRun(slug: $slug) { runId status outputs { nodeId portName status value error } }
+}`;
+
+/** A file for one of the page's file fields, through the page's own upload (counted by its rate limit). */
+async function uploadToPage(slug: string, nodeId: string, fieldKey: string, file: File): Promise<unknown> {
+  const query = new URLSearchParams({ node: nodeId, field: fieldKey, filename: file.name });
+  const response = await fetch(`/page-files/${encodeURIComponent(slug)}?${query}`, {
+    method: 'POST',
+    headers: { 'content-type': file.type || 'application/octet-stream' },
+    body: file,
+  });
+  const body = (await response.json().catch(() => ({}))) as { value?: unknown; error?: string };
+  if (!response.ok || !body.value) throw new Error(body.error ?? `The upload failed (HTTP ${response.status})`);
+  return body.value;
+}
 
 type Load = { state: 'loading' } | { state: 'missing' } | { state: 'failed'; message: string } | { state: 'ready'; page: PublicPage };
 
@@ -81,6 +99,24 @@ function VisitorPage({ slug, page, manifest, fields }: { slug: string; page: Pub
   const [toast, setToast] = useState<string | null>(null);
   const client = useMemo(() => createSseClient({ url: graphqlPath, singleConnection: false }), []);
   useEffect(() => () => client.dispose(), [client]);
+  const ownRunActive = useRef(false);
+  ownRunActive.current = running;
+
+  // LOOM.md's trigger broadcast, pushed: the latest trigger-fired run's visible outputs replace the shown ones (not while the visitor's own run is going).
+  useEffect(() => {
+    if (!page.showsLatestTriggerRun) return;
+    return client.subscribe<{ publishedPageLatestRun: { status: string; outputs: OutputState[] } }>(
+      { query: latestRunSubscription, variables: { slug } },
+      {
+        next: (result) => {
+          const update = result.data?.publishedPageLatestRun;
+          if (update && !ownRunActive.current) setOutputs(new Map(update.outputs.map((o) => [bindingKey(o.nodeId, o.portName), o])));
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+  }, [client, slug, page.showsLatestTriggerRun]);
 
   useEffect(() => {
     if (!runToken) return;
@@ -132,6 +168,7 @@ function VisitorPage({ slug, page, manifest, fields }: { slug: string; page: Pub
         outputs={outputs}
         running={running}
         onRun={run}
+        upload={(nodeId, fieldKey, file) => uploadToPage(slug, nodeId, fieldKey, file)}
       />
       {toast && (
         <div className="published-toast" role="alert">

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { FieldItem } from '../../../../server/loom/manifest';
 import { cssSize } from '../../../../server/loom/sizes';
 import { Markdown } from './Markdown';
-import type { RunnerFieldView } from './pageTypes';
+import type { RunnerFieldView, UploadFile } from './pageTypes';
 
 const truthy = new Set(['true', 'yes', 'y', 'on', '1']);
 const isOn = (value: unknown) => value === true || (typeof value === 'number' && value !== 0) || (typeof value === 'string' && truthy.has(value.toLowerCase()));
@@ -26,6 +26,8 @@ interface FieldWidgetProps {
   binding: RunnerFieldView | undefined;
   value: unknown;
   onChange: (value: unknown) => void;
+  /** How a file field's file is uploaded (the builder's file store, or the published page's own upload). */
+  upload?: UploadFile;
 }
 
 /** Text-like inputs commit on blur or after 2 s without typing; pickers commit at once (LOOM.md 4.3). */
@@ -46,7 +48,7 @@ function useDraft(value: unknown, commit: (text: string) => void) {
 }
 
 /** One `field` item: its label, help and the widget its `as:` (or its catalog field type) names. */
-export function FieldWidget({ item, binding, value, onChange }: FieldWidgetProps) {
+export function FieldWidget({ item, binding, value, onChange, upload }: FieldWidgetProps) {
   const id = useId();
   if (!binding) return null; // an unknown binding is a diagnostic in the editor, not a blank control
   const label = item.label ?? binding.label ?? item.fieldKey;
@@ -59,7 +61,7 @@ export function FieldWidget({ item, binding, value, onChange }: FieldWidgetProps
         <Markdown text={label} inline />
       </label>
       {item.description && <div className="loom-field-help"><Markdown text={item.description} /></div>}
-      <Control id={id} item={item} binding={binding} value={value} onChange={onChange} options={options} variant={variant} />
+      <Control id={id} item={item} binding={binding} value={value} onChange={onChange} options={options} variant={variant} upload={upload} />
       <InlineCheck binding={binding} value={value} variant={variant} />
     </div>
   );
@@ -73,10 +75,11 @@ interface ControlProps {
   onChange: (value: unknown) => void;
   options: string[];
   variant: string | undefined;
+  upload?: UploadFile;
 }
 
 function Control(props: ControlProps) {
-  const { id, item, binding, value, onChange, options, variant } = props;
+  const { id, item, binding, value, onChange, options, variant, upload } = props;
   const numeric = binding.fieldType === 'number' || typeof binding.value === 'number';
   const fromText = (text: string) => (numeric ? (text.trim() === '' ? '' : Number(text)) : text);
   const pickers = ['select', 'radio', 'cards', 'multiselect', 'multicards'];
@@ -182,10 +185,51 @@ function Control(props: ControlProps) {
         </label>
       );
     case 'blob':
-      return <p className="muted loom-note">File fields take an uploaded file; uploads are not available on this page yet.</p>;
+      return <FileField id={id} binding={binding} value={value} onChange={onChange} upload={upload} />;
     default:
       return null; // code, multiselect, form_builder: only the label (LOOM.md 4.3)
   }
+}
+
+interface FileValue {
+  url?: string;
+  filename?: string;
+  mime_type?: string;
+  size_bytes?: number;
+}
+
+const sizeText = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
+/** A file picker: the chosen file is uploaded at once and the field takes the file reference (LOOM.md 4.3, `blob`). */
+function FileField({ id, binding, value, onChange, upload }: { id: string; binding: RunnerFieldView; value: unknown; onChange: (value: unknown) => void; upload?: UploadFile }) {
+  const [state, setState] = useState<{ uploading: boolean; error: string | null }>({ uploading: false, error: null });
+  const file = value && typeof value === 'object' ? (value as FileValue) : null;
+  async function choose(chosen: File | undefined) {
+    if (!chosen || !upload) return;
+    setState({ uploading: true, error: null });
+    try {
+      onChange(await upload(binding.nodeId, binding.fieldKey, chosen));
+      setState({ uploading: false, error: null });
+    } catch (error) {
+      setState({ uploading: false, error: (error as Error).message });
+    }
+  }
+  return (
+    <div className="loom-file">
+      {file?.filename && (
+        <div className="loom-file-current">
+          {file.url && file.mime_type?.startsWith('image/') && <img src={file.url} alt="" className="loom-file-preview" />}
+          <span className="loom-file-name">{file.filename}</span>
+          {typeof file.size_bytes === 'number' && <span className="muted">{sizeText(file.size_bytes)}</span>}
+          <button type="button" className="loom-file-clear" onClick={() => onChange(null)} aria-label={`Remove ${file.filename}`}>×</button>
+        </div>
+      )}
+      <input id={id} type="file" accept={binding.accept ?? undefined} disabled={!upload || state.uploading}
+        onChange={(e) => { void choose(e.target.files?.[0]); e.target.value = ''; }} />
+      {state.uploading && <p className="muted loom-note" role="status">Uploading…</p>}
+      {state.error && <p className="loom-check-message" role="alert">{state.error}</p>}
+    </div>
+  );
 }
 
 function TextArea({ id, value, onCommit, height }: { id: string; value: unknown; onCommit: (text: string) => void; height: string }) {

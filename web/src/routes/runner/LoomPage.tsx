@@ -4,7 +4,7 @@ import { cssSize, spacing } from '../../../../server/loom/sizes';
 import { FieldWidget } from './FieldWidget';
 import { Markdown } from './Markdown';
 import { OutputView } from './OutputView';
-import { bindingKey, type FieldValues, type OutputState, type RunnerFieldView, type WaitingForm } from './pageTypes';
+import { bindingKey, type FieldValues, type LiveCardView, type OutputState, type RunnerFieldView, type UploadFile, type WaitingForm } from './pageTypes';
 import './runner.css';
 
 export interface LoomPageProps {
@@ -20,7 +20,10 @@ export interface LoomPageProps {
   onRun: () => void;
   /** Open HumanQuery forms of the run, by node id. */
   waiting?: ReadonlyMap<string, WaitingForm>;
-  liveAvailable?: boolean;
+  /** The project's infrastructure live data by node id (the owner's runner; a published page has none). */
+  liveCards?: ReadonlyMap<string, LiveCardView>;
+  /** How a file field's file is uploaded. */
+  upload?: UploadFile;
 }
 
 const darkSkins = new Set(['studio', 'terminal']);
@@ -79,7 +82,7 @@ function BlockView({ block, page }: { block: Block; page: LoomPageProps }) {
         />
       );
     case 'live':
-      return <LiveCard item={block} available={page.liveAvailable ?? false} />;
+      return <LiveCard item={block} card={page.liveCards?.get(block.nodeId)} />;
     case 'brick':
       return <BrickView brick={block} page={page} />;
   }
@@ -98,22 +101,39 @@ function PhaseView({ phase, page }: { phase: PhaseBlock; page: LoomPageProps }) 
           {phase.items.map((item, index) => {
             const binding = page.fields.find((f) => f.nodeId === item.nodeId && f.fieldKey === item.fieldKey);
             const value = page.values[item.nodeId]?.[item.fieldKey] ?? binding?.value;
-            return <FieldWidget key={`${item.line}-${index}`} item={item} binding={binding} value={value} onChange={(v) => page.onValueChange(item.nodeId, item.fieldKey, v)} />;
+            return <FieldWidget key={`${item.line}-${index}`} item={item} binding={binding} value={value} onChange={(v) => page.onValueChange(item.nodeId, item.fieldKey, v)} upload={page.upload} />;
           })}
         </div>
       )}
-      {phase.liveItems.map((item, index) => <LiveCard key={`live-${index}`} item={item} available={page.liveAvailable ?? false} />)}
+      {phase.liveItems.map((item, index) => <LiveCard key={`live-${index}`} item={item} card={page.liveCards?.get(item.nodeId)} />)}
       <Blocks blocks={phase.children} page={page} />
     </section>
   );
 }
 
-function LiveCard({ item, available }: { item: LiveItem; available: boolean }) {
+/** A `live` card: what the infrastructure node reports, pushed as it changes (LOOM.md 6). */
+function LiveCard({ item, card }: { item: LiveItem; card: LiveCardView | undefined }) {
+  const running = card?.state === 'running';
   return (
-    <section className="loom-live" aria-label={item.label ?? item.nodeId}>
-      <h3>{item.label ?? item.nodeId}</h3>
+    <section className={`loom-live state-${card?.state ?? 'unknown'}`} aria-label={item.label ?? item.nodeId} data-live={item.nodeId}>
+      <h3>{item.label ?? item.nodeId}{card && <span className={`loom-live-state status status-${running ? 'completed' : 'paused'}`}>{card.state.replace('_', ' ')}</span>}</h3>
       {item.description && <Markdown text={item.description} />}
-      <p className="muted">{available ? 'Waiting for data...' : 'Start infrastructure to see live data'}</p>
+      {card && running && card.items.length > 0 ? (
+        <dl className="loom-live-items">
+          {card.items.map((entry, index) => (
+            <div key={index} className={`loom-live-item type-${entry.type}`}>
+              <dt>{entry.label}</dt>
+              <dd>
+                {entry.type === 'image' && typeof entry.data === 'string' ? <img src={entry.data} alt={entry.label} /> :
+                  entry.type === 'progress' && typeof entry.data === 'number' ? <progress value={entry.data} max={1} /> :
+                  <code>{String(entry.data)}</code>}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      ) : (
+        <p className="muted">{running ? 'Waiting for data...' : 'Start infrastructure to see live data'}</p>
+      )}
     </section>
   );
 }

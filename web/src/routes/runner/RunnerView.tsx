@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useMutation, useQuery, useSubscription } from 'urql';
+import { requestHeaders } from '../../graphql/client';
 import type { LoomManifest } from '../../../../server/loom/manifest';
 import { outputStates } from '../../../../server/loom/runOutputs';
 import { CodeEditor, type CodeEditorHandle } from '../../editor/CodeEditor';
@@ -19,7 +20,7 @@ graphql(`
     manifest
     ok
     diagnostics { severity code message line column }
-    fields { nodeId fieldKey fieldType label options min max value sensitive }
+    fields { nodeId fieldKey fieldType label options min max accept value sensitive }
     outputs { nodeId portName sourceNodeId sourcePort }
     live { nodeId label }
   }
@@ -32,10 +33,25 @@ const RunnerProjectQuery = graphql(`
       name
       description
       loomCode
-      publishedPages { id slug path state runsPerMinute views }
+      publishedPages { id slug path state runsPerMinute views showLatestTriggerRun }
     }
   }
 `);
+
+const LiveData = graphql(`
+  subscription RunnerLiveData($projectId: ID!) {
+    runnerLiveData(projectId: $projectId) { nodeId nodeType state items { type label data } }
+  }
+`);
+
+/** A file for a file field, into the platform's file store (POST /files): the field's value. */
+async function uploadToStore(projectId: string, file: File): Promise<unknown> {
+  const query = new URLSearchParams({ filename: file.name, projectId });
+  const response = await fetch(`/files?${query}`, { method: 'POST', headers: { ...requestHeaders(), 'content-type': file.type || 'application/octet-stream' }, body: file });
+  const body = (await response.json().catch(() => ({}))) as { id?: string; filename?: string; mimeType?: string; size?: number; url?: string; error?: string };
+  if (!response.ok || !body.id) throw new Error(body.error ?? `The upload failed (HTTP ${response.status})`);
+  return { url: body.url, filename: body.filename, mime_type: body.mimeType, size_bytes: body.size, file_id: body.id };
+}
 
 const CheckLoomQuery = graphql(`
   query CheckLoomPreview($projectId: ID!, $loomCode: String!, $mode: RunnerMode) {
@@ -66,9 +82,9 @@ const OpenForms = graphql(`
 `);
 
 const PublishPage = graphql(`
-  mutation PublishRunnerPage($projectId: ID!, $slug: String!, $runsPerMinute: Int) {
-    publishPage(projectId: $projectId, slug: $slug, runsPerMinute: $runsPerMinute) {
-      __typename ... on PublishedPage { id slug path state runsPerMinute views } ... on Problem { message }
+  mutation PublishRunnerPage($projectId: ID!, $slug: String!, $runsPerMinute: Int, $showLatestTriggerRun: Boolean) {
+    publishPage(projectId: $projectId, slug: $slug, runsPerMinute: $runsPerMinute, showLatestTriggerRun: $showLatestTriggerRun) {
+      __typename ... on PublishedPage { id slug path state runsPerMinute views showLatestTriggerRun } ... on Problem { message }
     }
   }
 `);
@@ -153,6 +169,9 @@ function Runner({ project, refetchProject }: { project: RunnerProject; refetchPr
     return new Map<string, OutputState>(states.map((state) => [bindingKey(state.nodeId, state.portName), state]));
   }, [runState, page]);
 
+  const [{ data: live }] = useSubscription({ query: LiveData, variables: { projectId: project.id } });
+  const liveCards = useMemo(() => new Map((live?.runnerLiveData ?? []).map((card) => [card.nodeId, card])), [live]);
+
   const waitingCount = [...runState.nodes.values()].filter((summary) => summary.status === 'waiting_for_input').length;
   const [{ data: forms }, refetchForms] = useQuery({ query: OpenForms, variables: { id: executionId ?? '' }, pause: !executionId || waitingCount === 0, requestPolicy: 'network-only' });
   useEffect(() => {
@@ -231,6 +250,8 @@ function Runner({ project, refetchProject }: { project: RunnerProject; refetchPr
               running={running}
               onRun={run}
               waiting={waiting}
+              liveCards={liveCards}
+              upload={(_nodeId, _fieldKey, file) => uploadToStore(project.id, file)}
             />
           ) : (
             <div className="runner-empty">
@@ -272,6 +293,7 @@ function Runner({ project, refetchProject }: { project: RunnerProject; refetchPr
 function PublishPanel({ project, canPublish, onChanged }: { project: RunnerProject; canPublish: boolean; onChanged: () => void }) {
   const [slug, setSlug] = useState(project.publishedPages[0]?.slug ?? project.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63));
   const [message, setMessage] = useState<string | null>(null);
+  const [showLatest, setShowLatest] = useState(project.publishedPages[0]?.showLatestTriggerRun ?? false);
   const [, publish] = useMutation(PublishPage);
   const [, pause] = useMutation(PausePage);
   const [, unpublish] = useMutation(UnpublishPage);
@@ -282,9 +304,12 @@ function PublishPanel({ project, canPublish, onChanged }: { project: RunnerProje
   return (
     <section className="runner-publish" aria-label="Publish">
       <h2>Publish</h2>
-      <form onSubmit={async (e) => { e.preventDefault(); const r = await publish({ projectId: project.id, slug }); report(r.data?.publishPage as never, r.error); }}>
+      <form onSubmit={async (e) => { e.preventDefault(); const r = await publish({ projectId: project.id, slug, showLatestTriggerRun: showLatest }); report(r.data?.publishPage as never, r.error); }}>
         <label>/p/<input value={slug} onChange={(e) => setSlug(e.target.value)} aria-label="Page slug" size={18} /></label>
         <button type="submit" disabled={!canPublish}>Publish</button>
+        <label className="runner-publish-option">
+          <input type="checkbox" checked={showLatest} onChange={(e) => setShowLatest(e.target.checked)} /> Show visitors the latest trigger-fired run
+        </label>
       </form>
       {message && <p className="error" role="alert">{message}</p>}
       <ul>
@@ -292,7 +317,7 @@ function PublishPanel({ project, canPublish, onChanged }: { project: RunnerProje
           <li key={page.id}>
             <a href={page.path} target="_blank" rel="noreferrer">{page.path}</a>
             <span className={`status status-${page.state === 'live' ? 'completed' : 'paused'}`}>{page.state}</span>
-            <span className="muted">{page.views} views · {page.runsPerMinute} runs/min</span>
+            <span className="muted">{page.views} views · {page.runsPerMinute} runs/min{page.showLatestTriggerRun ? ' · shows the latest trigger run' : ''}</span>
             <button type="button" onClick={async () => { const r = await pause({ slug: page.slug, paused: page.state === 'live' }); report(r.data?.pausePage as never, r.error); }}>
               {page.state === 'live' ? 'Pause' : 'Resume'}
             </button>

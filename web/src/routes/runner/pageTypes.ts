@@ -9,6 +9,7 @@ export interface RunnerFieldView {
   options?: readonly string[] | null;
   min?: number | null;
   max?: number | null;
+  accept?: string | null;
   value?: unknown;
   sensitive: boolean;
 }
@@ -27,6 +28,16 @@ export interface WaitingForm {
   nodeId: string;
   title: string;
   href: string;
+}
+
+/** Uploads a file for a file field; resolves to the field's value `{url, filename, mime_type, size_bytes, file_id, …}`. */
+export type UploadFile = (nodeId: string, fieldKey: string, file: File) => Promise<unknown>;
+
+/** One line of a `live` card (RunnerLiveCard). */
+export interface LiveCardView {
+  nodeId: string;
+  state: string;
+  items: readonly { type: string; label: string; data: unknown }[];
 }
 
 export const bindingKey = (nodeId: string, key: string) => `${nodeId}\u0000${key}`;

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { createProject } from './support/executions';
+import { createProject, runProject, waitForStatus } from './support/executions';
 import { graphqlData } from './support/graphql';
 import { usePlatform } from './support/usePlatform';
 
@@ -74,4 +74,58 @@ describe('the file store: streamed uploads with a limit, signed short-lived down
     const exact = await upload(base(), Buffer.alloc(maxBytes, 1), 'filename=exact.bin', 'application/octet-stream');
     expect(exact.status).toBe(201);
   }, 30_000);
+});
+
+describe('files made by runs', () => {
+  const platform = usePlatform({ env: { FILE_MAX_BYTES: String(maxBytes) } });
+  const url = () => platform.current.graphqlUrl;
+  const program = `
+draw = ExecPython -> (picture: Image) {
+  code: "return {'picture': {'data': '${png.toString('base64')}', 'mimeType': 'image/png', 'filename': 'dot.png'}}"
+}
+numbers = ExecPython -> (xs: List[Number]) {
+  code: "return {'xs': [1, 2]}"
+}
+page = ExecPython(x: Number) -> (doc: Document) {
+  code: "return {'doc': {'url': 'data:text/plain;base64,' + __import__('base64').b64encode(('page %d' % x).encode()).decode(), 'mimeType': 'text/plain'}}"
+}
+page.x = numbers.xs
+link = Image {
+  media: {"url": "https://cdn.example.com/cat.png"}
+}
+`;
+  const fileFields = 'id filename mimeType size executionId nodeId lane project { id } url';
+
+  it('a media value with inline bytes in a node output is stored as a file of its execution, node and lane; links are not fetched', async () => {
+    const projectId = await createProject(url(), 'draws', program);
+    const executionId = await runProject(url(), projectId);
+    const run = await waitForStatus(url(), executionId, ['completed', 'failed']);
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('completed');
+    // Outputs stay as the node gave them.
+    expect(run.node('draw')?.output.picture).toEqual({ data: png.toString('base64'), mimeType: 'image/png', filename: 'dot.png' });
+
+    const { files } = await graphqlData(url(), `query ($e: ID) { files(executionId: $e) { ${fileFields} } }`, { e: executionId });
+    const made = [...files].sort((a: any, b: any) => `${a.nodeId}${a.lane}`.localeCompare(`${b.nodeId}${b.lane}`));
+    expect(made).toEqual([
+      expect.objectContaining({ filename: 'dot.png', mimeType: 'image/png', size: png.length, executionId, nodeId: 'draw', lane: [], project: { id: projectId } }),
+      expect.objectContaining({ filename: 'page-doc.txt', mimeType: 'text/plain', size: 6, executionId, nodeId: 'page', lane: [0], project: { id: projectId } }),
+      expect.objectContaining({ filename: 'page-doc.txt', mimeType: 'text/plain', size: 6, executionId, nodeId: 'page', lane: [1], project: { id: projectId } }),
+    ]);
+    expect(await readdir(path.join(platform.current.dataDir, 'files'))).toEqual(expect.arrayContaining(made.map((f: any) => f.id)));
+    const picture = await fetch(`${platform.current.url}${made[0].url}`);
+    expect(Buffer.from(await picture.arrayBuffer())).toEqual(png);
+
+    const { execution } = await graphqlData(url(), `query ($id: ID!) { execution(id: $id) { files { id } nodeRuns { nodeId lane files { ${fileFields} } } } }`, { id: executionId });
+    expect(execution.files.map((f: any) => f.id).sort()).toEqual(made.map((f: any) => f.id).sort());
+    const secondPage = execution.nodeRuns.find((r: any) => r.nodeId === 'page' && r.lane.join() === '1');
+    expect(secondPage.files).toHaveLength(1);
+    expect(await (await fetch(`${platform.current.url}${secondPage.files[0].url}`)).text()).toBe('page 2');
+    expect(execution.nodeRuns.find((r: any) => r.nodeId === 'link').files).toEqual([]);
+    expect(execution.nodeRuns.find((r: any) => r.nodeId === 'numbers').files).toEqual([]);
+
+    // The project's list has them too, beside nothing else.
+    const listed = await graphqlData(url(), `query ($p: ID) { files(projectId: $p) { id } }`, { p: projectId });
+    expect(listed.files).toHaveLength(3);
+  }, 90_000);
 });

@@ -7,6 +7,7 @@ import type { ExecutionRecords } from './records';
 import { withCredentialsUnsealed } from '../credentials/runtime';
 import type { Outcome, ReadyInstance } from './scheduler';
 import { inferredType, shortValue, valueFitsPort } from './typeCheck';
+import { recordProducedFiles } from '../files/producedFiles';
 
 type Json = Prisma.InputJsonValue;
 
@@ -38,6 +39,7 @@ export async function runNodeInstance(
   await record({ ...identity, status: 'running', inputs, startedAt: new Date() });
   const result = checkOutputTypes(node, checkOutputSizes(await withCredentialsUnsealed(ready.inputs, (inputs) => runDefinition(limits.settings, node, { ...ready, inputs }, attempt, executionId)), limits.maxOutputBytesPerPort));
   if (result.ok) {
+    await recordProducedFiles({ executionId, nodeId: node.id, lane: ready.lane }, result.outputs);
     await record({
       ...identity,
       status: 'completed',

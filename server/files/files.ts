@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PrismaClient, StoredFile } from '../db/generated/client';
 import type { BlobStore } from './blobStore';
@@ -23,6 +23,7 @@ export interface NewFile {
   projectId?: string | null;
   executionId?: string | null;
   nodeId?: string | null;
+  laneKey?: string | null;
 }
 
 /** A media value as Weft's nodes pass them (NODES.md 1.13): `{url, mimeType, filename}`. */
@@ -45,8 +46,7 @@ export class Files {
   ) {}
 
   /** Streams bytes into the store; more than maxBytes stops the stream and stores nothing. */
-  async save(bytes: Readable, file: NewFile): Promise<StoredFile> {
-    const id = randomUUID();
+  async save(bytes: Readable, file: NewFile, id: string = randomUUID()): Promise<StoredFile> {
     await mkdir(this.spoolDirectory, { recursive: true });
     const spool = path.join(this.spoolDirectory, id);
     let size = 0;
@@ -71,12 +71,32 @@ export class Files {
       return await this.prisma.storedFile.create({
         data: {
           id, filename: cleanName(file.filename), mimeType, size, storageKey: id,
-          projectId: file.projectId ?? null, executionId: file.executionId ?? null, nodeId: file.nodeId ?? null,
+          projectId: file.projectId ?? null, executionId: file.executionId ?? null, nodeId: file.nodeId ?? null, laneKey: file.laneKey ?? null,
         },
       });
     } finally {
       await rm(spool, { force: true });
     }
+  }
+
+  /**
+   * Stores a file under an id its caller derives from where it came from, once: a step that
+   * Restate runs again finds it stored. Bytes left by an attempt that stopped before its row are replaced.
+   */
+  async saveOnce(id: string, bytes: Buffer, file: NewFile): Promise<StoredFile> {
+    const existing = await this.find(id);
+    if (existing) return existing;
+    await this.store.delete(id);
+    try {
+      return await this.save(Readable.from([bytes]), file, id);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'P2002') return (await this.find(id))!;
+      throw error;
+    }
+  }
+
+  async projectOfExecution(executionId: string): Promise<string | null> {
+    return (await this.prisma.execution.findUnique({ where: { id: executionId }, select: { projectId: true } }))?.projectId ?? null;
   }
 
   find(id: string): Promise<StoredFile | null> {

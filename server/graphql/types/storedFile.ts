@@ -18,11 +18,38 @@ builder.prismaObject('StoredFile', {
     project: t.relation('project', { nullable: true }),
     executionId: t.exposeID('executionId', { nullable: true, description: 'The execution that made it, if a run did.' }),
     nodeId: t.exposeString('nodeId', { nullable: true, description: 'The node that made it, if a run did.' }),
+    lane: t.intList({
+      nullable: true,
+      description: "The lane of the node run that made it (NodeRun.lane), if a run did.",
+      select: { laneKey: true },
+      resolve: (file) => (file.laneKey === null ? null : file.laneKey === '' ? [] : file.laneKey.split('.').map(Number)),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     url: t.string({ description: 'A download link that works for FILE_URL_TTL_SECONDS (signed; ask again for a fresh one).', resolve: (file) => files().links.signedPath(file.id) }),
     media: t.field({ type: 'JSON', description: 'The file as a Weft media value: { url, mimeType, filename }.', resolve: (file) => files().media(file) }),
   }),
 });
+
+const newestFirst = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+
+builder.prismaObjectField('Execution', 'files', (t) =>
+  t.prismaField({
+    type: ['StoredFile'],
+    description: 'The files its nodes made (media values with inline bytes in their outputs), newest first.',
+    select: { id: true },
+    resolve: (query, execution, _args, context) => context.prisma.storedFile.findMany({ ...query, where: { executionId: execution.id }, orderBy: newestFirst, take: 200 }),
+  }),
+);
+
+builder.prismaObjectField('NodeRun', 'files', (t) =>
+  t.prismaField({
+    type: ['StoredFile'],
+    description: 'The files this node run made (media values with inline bytes in its outputs).',
+    select: { executionId: true, nodeId: true, laneKey: true },
+    resolve: (query, run, _args, context) =>
+      context.prisma.storedFile.findMany({ ...query, where: { executionId: run.executionId, nodeId: run.nodeId, laneKey: run.laneKey }, orderBy: newestFirst, take: 200 }),
+  }),
+);
 
 builder.queryFields((t) => ({
   files: t.prismaField({

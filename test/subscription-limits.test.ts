@@ -1,4 +1,5 @@
 import { describe, expect, it, beforeAll } from '@jest/globals';
+import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
 import { graphqlPost } from './support/graphql';
 import { usePlatform } from './support/usePlatform';
@@ -141,6 +142,49 @@ describe('subscription limits', () => {
     expect([two.socket.readyState, other.socket.readyState]).toEqual([WebSocket.OPEN, WebSocket.OPEN]);
     two.close();
     other.close();
+    await waitFor(async () => (await active()) === 0);
+  });
+  it("counts graphql-sse's single-connection mode as one connection: no reservation is served, and streams of one stream token share SUBSCRIPTIONS_PER_CONNECTION", async () => {
+    // That mode reserves one stream (PUT) and then runs every operation on it, where only the
+    // per-caller count would see them; the server does not offer it: the reservation is refused.
+    const headers = { authorization: `Bearer ${tokens.a}`, 'x-graphql-csrf': '1' };
+    const reservation = await fetch(platform.current.graphqlUrl, { method: 'PUT', headers });
+    expect(reservation.status).toBe(405);
+    await reservation.text();
+
+    const client = createSseClient({ url: platform.current.graphqlUrl, singleConnection: true, retryAttempts: 0, headers });
+    const outcomes: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      client.subscribe({ query: feed }, {
+        next: () => outcomes.push('next'),
+        error: (error) => outcomes.push(`error: ${(error as Error).message}`),
+        complete: () => outcomes.push('complete'),
+      });
+    }
+    await waitFor(() => outcomes.length === 6);
+    client.dispose();
+    expect(outcomes).toEqual(Array.from({ length: 6 }, () => expect.stringContaining('405')));
+    expect(await active()).toBe(0);
+
+    // Streams sent with one stream token (how that mode names its connection) count as one connection.
+    const withToken = (token: string, controller: AbortController) =>
+      fetch(platform.current.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${tokens.a}`, 'x-graphql-event-stream-token': token },
+        body: JSON.stringify({ query: feed }),
+        signal: controller.signal,
+      });
+    const controllers = Array.from({ length: 4 }, () => new AbortController());
+    const streams = await Promise.all(controllers.slice(0, 3).map((controller) => withToken('one-stream', controller)));
+    await waitFor(async () => (await active()) === 3);
+    const beyond = await (await withToken('one-stream', new AbortController())).text();
+    expect(beyond).toContain('TOO_MANY_SUBSCRIPTIONS');
+    expect(beyond).toContain('SUBSCRIPTIONS_PER_CONNECTION');
+    streams.push(await withToken('another-stream', controllers[3]!));
+    await waitFor(async () => (await active()) === 4);
+    expect(streams.map((stream) => stream.status)).toEqual([200, 200, 200, 200]);
+    for (const controller of controllers) controller.abort();
+    await Promise.all(streams.map((stream) => stream.text().catch(() => undefined)));
     await waitFor(async () => (await active()) === 0);
   });
 });

@@ -24,13 +24,22 @@ interface SubscriptionContext {
  */
 export function useSubscriptionLimits(limits: SubscriptionLimits): Plugin<SubscriptionContext> {
   const perConnection = new WeakMap<object, number>();
+  const perStreamToken = new Map<string, number>();
   const perCaller = new Map<string, number>();
+  const connections = {
+    get: (connection: object | string) => (typeof connection === 'string' ? perStreamToken.get(connection) : perConnection.get(connection)),
+    set: (connection: object | string, count: number) => {
+      if (typeof connection === 'object') perConnection.set(connection, count);
+      else if (count > 0) perStreamToken.set(connection, count);
+      else perStreamToken.delete(connection);
+    },
+  };
   return {
     onSubscribe({ args, subscribeFn, setSubscribeFn, setResultAndStopExecution }) {
       const context = args.contextValue as SubscriptionContext;
-      const connection = context.socket;
       const caller = callerKey(context);
-      const onConnection = connection ? (perConnection.get(connection) ?? 0) : 0;
+      const connection = context.socket ?? streamTokenOf(context, caller);
+      const onConnection = connection ? (connections.get(connection) ?? 0) : 0;
       const ofCaller = perCaller.get(caller) ?? 0;
       if (connection && onConnection >= limits.perConnection) {
         return setResultAndStopExecution({ errors: [tooMany(`This connection already has ${limits.perConnection} open subscriptions (SUBSCRIPTIONS_PER_CONNECTION): complete one first`)] });
@@ -38,13 +47,13 @@ export function useSubscriptionLimits(limits: SubscriptionLimits): Plugin<Subscr
       if (ofCaller >= limits.perCaller) {
         return setResultAndStopExecution({ errors: [tooMany(`This caller already has ${limits.perCaller} open subscriptions (SUBSCRIPTIONS_PER_CALLER): complete one first`)] });
       }
-      if (connection) perConnection.set(connection, onConnection + 1);
+      if (connection) connections.set(connection, onConnection + 1);
       perCaller.set(caller, ofCaller + 1);
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
-        if (connection) perConnection.set(connection, (perConnection.get(connection) ?? 1) - 1);
+        if (connection) connections.set(connection, (connections.get(connection) ?? 1) - 1);
         const left = (perCaller.get(caller) ?? 1) - 1;
         if (left > 0) perCaller.set(caller, left);
         else perCaller.delete(caller);
@@ -68,6 +77,19 @@ export function useSubscriptionLimits(limits: SubscriptionLimits): Plugin<Subscr
       };
     },
   };
+}
+
+/**
+ * graphql-sse's single-connection mode names its one stream by a token (the header
+ * `x-graphql-event-stream-token`, or `token` in the query string): the operations sent with one
+ * token are that connection's, and count against SUBSCRIPTIONS_PER_CONNECTION as a WebSocket's do.
+ */
+function streamTokenOf(context: SubscriptionContext, caller: string): string | undefined {
+  const header = context.req?.headers['x-graphql-event-stream-token'];
+  const fromHeader = Array.isArray(header) ? header[0] : header;
+  const fromQuery = context.req?.url ? new URLSearchParams(context.req.url.split('?')[1] ?? '').get('token') : null;
+  const token = fromHeader || fromQuery;
+  return token ? `${caller}\u0000${token}` : undefined;
 }
 
 function callerKey(context: SubscriptionContext): string {

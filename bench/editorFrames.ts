@@ -209,6 +209,8 @@ export async function measureEditorFrames(): Promise<EditorFramesResult | { skip
       (await database.prisma.nodeRun.count({ where: { executionId: execution.id, NOT: { status: 'completed' } } }));
     await page.goto(`${platform.url}/projects/${createProject.id}?executionId=${execution.id}`);
     await page.locator('.run-header[data-status="running"]').waitFor({ timeout: 30_000 });
+    // A graph this large draws only the nodes in view (GraphCanvas): zoom out until all of them are.
+    await page.locator('.react-flow__controls-fitview').click();
     await page.waitForFunction(`document.querySelectorAll('.react-flow__node').length === ${nodeCount}`, undefined, { timeout: 60_000 });
     await page.waitForTimeout(1_000);
     if (process.env.EDITOR_FRAMES_REDUCED_MOTION) await page.emulateMedia({ reducedMotion: 'reduce' });

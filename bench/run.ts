@@ -9,6 +9,7 @@ import path from 'node:path';
 import { measureClusterThroughput } from './clusterThroughput';
 import { measureCompile } from './compile';
 import { measureEditorFrames } from './editorFrames';
+import { measureEditorTyping } from './editorTyping';
 import { measureExecutionDetail } from './executionDetail';
 import { measureExecutor } from './executor';
 import { measureHealthUnderLoad } from './healthUnderLoad';
@@ -25,6 +26,10 @@ const resultsDirectory = path.join(import.meta.dirname, 'results');
 
 const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
 
+const typingLine = (r: any) =>
+  `${r.nodes}-node project: keystroke frames p50/p95/max ${r.keystrokeFrames.p50Ms}/${r.keystrokeFrames.p95Ms}/${r.keystrokeFrames.maxMs} ms, ` +
+  `${r.keystrokeFrames.overOneFrame} of ${r.keystrokeFrames.count} over one frame (16.7 ms); keydown to painted p50/p95/max ${r.keystrokes.p50Ms}/${r.keystrokes.p95Ms}/${r.keystrokes.maxMs} ms; ` +
+  `${r.longTasks.count} long tasks (max ${r.longTasks.maxMs} ms), ${r.checkAnswers} checker answers, text ${r.textTyped ? 'typed' : 'NOT typed'}`;
 const sign = (n: number) => `${n >= 0 ? '+' : ''}${n}`;
 
 const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result: any) => string }[] = [
@@ -104,6 +109,14 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
       r.skipped
         ? `editor frames: skipped (${r.skipped})`
         : `editor frames, ${r.nodes} nodes under ${r.achievedEventsPerSecond} node events/s for ${r.commitSeconds} s: ${r.frames.fps} fps, frame p50/p99/max ${r.frames.p50Ms}/${r.frames.p99Ms}/${r.frames.maxMs} ms, ${r.frames.over50Ms} frames > 50 ms, ${r.longTasks.count} long tasks (${r.longTasks.totalMs} ms, max ${r.longTasks.maxMs}); settled ${r.settleMs} ms after the last commit; final state ${r.finalStateMatches ? 'matches' : 'DOES NOT match'}`,
+  },
+  {
+    name: 'editor-typing',
+    run: () => measureEditorTyping(quick),
+    summary: (r) =>
+      r.skipped
+        ? `editor typing: skipped (${r.skipped})`
+        : `editor typing, a key every ${r.keyDelayMs} ms (load ${r.load.toFixed(1)}): ${typingLine(r)}; floor, the same in a ${typingLine(r.floor)}`,
   },
   {
     name: 'health-under-load',

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   applyNodeChanges, Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow,
   type Edge, type NodeChange, type NodeMouseHandler, type OnNodeDrag,
@@ -28,11 +28,22 @@ export interface GraphCanvasProps {
   panelsKey?: string;
 }
 
+/**
+ * A graph larger than this draws only the nodes and edges in view: the page's layout and
+ * compositing cost follows its DOM, and with 500 nodes drawn each keystroke in the code beside
+ * them took two to three frames (bench/editorTyping.ts).
+ */
+export const VIRTUALISE_OVER_NODES = 200;
+
 /** Fitting never zooms out below this, so that labels stay readable; a larger project scrolls. */
 export const MIN_FIT_ZOOM = 0.5;
 
-/** The compiled graph drawn with React Flow, with the run being shown (if any) layered on it. */
-export function GraphCanvas(props: GraphCanvasProps) {
+/**
+ * The compiled graph drawn with React Flow, with the run being shown (if any) layered on it.
+ * Memoised: the editor re-renders on every keystroke, and redrawing React Flow's nodes each time
+ * would cost a 500-node project several frames per key (bench/editorTyping.ts).
+ */
+export const GraphCanvas = memo(function GraphCanvas(props: GraphCanvasProps) {
   return (
     <ReactFlowProvider>
       <RunStoreContext.Provider value={props.runStore}>
@@ -40,7 +51,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
       </RunStoreContext.Provider>
     </ReactFlowProvider>
   );
-}
+});
 
 function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, selectedNodeId = null, panelsKey = '' }: GraphCanvasProps) {
   const [nodes, setNodes] = useState<WeftFlowNode[]>(() => flowNodes(graph));
@@ -151,6 +162,7 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, 
         nodesDraggable={!readOnly}
         edgesFocusable={false}
         minZoom={0.1}
+        onlyRenderVisibleElements={graph.nodes.length > VIRTUALISE_OVER_NODES}
         proOptions={proOptions}
       >
         <Background gap={24} size={1} />

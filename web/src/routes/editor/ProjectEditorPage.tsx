@@ -19,6 +19,8 @@ import { formatRelative } from '../../time/format';
 import { HistoryPanel } from './HistoryPanel';
 import { HistoryVersionView } from './HistoryVersionView';
 import { InfrastructurePanel } from './InfrastructurePanel';
+import { RunLauncher, type RunOptions } from './RunLauncher';
+import { TriggersPanel } from './TriggersPanel';
 import { runRefusal, type RunRefusal } from './runRefusal';
 import './editor.css';
 import { RunnerView } from '../runner/RunnerView';
@@ -77,8 +79,8 @@ const SaveProject = graphql(`
 `);
 
 const RunProject = graphql(`
-  mutation RunProject($projectId: ID!) {
-    runProject(projectId: $projectId) {
+  mutation RunProject($projectId: ID!, $inputs: JSON, $testConfigId: ID) {
+    runProject(projectId: $projectId, inputs: $inputs, testConfigId: $testConfigId) {
       __typename
       ... on Execution {
         id
@@ -117,6 +119,10 @@ const RunContextQuery = graphql(`
       openTasks {
         id
         nodeId
+      }
+      testConfig {
+        id
+        name
       }
     }
   }
@@ -212,14 +218,18 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
     [saveProject, saved.id],
   );
 
-  async function run() {
+  async function run(options: RunOptions = {}): Promise<boolean> {
     setRefusal(null);
-    if (dirty && !(await save())) return;
-    const result = await runProject({ projectId: saved.id });
+    if (dirty && !(await save())) return false;
+    const result = await runProject({ projectId: saved.id, ...options });
     const started = result.data?.runProject;
-    if (!started || started.__typename !== 'Execution') return setRefusal(runRefusal(started, result.error));
+    if (!started || started.__typename !== 'Execution') {
+      setRefusal(runRefusal(started, result.error));
+      return false;
+    }
     setSelectedNodeId(null);
     setSearchParams({ executionId: started.id });
+    return true;
   }
 
   const saveIfChanged = useCallback(async () => (dirty ? save() : true), [dirty, save]);
@@ -284,9 +294,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
         <span className="muted save-state">{saving.fetching ? 'Saving…' : dirty ? 'Unsaved changes' : 'Saved'}</span>
         <button type="button" onClick={save} disabled={!dirty || saving.fetching}>Save</button>
         <button type="button" onClick={toggleHistory} aria-pressed={historyOpen}>History</button>
-        <button type="button" className="primary" onClick={run} disabled={running.fetching || saving.fetching}>
-          {running.fetching ? 'Starting…' : 'Run'}
-        </button>
+        <RunLauncher projectId={saved.id} graph={saved.graph} busy={running.fetching || saving.fetching} starting={running.fetching} onRun={run} />
       </div>
       {otherProject && (
         <p className="error editor-problem run-other-project" role="alert">
@@ -328,7 +336,11 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
           <button type="button" onClick={discardDraft}>Discard them</button>
         </div>
       )}
+      {shownExecution?.testConfig && !otherProject && (
+        <p className="run-with-test-config" role="status">Made with the test config “{shownExecution.testConfig.name}”: its mocked nodes did not run.</p>
+      )}
       <InfrastructurePanel projectId={saved.id} codeVersion={String(saved.updatedAt)} />
+      <TriggersPanel projectId={saved.id} graph={saved.graph} codeVersion={String(saved.updatedAt)} />
       {problem && <p className="error editor-problem" role="alert">{problem}</p>}
       {refusal && (
         <div className="run-refusal" role="alert">
@@ -353,7 +365,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
                 key={onRunVersion ? `version-${runVersion.id}` : 'current'}
                 ref={codePanel}
                 code={shownCode}
-                diagnostics={onRunVersion ? [] : (currentDiagnostics ?? [])}
+                diagnostics={onRunVersion ? noDiagnostics : (currentDiagnostics ?? noDiagnostics)}
                 onChange={onRunVersion ? ignoreChange : setCode}
                 onSave={save}
                 catalog={catalog}
@@ -414,6 +426,8 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
 }
 
 const ignoreChange = () => undefined;
+// One empty list, so that the code panel does not re-mark its diagnostics on every keystroke.
+const noDiagnostics: DiagnosticFieldsFragment[] = [];
 
 function useRunStatus(store: RunStore | null) {
   return useRunState(store).execution?.status ?? null;

@@ -60,8 +60,21 @@ const subscribeQuery = `subscription ($id: ID!) { executionEvents(executionId: $
 const socketsPerClientBatch = 200;
 const subscriptionFailures = new Map<string, number>();
 
+/**
+ * SUBSCRIBER_LATENCY_SCENARIOS=graphql-ws:1000x1@100,sse:100x1@100 runs only those
+ * (transport:subscribers x executions @ events per second), to measure one case while changing it.
+ */
+function chosenScenarios(spec: string, seconds: number): Scenario[] {
+  return spec.split(',').map((item) => {
+    const match = /^(graphql-ws|sse):(\d+)x(\d+)@(\d+)$/.exec(item.trim());
+    if (!match) throw new Error(`SUBSCRIBER_LATENCY_SCENARIOS: "${item}" is not transport:subscribersxexecutions@eventsPerSecond`);
+    return { transport: match[1] as Transport, subscribers: Number(match[2]), executions: Number(match[3]), eventsPerSecond: Number(match[4]), seconds };
+  });
+}
+
 function scenarios(quick: boolean): Scenario[] {
   const seconds = quick ? 2 : 5;
+  if (process.env.SUBSCRIBER_LATENCY_SCENARIOS) return chosenScenarios(process.env.SUBSCRIBER_LATENCY_SCENARIOS, seconds);
   if (quick) {
     return [
       { transport: 'graphql-ws', subscribers: 1, executions: 1, eventsPerSecond: 1_000, seconds },
@@ -89,7 +102,13 @@ export async function measureSubscriberLatency(quick: boolean): Promise<Subscrib
   const testDatabase = await createTestDatabase();
   const dataDir = await makeDataDir();
   // 10,000 subscribers from one address, as one caller: above the default SUBSCRIPTIONS_PER_CALLER.
-  const startServer = () => startPlatform({ dataDir, databaseUrl: testDatabase.url, env: { LOG_LEVEL: 'warn', SUBSCRIPTIONS_PER_CALLER: '20000' } });
+  // BENCH_SERVER_CPU_PROF_DIR=dir: each server process writes a V8 CPU profile there when it stops.
+  const profileDir = process.env.BENCH_SERVER_CPU_PROF_DIR;
+  const preload = path.join(import.meta.dirname, 'cpuProfilePreload.mjs');
+  const profiling: Record<string, string> = profileDir
+    ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${preload}`.trim(), BENCH_CPU_PROF_DIR: path.resolve(profileDir) }
+    : {};
+  const startServer = () => startPlatform({ dataDir, databaseUrl: testDatabase.url, env: { LOG_LEVEL: 'warn', SUBSCRIPTIONS_PER_CALLER: '20000', ...profiling } });
   const database = await openDatabase({ kind: 'server', url: testDatabase.url! }, createLogger('warn'));
   try {
     const project = await database.prisma.project.create({ data: { name: 'bench' } });

@@ -1,11 +1,13 @@
 import type { IncomingMessage } from 'node:http';
-import { type DocumentNode, type ExecutionArgs, GraphQLError } from 'graphql';
+import type { Socket } from 'node:net';
+import { type DocumentNode, type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { credentialOf } from '../auth/authorization';
 import type { Authenticator } from '../auth/caller';
 import type { GraphQLContext } from '../graphql/context';
+import { deliveredAsFrames } from './sharedFrames';
 import type { TokenConnections } from './tokenConnections';
 
 type Yoga = YogaServerInstance<Record<string, never>, GraphQLContext & Record<string, unknown>>;
@@ -43,6 +45,12 @@ export function createGraphQLWebSocketServer(yoga: Yoga, authenticator: Authenti
       },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      // A subscription's results are written by sharedFrames.ts: serialised once per result
+      // shared between subscribers, corked per turn of the event loop.
+      onOperation: (context, id, _payload, _args, result) =>
+        isAsyncIterable(result)
+          ? deliveredAsFrames(result as AsyncIterable<ExecutionResult>, id, context.extra.socket, context.extra.request.socket as Socket)
+          : undefined,
       onSubscribe: async (context, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...context,
@@ -79,6 +87,10 @@ export function createGraphQLWebSocketServer(yoga: Yoga, authenticator: Authenti
       await new Promise<void>((resolve) => webSockets.close(() => resolve()));
     },
   };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
 const serverOnlyTypes = new Set(['next', 'error', 'connection_ack']);

@@ -1,0 +1,101 @@
+import type { Socket } from 'node:net';
+import type { ExecutionResult } from 'graphql';
+import type { WebSocket } from 'ws';
+
+/**
+ * graphql-ws `next` messages written straight to the WebSocket, each result serialised once.
+ *
+ * graphql-ws sends a subscription's results one at a time, waiting for each write to finish,
+ * and serialises every message itself: a thousand subscribers of one execution cost a
+ * thousand JSON.stringify calls and a thousand socket writes per event. Subscribers with
+ * identical authorisation get the very same result object for an event
+ * (server/graphql/sharedSubscriptionResults.ts), so its JSON is computed once here and the
+ * same bytes go to every socket between a per-subscription prefix (its id) and suffix.
+ * Writes made in one turn of the event loop are corked on the TCP socket and leave in one
+ * system call: several events of a busy execution reach a subscriber in one packet.
+ */
+
+const serialisedResults = new WeakMap<object, Buffer>();
+const messageSuffix = Buffer.from('}');
+/** Above this much unsent data on a socket, the subscription waits for it to drain (a slow client). */
+const maxBufferedBytes = 1 << 20;
+
+/** The message body graphql-ws would send for `result` ({data, errors?, extensions?}), as bytes, once per result. */
+export function serialisedResult(result: ExecutionResult): Buffer {
+  let bytes = serialisedResults.get(result);
+  if (!bytes) {
+    // GraphQLError has toJSON: errors serialise as graphql-ws formats them; undefined keys are left out.
+    bytes = Buffer.from(JSON.stringify(result));
+    serialisedResults.set(result, bytes);
+  }
+  return bytes;
+}
+
+const corked = new Set<Socket>();
+let uncorkScheduled = false;
+
+function uncorkAll(): void {
+  uncorkScheduled = false;
+  for (const socket of corked) socket.uncork();
+  corked.clear();
+}
+
+/** Holds the socket's writes until the end of this turn of the event loop (after every queued microtask). */
+function corkForThisTurn(socket: Socket | undefined): void {
+  if (!socket || corked.has(socket) || socket.destroyed) return;
+  socket.cork();
+  corked.add(socket);
+  if (!uncorkScheduled) {
+    uncorkScheduled = true;
+    setImmediate(uncorkAll);
+  }
+}
+
+/**
+ * What graphql-ws iterates in place of a subscription's results: it yields nothing itself
+ * while every result of `results` is written as a `next` message for subscription `id`, and
+ * it ends (graphql-ws then sends `complete`) or throws (graphql-ws sends `error`) when they
+ * do. The messages are the ones graphql-ws writes, in the same order, before that end.
+ * Delivery starts at the first `next()`, i.e. only once graphql-ws has registered the
+ * subscription; `return()` (the client completed it, or the socket closed) stops it.
+ */
+export function deliveredAsFrames(
+  results: AsyncIterable<ExecutionResult>,
+  id: string,
+  webSocket: WebSocket,
+  tcpSocket: Socket | undefined,
+): AsyncIterableIterator<never> {
+  const source = results[Symbol.asyncIterator]();
+  const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+  let stopped = false;
+  let delivery: Promise<void> | undefined;
+
+  const deliver = async () => {
+    while (true) {
+      const step = await source.next();
+      if (step.done || stopped || webSocket.readyState !== webSocket.OPEN) return;
+      corkForThisTurn(tcpSocket);
+      const message = Buffer.concat([prefix, serialisedResult(step.value), messageSuffix]);
+      if (webSocket.bufferedAmount + (tcpSocket?.writableLength ?? 0) > maxBufferedBytes) {
+        await new Promise<void>((resolve, reject) => webSocket.send(message, { binary: false }, (error) => (error ? reject(error) : resolve())));
+      } else {
+        webSocket.send(message, { binary: false });
+      }
+    }
+  };
+
+  const frames: AsyncIterableIterator<never> & { return(): Promise<IteratorResult<never>> } = {
+    next: async () => {
+      delivery ??= deliver();
+      await delivery;
+      return { done: true, value: undefined };
+    },
+    return: async () => {
+      stopped = true;
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => frames,
+  };
+  return frames;
+}

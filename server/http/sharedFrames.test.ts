@@ -1,0 +1,109 @@
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { ExecutionResult } from 'graphql';
+import { GraphQLError } from 'graphql';
+import WebSocket, { WebSocketServer } from 'ws';
+import { LiveQueue } from '../events/liveQueue';
+import { deliveredAsFrames, serialisedResult } from './sharedFrames';
+
+/** A real WebSocket pair on loopback: the server side (with its TCP socket) and a client that records every message. */
+async function connectedPair() {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const accepted = new Promise<{ webSocket: WebSocket; tcp: Socket }>((resolve) =>
+    server.once('connection', (webSocket, request) => resolve({ webSocket, tcp: request.socket as Socket })),
+  );
+  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  const messages: string[] = [];
+  client.on('message', (data, isBinary) => {
+    expect(isBinary).toBe(false);
+    messages.push(String(data));
+  });
+  await new Promise<void>((resolve) => client.once('open', () => resolve()));
+  const { webSocket, tcp } = await accepted;
+  const close = async () => {
+    client.terminate();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  return { webSocket, tcp, messages, close };
+}
+
+const until = async (check: () => boolean) => {
+  for (let waited = 0; !check(); waited += 10) {
+    if (waited > 5_000) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+};
+
+describe('subscription results written as graphql-ws frames', () => {
+  const closing: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of closing.splice(0)) await close();
+  });
+
+  it('writes each result as the next message graphql-ws would send, in order, then ends with the results', async () => {
+    const pair = await connectedPair();
+    closing.push(pair.close);
+    async function* results(): AsyncGenerator<ExecutionResult> {
+      yield { data: { executionEvents: { seq: 1 } } };
+      yield { data: { executionEvents: { seq: 2 } }, errors: [new GraphQLError('half', { extensions: { code: 'X' } })] };
+      yield { data: { executionEvents: { seq: 3 } } };
+    }
+    const frames = deliveredAsFrames(results(), 'sub "1"', pair.webSocket, pair.tcp);
+    expect(await frames.next()).toEqual({ done: true, value: undefined });
+    await until(() => pair.messages.length === 3);
+    const parsed = pair.messages.map((message) => JSON.parse(message));
+    expect(parsed.map((message) => [message.id, message.type, message.payload.data.executionEvents.seq])).toEqual([
+      ['sub "1"', 'next', 1],
+      ['sub "1"', 'next', 2],
+      ['sub "1"', 'next', 3],
+    ]);
+    expect(parsed[0].payload).not.toHaveProperty('errors');
+    expect(parsed[1].payload.errors).toEqual([{ message: 'half', extensions: { code: 'X' } }]);
+  });
+
+  it('serialises a result shared by many subscribers once and sends each its own id with the same payload', async () => {
+    const pairs = await Promise.all([connectedPair(), connectedPair(), connectedPair()]);
+    closing.push(...pairs.map((pair) => pair.close));
+    const shared: ExecutionResult = { data: { executionEvents: { seq: 7, kind: 'nodeRun' } } };
+    const queues = pairs.map(() => new LiveQueue<ExecutionResult>(() => undefined));
+    const deliveries = pairs.map((pair, index) => deliveredAsFrames(queues[index]!, `s${index}`, pair.webSocket, pair.tcp).next());
+    for (const queue of queues) queue.push(shared);
+    await Promise.all(pairs.map((pair) => until(() => pair.messages.length === 1)));
+    expect(pairs.map((pair) => pair.messages[0])).toEqual(
+      pairs.map((_pair, index) => `{"id":"s${index}","type":"next","payload":{"data":{"executionEvents":{"seq":7,"kind":"nodeRun"}}}}`),
+    );
+    expect(serialisedResult(shared)).toBe(serialisedResult(shared));
+    for (const queue of queues) void queue.return();
+    await Promise.all(deliveries);
+  });
+
+  it('stops and ends its results when graphql-ws returns it (the client completed or the socket closed)', async () => {
+    const pair = await connectedPair();
+    closing.push(pair.close);
+    let ended = false;
+    const queue = new LiveQueue<ExecutionResult>(() => (ended = true));
+    const frames = deliveredAsFrames(queue, 'a', pair.webSocket, pair.tcp);
+    const delivery = frames.next();
+    queue.push({ data: { n: 1 } });
+    await until(() => pair.messages.length === 1);
+    await frames.return!();
+    expect(ended).toBe(true);
+    expect(await delivery).toEqual({ done: true, value: undefined });
+    queue.push({ data: { n: 2 } });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pair.messages).toHaveLength(1);
+  });
+
+  it('passes a failure of its results on, for graphql-ws to send as the error message', async () => {
+    const pair = await connectedPair();
+    closing.push(pair.close);
+    async function* failing(): AsyncGenerator<ExecutionResult> {
+      yield { data: { n: 1 } };
+      throw new Error('the hub went away');
+    }
+    await expect(deliveredAsFrames(failing(), 'a', pair.webSocket, pair.tcp).next()).rejects.toThrow('the hub went away');
+    await until(() => pair.messages.length === 1);
+  });
+});

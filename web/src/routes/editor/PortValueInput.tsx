@@ -24,7 +24,7 @@ export function PortValueInput({ id, name, type, text, onChange, optional }: Por
         id={id}
         className={`form-text${plain ? '' : ' mono'}`}
         value={text}
-        placeholder={exampleOf(type)}
+        placeholder={plain ? 'text' : exampleOf(type)}
         onChange={(event) => onChange(event.target.value)}
         aria-invalid={read.state === 'invalid' ? true : undefined}
         aria-describedby={read.state === 'invalid' ? `${id}-problem` : undefined}

@@ -77,7 +77,12 @@ export function RunInputsDialog({ triggers, onRun, onClose, testConfigName }: Ru
 
 function HumanTriggerInputs({ node, onStart }: { node: GraphNode; onStart: (inputs: RunInputs) => Promise<SubmitOutcome> }) {
   const form = useMemo(() => humanTriggerForm(node), [node]);
-  return <HumanForm form={form} submitLabel="Start run" onSubmit={(answer) => onStart({ [node.id]: outputsOfAnswer(form, answer) })} />;
+  return (
+    <>
+      <h3 className="run-inputs-form-title">{form.title}</h3>
+      <HumanForm form={form} submitLabel="Start run" onSubmit={(answer) => onStart({ [node.id]: outputsOfAnswer(form, answer) })} />
+    </>
+  );
 }
 
 /** The receipt time an ApiPost gives: now, as the webhook would. */

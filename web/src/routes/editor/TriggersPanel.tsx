@@ -134,10 +134,12 @@ export function TriggersPanel({ projectId, graph, codeVersion }: TriggersPanelPr
           {stored.map((trigger) => {
             const url = trigger.webhookPath ? `${window.location.origin}${trigger.webhookPath}` : null;
             const config = (trigger.config ?? {}) as Record<string, unknown>;
-            const stillInCode = inCode.some((node) => node.id === trigger.nodeId);
+            const codeNode = inCode.find((node) => node.id === trigger.nodeId);
+            const stillInCode = codeNode !== undefined;
             return (
               <li key={trigger.id} className={`trigger-row trigger-${trigger.state}`} data-node-id={trigger.nodeId} data-state={trigger.state}>
-                <span className="mono trigger-name">{trigger.nodeId}</span>
+                <span className="trigger-name">{codeNode?.label ?? trigger.nodeId}</span>
+                {codeNode?.label && <span className="mono muted">{trigger.nodeId}</span>}
                 <span className="muted">{trigger.kind}</span>
                 <span className="trigger-state">{stateLabels[trigger.state] ?? trigger.state}</span>
                 {!stillInCode && <span className="muted">(no longer in the code)</span>}
@@ -166,7 +168,8 @@ export function TriggersPanel({ projectId, graph, codeVersion }: TriggersPanelPr
           })}
           {neverActivated.map((node) => (
             <li key={node.id} className="trigger-row trigger-inactive" data-node-id={node.id} data-state="never">
-              <span className="mono trigger-name">{node.id}</span>
+              <span className="trigger-name">{node.label ?? node.id}</span>
+              {node.label && <span className="mono muted">{node.id}</span>}
               <span className="muted">{node.type}</span>
               <span className="trigger-state">Never activated</span>
               <span className="muted">Activate all to turn it on.</span>

@@ -22,7 +22,7 @@ export function readPortValue(text: string, type: string): PortValue {
     try {
       value = JSON.parse(text) as JsonValue;
     } catch {
-      return { state: 'invalid', problem: `Not JSON: write a ${type} as JSON (text in "quotes")` };
+      return { state: 'invalid', problem: `Not JSON: write a ${type} as JSON, e.g. ${exampleOf(type)}` };
     }
   }
   const parsed = parseType(type);
@@ -45,7 +45,7 @@ export function exampleOf(type: string): string {
   if (!parsed.ok) return 'a JSON value';
   const t = parsed.type;
   if (t.kind === 'primitive') {
-    if (t.name === 'String') return 'text';
+    if (t.name === 'String') return '"text"';
     if (t.name === 'Number') return '42';
     if (t.name === 'Boolean') return 'true';
     return `a ${t.name} as JSON`;

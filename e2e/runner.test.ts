@@ -5,6 +5,28 @@ import { openDesktopPage, screenshotsFolder } from '../test/support/browser';
 import { createProject, waitForStatus } from '../test/support/executions';
 import { graphqlData } from '../test/support/graphql';
 import { storyLoom, storyWeft } from '../test/support/storyPage';
+
+/** A picture field, a store with a live card, and the picture shown back. */
+const deskWeft = `photo = Image {}
+db = PostgresDatabase
+one = Number { value: 1 }
+save = MemoryStore { key: "visits" }
+save.endpointUrl = db.endpointUrl
+save.value = one.value
+`;
+const deskLoom = `hero title:"Photo desk" subtitle:"Frame a picture"
+phase "Your picture" {
+  field photo media label:"Picture"
+}
+live db label:"Visit store" visibility:admin
+output photo value as:image label:"Framed"
+cta label:"Frame it"
+`;
+/** A 16×16 PNG, a blue square. */
+const bluePng = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR4nGOQS7lDEmIY1TCqYfhqAABUaV4QwoaE+QAAAABJRU5ErkJggg==',
+  'base64',
+);
 import { usePlatform } from '../test/support/usePlatform';
 
 const screenshots = screenshotsFolder('runner');
@@ -63,6 +85,7 @@ describe('runner pages in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let projectId = '';
+  let deskId = '';
 
   beforeAll(async () => void ({ browser, page } = await openDesktopPage(screenshots)), 60_000);
   afterAll(() => browser?.close());
@@ -183,6 +206,50 @@ describe('runner pages in Chromium', () => {
       expect(sockets).toEqual([]); // a visitor opens no WebSocket and sends no token
       await visitorPage.goto(`${platform.current.url}/p/no-such-page`);
       await visitorPage.getByRole('heading', { name: 'Page not found' }).waitFor();
+    } finally {
+      await visitor.close();
+    }
+  });
+
+  it('shows a live card of the infrastructure, pushed as it starts and as a run writes to it; a picture field uploads its file and the run shows it', async () => {
+    const desk = await createProject(url(), 'Photo desk', deskWeft);
+    deskId = desk;
+    await saveLoom(url(), desk, deskLoom);
+    await page.goto(`${platform.current.url}/projects/${desk}?view=runner`);
+    const card = page.locator('[data-live="db"]');
+    await card.getByText('Start infrastructure to see live data').waitFor();
+    await expect(card.getByText('not started').isVisible()).resolves.toBe(true);
+    await graphqlData(url(), `mutation ($id: ID!) { startInfrastructure(projectId: $id) { __typename } }`, { id: desk });
+    // Pushed: the page is not reloaded and does not ask again.
+    await card.getByText('Keys stored').waitFor();
+    await expect(card.locator('.loom-live-item', { hasText: 'Keys stored' }).locator('dd').textContent()).resolves.toBe('0');
+
+    await page.getByLabel('Picture').setInputFiles({ name: 'blue.png', mimeType: 'image/png', buffer: bluePng });
+    await page.locator('.loom-file-name', { hasText: 'blue.png' }).waitFor();
+    await page.getByRole('button', { name: 'Frame it' }).click();
+    const framed = outputBlock(page, 'photo.value').locator('img.loom-media');
+    await framed.waitFor();
+    await expect(framed.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth))).resolves.toBe(16);
+    await expect(card.locator('.loom-live-item', { hasText: 'Keys stored' }).locator('dd').getByText('1', { exact: true }).waitFor()).resolves.toBeUndefined();
+    await shoot(page, 'runner-live');
+  });
+
+  it('lets an anonymous visitor upload to a visible picture field and run with it; the live card is the owner\'s only', async () => {
+    const desk = deskId;
+    await graphqlData(url(), `mutation ($id: ID!) { publishPage(projectId: $id, slug: "photo-desk") { __typename } }`, { id: desk });
+    const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const visitorPage = await visitor.newPage();
+    try {
+      await visitorPage.goto(`${platform.current.url}/p/photo-desk`);
+      await visitorPage.getByRole('heading', { name: 'Photo desk' }).waitFor();
+      await expect(visitorPage.locator('[data-live]').count()).resolves.toBe(0);
+      await visitorPage.getByLabel('Picture').setInputFiles({ name: 'visitor.png', mimeType: 'image/png', buffer: bluePng });
+      await visitorPage.locator('.loom-file-name', { hasText: 'visitor.png' }).waitFor();
+      await visitorPage.getByRole('button', { name: 'Frame it' }).click();
+      const framed = outputBlock(visitorPage, 'photo.value').locator('img.loom-media');
+      await framed.waitFor();
+      await expect(framed.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth))).resolves.toBe(16);
+      await shoot(visitorPage, 'published-upload');
     } finally {
       await visitor.close();
     }

@@ -238,7 +238,7 @@ describe('runner pages over GraphQL', () => {
     fetch(`${platform.current.url}/page-files/${slug}?${new URLSearchParams({ node, field, filename: 'cat.png' })}`, {
       method: 'POST',
       headers: { 'content-type': type },
-      body: bytes,
+      body: new Uint8Array(bytes),
     }).then(async (response) => ({ status: response.status, headers: response.headers, body: (await response.json()) as any }));
 
   it("takes a visitor's file for a visible file field only, within the page's size limit, and runs with it; a forged file value is refused", async () => {
@@ -293,7 +293,7 @@ describe('runner pages over GraphQL', () => {
   it("shows every visitor the latest trigger-fired run's visible outputs, live, when published with that option", async () => {
     const id = await createStoryProject('readings', readingLoom, readingWeft);
     const activated = await owner(`mutation ($id: ID!) { activateTriggers(projectId: $id) { ... on Project { triggers { webhookPath } } ... on Problem { message } } }`, { id });
-    const [{ webhookPath }] = activated.body.data!.activateTriggers.triggers as { webhookPath: string }[];
+    const [{ webhookPath }] = activated.body.data!.activateTriggers.triggers as [{ webhookPath: string }];
     const post = (body: unknown) =>
       fetch(`${platform.current.url}${webhookPath}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'change-me' }, body: JSON.stringify(body) }).then(
         async (response) => (await response.json()) as { executionId: string },

@@ -6,20 +6,27 @@ import type { OutputState, WaitingForm } from './pageTypes';
 
 const asJson = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value, null, 2));
 
+/** A media value's link: a string (URL or data URI), or the `url` of a Weft media value `{url, mimeType, filename}`. */
+function mediaUrl(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  const url = value && typeof value === 'object' ? (value as { url?: unknown }).url : undefined;
+  return typeof url === 'string' ? url : undefined;
+}
+
 function Content({ variant, value }: { variant: string | undefined; value: unknown }) {
-  const isString = typeof value === 'string';
+  const media = mediaUrl(value);
   switch (variant) {
     case 'image':
-      if (isString) return <img className="loom-media" src={value} alt="" />;
+      if (media) return <img className="loom-media" src={media} alt={(value as { filename?: string })?.filename ?? ''} />;
       break;
     case 'audio':
-      if (isString) return <audio className="loom-media" src={value} controls />;
+      if (media) return <audio className="loom-media" src={media} controls />;
       break;
     case 'video':
-      if (isString) return <video className="loom-media" src={value} controls />;
+      if (media) return <video className="loom-media" src={media} controls />;
       break;
     case 'download':
-      if (isString) return <a className="loom-download" href={value} download>↓ Download result</a>;
+      if (media) return <a className="loom-download" href={media} download>↓ Download result</a>;
       break;
     case 'code':
     case 'json':
@@ -32,7 +39,7 @@ function Content({ variant, value }: { variant: string | undefined; value: unkno
     default:
       break;
   }
-  return <Markdown text={isString ? value : '```json\n' + JSON.stringify(value, null, 2) + '\n```'} />;
+  return <Markdown text={typeof value === 'string' ? value : '```json\n' + JSON.stringify(value, null, 2) + '\n```'} />;
 }
 
 /** An `output` block: its node's value as the run commits it, a skeleton while it runs, its error if it failed. */

@@ -6,6 +6,7 @@ import { defaultNodeSettings } from './nodes/settings';
 import { EgressGuard } from './net/egress';
 import type { VersionPolicy } from './versions/history';
 import type { FileStoreConfig } from './files/blobStore';
+import type { RetentionPolicy } from './retention/fileRetention';
 
 /**
  * Every setting of the platform, read once from the environment. Nothing else in the
@@ -81,6 +82,10 @@ const environmentSchema = z
     FILE_STORE: z.enum(['local', 's3']).default('local'),
     FILE_MAX_BYTES: z.coerce.number().int().positive().default(100 * 1024 * 1024),
     FILE_URL_TTL_SECONDS: z.coerce.number().int().positive().default(300),
+    FILE_RETENTION_DAYS: z.coerce.number().nonnegative().default(30),
+    FILE_RETENTION_MAX_BYTES: z.coerce.number().int().nonnegative().default(0),
+    FILE_RETENTION_UPLOADS: z.enum(['true', 'false']).default('false'),
+    FILE_RETENTION_INTERVAL_SECONDS: z.coerce.number().positive().default(3600),
     S3_BUCKET: z.string().optional(),
     S3_REGION: z.string().default('us-east-1'),
     S3_ENDPOINT: optionalUrl,
@@ -151,7 +156,7 @@ export interface Config {
   /** rssMinPollSecs: the shortest interval an Rss trigger polls at, whatever its pollIntervalSecs. */
   triggers: { allowSecondCron: boolean; webhookMaxBodyBytes: number; rssMinPollSecs: number };
   /** The file store: where uploaded and produced files live, the upload limit, how long a download link works. */
-  files: { store: FileStoreConfig; maxBytes: number; urlTtlSeconds: number };
+  files: { store: FileStoreConfig; maxBytes: number; urlTtlSeconds: number; retention: RetentionPolicy };
   /**
    * Published runner pages: runs a minute a page allows when published without a figure, the most
    * any page may allow, and the largest set of field values (as JSON) one visitor run may send.
@@ -243,6 +248,12 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
           : { kind: 'local', directory: path.join(dataDir, 'files') },
       maxBytes: env.FILE_MAX_BYTES,
       urlTtlSeconds: env.FILE_URL_TTL_SECONDS,
+      retention: {
+        maxAgeSeconds: env.FILE_RETENTION_DAYS * 86_400,
+        maxTotalBytes: env.FILE_RETENTION_MAX_BYTES,
+        includeUploads: env.FILE_RETENTION_UPLOADS === 'true',
+        intervalSeconds: env.FILE_RETENTION_INTERVAL_SECONDS,
+      },
     },
     pages: { defaultRunsPerMinute: env.PAGE_RUNS_PER_MINUTE, maxRunsPerMinute: env.PAGE_MAX_RUNS_PER_MINUTE, maxRunBytes: env.PAGE_MAX_RUN_BYTES, maxUploadBytes: env.PAGE_MAX_UPLOAD_BYTES },
     logLevel: env.LOG_LEVEL,

@@ -36,6 +36,8 @@ import { ProjectCredentials } from './credentials/store';
 import { openBlobStore } from './files/blobStore';
 import { Files } from './files/files';
 import { FileLinks } from './files/signing';
+import { pruneFiles } from './retention/fileRetention';
+import { createFileRetentionObject, ensureFileRetention } from './retention/retentionObject';
 
 export interface Platform {
   url: string;
@@ -87,7 +89,8 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     const sealer = new SecretSealer(await loadServerSecret(config.auth.secret, config.dataDir));
     provideNodeServices({ sealer, credentials: new ProjectCredentials(database.prisma, sealer) });
     const fileLinks = new FileLinks(await loadServerSecret(config.auth.secret, config.dataDir), config.files.urlTtlSeconds);
-    provideNodeServices({ files: new Files(database.prisma, openBlobStore(config.files.store), fileLinks, config.files.maxBytes) });
+    const files = new Files(database.prisma, openBlobStore(config.files.store), fileLinks, config.files.maxBytes);
+    provideNodeServices({ files });
     allowSecondsField(config.triggers.allowSecondCron);
     const executions = new ExecutionStarter(records, restate, log.child({ part: 'executor' }));
     const triggers = new Triggers(database.prisma, executions, new CronSchedules(restate.ingressUrl), log.child({ part: 'triggers' }), {
@@ -112,6 +115,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
           fire: (triggerId, entry) => triggers.fireRss(triggerId, entry),
           report: (triggerId, problem) => triggers.reportFeed(triggerId, problem),
         }),
+        createFileRetentionObject((policy, now) => pruneFiles(database.prisma, files, policy, now)),
       ],
       port: ports.executor,
       host: config.executorEndpoint.host,
@@ -141,6 +145,9 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     const authenticator = await createAuthenticator(config, database, log);
 
     await triggers.ensureSchedules();
+    await ensureFileRetention(restate.ingressUrl, config.files.retention).catch((error: Error) =>
+      log.warn('file retention not scheduled; it is tried again at the next start', { error: error.message }),
+    );
     await webBuild(); // the SPA that `npm start` may still be building
     configureCompilation(config.compilation);
     setMaxLanesPerNode(config.compilation.maxLanesPerNode);

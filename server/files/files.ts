@@ -111,7 +111,7 @@ export class Files {
     const file = await this.find(id);
     if (!file) return false;
     await this.store.delete(file.storageKey);
-    await this.prisma.storedFile.delete({ where: { id } });
+    await this.prisma.storedFile.deleteMany({ where: { id } });
     return true;
   }
 

@@ -6,6 +6,7 @@ import { ConnectionIndicator } from './app/ConnectionIndicator';
 const ProjectsPage = lazy(() => import('./routes/projects/ProjectsPage').then((module) => ({ default: module.ProjectsPage })));
 const ProjectEditorPage = lazy(() => import('./routes/editor/ProjectEditorPage'));
 const ExecutionsPage = lazy(() => import('./routes/executions/ExecutionsPage'));
+const ExecutionPage = lazy(() => import('./routes/executions/ExecutionPage'));
 const TasksPage = lazy(() => import('./routes/tasks/TasksPage'));
 const TaskPage = lazy(() => import('./routes/tasks/TaskPage'));
 const FilesPage = lazy(() => import('./routes/files/FilesPage'));
@@ -28,6 +29,7 @@ export function App() {
         <Routes>
           <Route path="/" element={<main><ProjectsPage /></main>} />
           <Route path="/executions" element={<main><ExecutionsPage /></main>} />
+          <Route path="/executions/:executionId" element={<main><ExecutionPage /></main>} />
           <Route path="/projects/:projectId" element={<ProjectEditorPage />} />
           <Route path="/tasks" element={<TasksPage />} />
           <Route path="/tasks/:taskId" element={<TaskPage />} />

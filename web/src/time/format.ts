@@ -1,8 +1,11 @@
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 
-/** "2 minutes ago", "just now". */
+/**
+ * "2 minutes ago", "just now". A time after `now` reads "just now": it is a moment that has
+ * happened, seen against a clock that ticks every so often or a server clock a little ahead.
+ */
 export function formatRelative(at: number, now: number): string {
-  const seconds = Math.round((at - now) / 1000);
+  const seconds = Math.min(0, Math.round((at - now) / 1000));
   if (Math.abs(seconds) < 5) return 'just now';
   if (Math.abs(seconds) < 60) return relative.format(seconds, 'second');
   const minutes = Math.round(seconds / 60);

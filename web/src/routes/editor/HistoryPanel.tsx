@@ -5,6 +5,7 @@ import { useNow } from '../../time/useNow';
 import { HistorySaveForm } from './HistorySaveForm';
 import { ProjectVersionsQuery } from './historyOperations';
 import './history.css';
+import { errorText } from '../../run/errorText';
 
 const VERSIONS_SHOWN = 100;
 
@@ -28,7 +29,7 @@ export function HistoryPanel({ projectId, saveCode, viewedVersionId, onView }: H
     <aside className="history-panel" aria-labelledby="history-heading">
       <h2 id="history-heading">History</h2>
       <HistorySaveForm projectId={projectId} saveCode={saveCode} />
-      {error && <p className="error" role="alert">Could not load the versions: {error.message}</p>}
+      {error && <p className="error" role="alert">Could not load the versions: {errorText(error)}</p>}
       {fetching && !data && <p className="muted">Loading…</p>}
       <ol className="version-list" aria-label="Versions">
         {versions.map((version) => (

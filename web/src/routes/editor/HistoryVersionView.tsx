@@ -5,6 +5,7 @@ import type { ProjectEditorFieldsFragment } from '../../graphql/generated/graphq
 import { HistoryDiff } from './HistoryDiff';
 import { HistoryLabelForm } from './HistoryLabelForm';
 import { RestoreVersion, VersionDetailsQuery } from './historyOperations';
+import { errorText } from '../../run/errorText';
 
 interface HistoryVersionViewProps {
   versionId: string;
@@ -35,7 +36,7 @@ export function HistoryVersionView({ versionId, currentCode, dirty, onRestored, 
     onRestored(restored.project);
   }
 
-  if (error) return <p className="error history-view-message" role="alert">Could not load the version: {error.message}</p>;
+  if (error) return <p className="error history-view-message" role="alert">Could not load the version: {errorText(error)}</p>;
   if (fetching && !version) return <p className="muted history-view-message">Loading the version…</p>;
   if (!version) return <p className="history-view-message">This version no longer exists. <button type="button" className="link-button" onClick={onClose}>Back to the current code</button></p>;
 

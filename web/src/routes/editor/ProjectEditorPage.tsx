@@ -24,7 +24,8 @@ import { TriggersPanel } from './TriggersPanel';
 import { runRefusal, type RunRefusal } from './runRefusal';
 import './editor.css';
 import { RunnerView } from '../runner/RunnerView';
-import { useRunnerView, ViewSwitch } from '../runner/ViewSwitch';
+import { useRunnerView, useRunsView, ViewSwitch } from '../runner/ViewSwitch';
+import { ProjectRunsView } from '../projects/ProjectRunsView';
 
 graphql(`
   fragment DiagnosticFields on Diagnostic {
@@ -131,7 +132,10 @@ const RunContextQuery = graphql(`
 /** `/projects/:projectId`: the builder, or with `?view=runner` the project's runner page (routes/runner). */
 export default function ProjectEditorPage() {
   const { projectId = '' } = useParams();
-  return useRunnerView() ? <RunnerView projectId={projectId} /> : <BuilderPage />;
+  const runsView = useRunsView();
+  const runnerView = useRunnerView();
+  if (runsView) return <ProjectRunsView projectId={projectId} />;
+  return runnerView ? <RunnerView projectId={projectId} /> : <BuilderPage />;
 }
 
 /** The code and its graph side by side; `?executionId=` layers a run on the graph. */

@@ -4,6 +4,7 @@ import { useMutation, type CombinedError } from 'urql';
 import { graphql } from '../../graphql/generated';
 import type { ExecutionStatus } from '../../graphql/generated/graphql';
 import { CopyButton } from '../../inspector/CopyButton';
+import { errorText } from '../../run/errorText';
 
 const CancelExecution = graphql(`
   mutation CancelExecution($id: ID!) {
@@ -55,7 +56,7 @@ type Notice = { kind: 'refused' | 'done'; text: string };
 /** Why a mutation did not do what was asked: the Problem the server answered, or the transport error. */
 function refusal(outcome: Outcome, error: CombinedError | undefined): string | null {
   if (outcome && outcome.__typename !== 'Execution') return outcome.message ?? outcome.__typename;
-  if (!outcome) return error?.graphQLErrors[0]?.message ?? error?.message ?? 'no answer from the server';
+  if (!outcome) return error ? errorText(error) : 'no answer from the server';
   return null;
 }
 

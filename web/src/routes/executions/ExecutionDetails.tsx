@@ -1,8 +1,11 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../../graphql/generated';
 import type { ExecutionDetailsQuery } from '../../graphql/generated/graphql';
+import { errorText } from '../../run/errorText';
 import { RunError } from '../../run/RunError';
+import { StatusBadge } from '../../run/StatusBadge';
 import { runStateFromSnapshot } from '../../run/runState';
 import { RunStore, useExecutionEvents, useRunState } from '../../run/useExecutionRun';
 import { formatDuration, formatUsd } from '../../time/format';
@@ -37,16 +40,16 @@ const ExecutionDetailsQuery = graphql(`
 type StoredExecution = NonNullable<ExecutionDetailsQuery['execution']>;
 
 /** An opened row: what the execution is, its error, its node runs (live) and what can be done with it. */
-export default function ExecutionDetails({ executionId }: { executionId: string }) {
+export default function ExecutionDetails({ executionId, standalone = false }: { executionId: string; standalone?: boolean }) {
   const [{ data, error, fetching }] = useQuery({ query: ExecutionDetailsQuery, variables: { id: executionId }, requestPolicy: 'network-only' });
   const stored = data?.execution;
-  if (error) return <p className="error" role="alert">Could not load the execution: {error.message}</p>;
+  if (error) return <p className="error" role="alert">Could not load the execution: {errorText(error)}</p>;
   if (fetching && !data) return <p className="muted">Loading…</p>;
-  if (!stored) return <p className="muted">This execution no longer exists.</p>;
-  return <LiveExecutionDetails key={stored.id} stored={stored} />;
+  if (!stored) return <p className="muted">{standalone ? `There is no execution ${executionId}.` : 'This execution no longer exists.'}</p>;
+  return <LiveExecutionDetails key={stored.id} stored={stored} standalone={standalone} />;
 }
 
-function LiveExecutionDetails({ stored }: { stored: StoredExecution }) {
+function LiveExecutionDetails({ stored, standalone }: { stored: StoredExecution; standalone: boolean }) {
   // Built from the first answer only; from there on the execution's events keep it current.
   const [store] = useState(() => new RunStore(runStateFromSnapshot(stored, stored.nodeRuns)));
   useExecutionEvents(store, stored.id);
@@ -55,6 +58,14 @@ function LiveExecutionDetails({ stored }: { stored: StoredExecution }) {
 
   return (
     <div className="execution-details" aria-label={`Details of execution ${stored.id}`}>
+      {standalone && (
+        <div className="execution-heading">
+          <h1>Execution <span className="mono">{stored.id.slice(-8)}</span></h1>
+          <StatusBadge status={current.status} />
+          <span>of <Link to={`/projects/${stored.project.id}`}>{stored.project.name}</Link></span>
+          <Link className="view-run" to={`/projects/${stored.project.id}?executionId=${stored.id}`}>On the graph</Link>
+        </div>
+      )}
       <ExecutionActions execution={current} projectId={stored.project.id} copyAsJson={() => JSON.stringify(detailsAsJson(stored, store), null, 2)} />
       <dl className="execution-facts">
         <dt>Id</dt><dd className="mono">{stored.id}</dd>
@@ -73,7 +84,6 @@ function LiveExecutionDetails({ stored }: { stored: StoredExecution }) {
             : <span className="muted">not yet</span>}
         </dd>
         <dt>Cost</dt><dd className="mono">{formatUsd(current.costUsd)}</dd>
-        <dt>Last seq</dt><dd className="mono">{current.lastSeq}</dd>
       </dl>
       {current.error && <RunError error={current.error} />}
       <NodeRunList nodes={nodes} />

@@ -3,7 +3,7 @@ import { graphql } from '../../graphql/generated';
 import type { ExecutionStatus, TriggerKind } from '../../graphql/generated/graphql';
 import { statusLabel } from '../../run/StatusBadge';
 import {
-  executionStatuses, hasFilters, startedWithin, triggerKinds, triggerLabels, type ExecutionFilters, type StartedWithin,
+  executionStatuses, startedWithin, writeFilters, triggerKinds, triggerLabels, type ExecutionFilters, type StartedWithin,
 } from './executionFilters';
 
 const FilterProjectsQuery = graphql(`
@@ -25,15 +25,26 @@ function toggled<T>(list: readonly T[], item: T): T[] {
   return list.includes(item) ? list.filter((other) => other !== item) : [...list, item];
 }
 
-/** Project, statuses, triggers and start time of the executions to list; every change goes to the URL. */
-export function ExecutionFiltersBar({ filters, onChange }: { filters: ExecutionFilters; onChange: (filters: ExecutionFilters) => void }) {
-  const [{ data }] = useQuery({ query: FilterProjectsQuery });
+/**
+ * Project, statuses, triggers and start time of the executions to list; every change goes to the URL.
+ * `folded`: hidden at phone width until its button opens it. `withProject: false` on a project's own list.
+ */
+export function ExecutionFiltersBar({ id, filters, onChange, folded = false, withProject = true, cleared }: {
+  id?: string;
+  filters: ExecutionFilters;
+  onChange: (filters: ExecutionFilters) => void;
+  folded?: boolean;
+  withProject?: boolean;
+  /** What "Clear filters" keeps. */
+  cleared?: Partial<ExecutionFilters>;
+}) {
+  const [{ data }] = useQuery({ query: FilterProjectsQuery, pause: !withProject });
   const projects = data?.projects.edges.map((edge) => edge.node) ?? [];
   const set = (change: Partial<ExecutionFilters>) => onChange({ ...filters, ...change });
 
   return (
-    <form className="execution-filters" aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
-      <label className="filter-field">
+    <form id={id} className={`execution-filters${folded ? ' folded' : ''}`} aria-label="Filters" onSubmit={(event) => event.preventDefault()}>
+      {withProject && <label className="filter-field">
         <span>Project</span>
         <select value={filters.projectId} onChange={(event) => set({ projectId: event.target.value })}>
           <option value="">All projects</option>
@@ -42,7 +53,7 @@ export function ExecutionFiltersBar({ filters, onChange }: { filters: ExecutionF
           )}
           {projects.map((project) => <option key={project.id} value={project.id}>{project.name}</option>)}
         </select>
-      </label>
+      </label>}
       <CheckboxGroup legend="Status" items={executionStatuses} chosen={filters.statuses} label={statusLabel}
         onToggle={(status: ExecutionStatus) => set({ statuses: toggled(filters.statuses, status) })} />
       <CheckboxGroup legend="Trigger" items={triggerKinds} chosen={filters.triggers} label={(kind) => triggerLabels[kind]}
@@ -69,7 +80,9 @@ export function ExecutionFiltersBar({ filters, onChange }: { filters: ExecutionF
         <input type="checkbox" checked={filters.errorsOnly} onChange={(event) => set({ errorsOnly: event.target.checked })} />
         With an error
       </label>
-      {hasFilters(filters) && <button type="button" className="link-button" onClick={() => onChange(noFilters)}>Clear filters</button>}
+      {writeFilters(filters).toString() !== writeFilters({ ...noFilters, ...cleared }).toString() && (
+        <button type="button" className="link-button" onClick={() => onChange({ ...noFilters, ...cleared })}>Clear filters</button>
+      )}
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import type { MouseEvent } from 'react';
 import { Link } from 'react-router';
 import type { ExecutionRowFieldsFragment } from '../../graphql/generated/graphql';
 import { CopyButton } from '../../inspector/CopyButton';
@@ -6,18 +7,28 @@ import { formatDuration, formatRelative, formatUsd } from '../../time/format';
 import { useNow } from '../../time/useNow';
 import { triggerLabels } from './executionFilters';
 
-/** One execution: id, project, trigger, start (ticking), duration (live while it runs), status, cost. */
-export function ExecutionRow({ execution, expanded, onToggle }: {
+/** Finished rows only move their "started … ago" on; a running one ticks its duration every second. */
+const FINISHED_ROW_TICK_MS = 30_000;
+
+/** One execution: id, project, trigger, start, duration (live while it runs), status, cost. A click on the row opens it. */
+export function ExecutionRow({ execution, expanded, onToggle, showProject = true }: {
   execution: ExecutionRowFieldsFragment;
   expanded: boolean;
   onToggle: () => void;
+  showProject?: boolean;
 }) {
-  const now = useNow();
   const started = Date.parse(execution.startedAt);
   const ended = execution.completedAt ? Date.parse(execution.completedAt) : null;
+  const now = useNow(ended ? FINISHED_ROW_TICK_MS : 1000);
   const shortId = execution.id.slice(-8);
+  // A click anywhere on the row opens it, except on what does something of its own (a link, a button, selected text).
+  const openFromRow = (event: MouseEvent<HTMLTableRowElement>) => {
+    if ((event.target as HTMLElement).closest('a, button, input, select')) return;
+    if (window.getSelection()?.toString()) return;
+    onToggle();
+  };
   return (
-    <tr data-execution-id={execution.id} data-status={execution.status} className={expanded ? 'expanded' : undefined}>
+    <tr data-execution-id={execution.id} data-status={execution.status} className={`execution-row${expanded ? ' expanded' : ''}`} onClick={openFromRow}>
       <td className="cell-toggle">
         <button type="button" className="expand-button" aria-expanded={expanded} onClick={onToggle}
           aria-label={`${expanded ? 'Hide' : 'Show'} details of execution ${shortId}`}>
@@ -25,12 +36,14 @@ export function ExecutionRow({ execution, expanded, onToggle }: {
         </button>
       </td>
       <td className="cell-id" data-label="Id">
-        <span className="mono" title={execution.id}>{shortId}</span>
+        <Link className="mono" to={`/executions/${execution.id}`} title={`Open execution ${execution.id} on its own page`}>{shortId}</Link>
         <CopyButton text={execution.id} label={<CopyIcon />} className="copy-id" title={`Copy the id ${execution.id}`} />
       </td>
-      <td className="cell-project" data-label="Project">
-        <Link to={`/projects/${execution.project.id}`}>{execution.project.name}</Link>
-      </td>
+      {showProject && (
+        <td className="cell-project" data-label="Project">
+          <Link to={`/projects/${execution.project.id}`}>{execution.project.name}</Link>
+        </td>
+      )}
       <td className="cell-trigger" data-label="Trigger">{triggerLabels[execution.trigger]}</td>
       <td className="cell-started" data-label="Started" title={new Date(started).toLocaleString()}>{formatRelative(started, now)}</td>
       <td className="cell-duration" data-label={ended ? 'Took' : 'Running for'}

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import type { ExecutionRowFieldsFragment } from '../../graphql/generated/graphql';
 import { ExecutionFiltersBar } from './ExecutionFiltersBar';
@@ -12,29 +12,55 @@ const ExecutionDetails = lazy(() => import('./ExecutionDetails'));
 
 /** `/executions`: newest first, filtered by the URL, updating live, a page at a time. */
 export default function ExecutionsPage() {
+  useEffect(() => {
+    document.title = 'Executions · Weftworks';
+  }, []);
+  return (
+    <section className="executions-page">
+      <ExecutionsList title={<h1>Executions</h1>} />
+    </section>
+  );
+}
+
+/** The filters in the URL; a project's own runs tab always has its project. */
+function filtersOf(search: string, projectId: string | undefined): ExecutionFilters {
+  const filters = readFilters(new URLSearchParams(search));
+  return projectId ? { ...filters, projectId } : filters;
+}
+
+/**
+ * The list itself, for `/executions` and for a project's runs tab (`projectId`: that project's
+ * executions only, without the project filter and column).
+ */
+export function ExecutionsList({ title, projectId }: { title: ReactNode; projectId?: string }) {
   const [searchParams, setSearchParams] = useSearchParams();
   const search = searchParams.toString();
   // The filters live in the URL, but the inputs follow this state at once: React Router updates
   // the URL in a transition, and a checkbox bound to the URL alone would flip back until it lands.
-  const [filters, setFilters] = useState<ExecutionFilters>(() => readFilters(new URLSearchParams(search)));
+  const [filters, setFilters] = useState<ExecutionFilters>(() => filtersOf(search, projectId));
   useEffect(() => {
-    const fromUrl = readFilters(new URLSearchParams(search));
+    const fromUrl = filtersOf(search, projectId);
     setFilters((current) => (writeFilters(current).toString() === writeFilters(fromUrl).toString() ? current : fromUrl));
-  }, [search]);
+  }, [search, projectId]);
   // Relative ranges ("last hour") are fixed when the filter is chosen or the page loaded.
   const filter = useMemo(() => toExecutionFilter(filters, Date.now()), [filters]);
   const feedFilter = useMemo(() => toExecutionFilter(filters, Date.now(), { withStatuses: false }), [filters]);
   const acceptsNew = useCallback((execution: ExecutionRowFieldsFragment) => matchesStatuses(filters, execution.status), [filters]);
   const list = useExecutionList(filter, feedFilter, acceptsNew);
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
-
-  useEffect(() => {
-    document.title = 'Executions · Weftworks';
-  }, []);
+  const [filtersOpen, setFiltersOpen] = useState(false);
 
   function changeFilters(next: ExecutionFilters) {
-    setFilters(next);
-    setSearchParams(writeFilters(next), { replace: true });
+    const fixed = projectId ? { ...next, projectId } : next;
+    setFilters(fixed);
+    const params = writeFilters(fixed);
+    if (projectId) {
+      // The project is the page's own (its path); the tab shown stays as it is.
+      params.delete('project');
+      const view = searchParams.get('view');
+      if (view) params.set('view', view);
+    }
+    setSearchParams(params, { replace: true });
   }
 
   function toggle(id: string) {
@@ -45,13 +71,22 @@ export default function ExecutionsPage() {
     });
   }
 
+  const chosenFilters = new Set([...writeFilters(filters).keys()].filter((key) => !(projectId && key === 'project'))).size;
+  const filtered = projectId ? chosenFilters > 0 : hasFilters(filters);
+  const columns = projectId ? 8 : 9;
   return (
-    <section className="executions-page">
+    <>
       <div className="page-title">
-        <h1>Executions</h1>
+        {title}
         {list.totalCount !== null && <span className="muted" data-testid="execution-count">{list.totalCount.toLocaleString('en')} in all</span>}
+        {/* At phone width the filters fold behind this button. */}
+        <button type="button" className="filters-toggle" aria-expanded={filtersOpen} aria-controls="execution-filters"
+          onClick={() => setFiltersOpen((open) => !open)}>
+          Filters{chosenFilters > 0 ? ` (${chosenFilters})` : ''}
+        </button>
       </div>
-      <ExecutionFiltersBar filters={filters} onChange={changeFilters} />
+      <ExecutionFiltersBar id="execution-filters" folded={!filtersOpen} filters={filters} onChange={changeFilters}
+        withProject={!projectId} cleared={projectId ? { projectId } : undefined} />
       {list.error && <p className="error" role="alert">Could not load executions: {list.error}</p>}
       {list.loading && <p>Loading…</p>}
       <table className="executions">
@@ -59,7 +94,7 @@ export default function ExecutionsPage() {
           <tr>
             <th><span className="visually-hidden">Details</span></th>
             <th>Id</th>
-            <th>Project</th>
+            {!projectId && <th>Project</th>}
             <th>Trigger</th>
             <th>Started</th>
             <th>Duration</th>
@@ -70,10 +105,10 @@ export default function ExecutionsPage() {
         </thead>
         {list.executions.map((execution) => (
           <tbody key={execution.id} className="execution">
-            <ExecutionRow execution={execution} expanded={expanded.has(execution.id)} onToggle={() => toggle(execution.id)} />
+            <ExecutionRow execution={execution} expanded={expanded.has(execution.id)} onToggle={() => toggle(execution.id)} showProject={!projectId} />
             {expanded.has(execution.id) && (
               <tr className="execution-details-row">
-                <td colSpan={9}>
+                <td colSpan={columns}>
                   <Suspense fallback={<p className="muted">Loading…</p>}>
                     <ExecutionDetails executionId={execution.id} />
                   </Suspense>
@@ -85,7 +120,7 @@ export default function ExecutionsPage() {
       </table>
       {!list.loading && list.executions.length === 0 && (
         <p className="empty">
-          {hasFilters(filters) ? 'No executions match these filters.' : 'No executions yet. Run a project to see it here, live.'}
+          {filtered ? 'No executions match these filters.' : projectId ? 'This project has not run yet.' : 'No executions yet. Run a project to see it here, live.'}
         </p>
       )}
       {list.hasMore && (
@@ -93,6 +128,6 @@ export default function ExecutionsPage() {
           {list.loadingMore ? 'Loading…' : 'Load more'}
         </button>
       )}
-    </section>
+    </>
   );
 }

@@ -3,7 +3,23 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { JsonTree } from '../../inspector/JsonTree';
 import { laneKey, type NodeRunSnapshot, type NodeRunStatus, type NodeRunSummary } from '../../run/runState';
 import { StatusBadge, statusLabel } from '../../run/StatusBadge';
+import { previewOutput } from '../../run/preview';
 import { formatDuration } from '../../time/format';
+
+function hasValue(value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  return typeof value !== 'object' || Array.isArray(value) || Object.keys(value).length > 0;
+}
+
+/**
+ * What a node run is worth showing on its line: its output, or for a node that shows what it
+ * received (Debug, whose output is empty), the value it received.
+ */
+function shownValue(run: NodeRunSnapshot): { received: boolean; value: unknown } | null {
+  if (hasValue(run.output)) return { received: false, value: run.output };
+  if (run.nodeType === 'Debug' && hasValue(run.inputs)) return { received: true, value: run.inputs };
+  return null;
+}
 
 /** One line of the list: a node, one of its lanes, or the output of a node run opened below its line. */
 type Item =
@@ -122,6 +138,7 @@ function NodeLine({ node, open, onToggle }: { node: NodeRunSummary; open: boolea
       <span className="muted node-line-type">{only?.nodeType ?? node.lanes[0]?.nodeType}</span>
       <StatusBadge status={node.status} />
       {inLanes && <span className="muted lane-count">{laneCounts(node.lanes)}</span>}
+      {only && <ValuePreview run={only} />}
       {only && <span className="muted node-line-duration">{duration(only)}</span>}
     </div>
   );
@@ -136,18 +153,38 @@ function LaneLine({ run, open, onToggle }: { run: NodeRunSnapshot; open: boolean
       </button>
       <span className="mono">lane {laneKey(run.lane)}</span>
       <StatusBadge status={run.status} />
+      <ValuePreview run={run} />
       <span className="muted node-line-duration">{duration(run)}</span>
     </div>
   );
 }
 
+function ValuePreview({ run }: { run: NodeRunSnapshot }) {
+  const shown = shownValue(run);
+  if (!shown) return null;
+  return (
+    <span className={`node-line-value${shown.received ? ' received' : ''}`} title={shown.received ? 'The value it received' : 'Its output'}>
+      {shown.received && <span className="muted">received </span>}
+      <span className="mono">{previewOutput(shown.value)}</span>
+    </span>
+  );
+}
+
 function RunOutput({ run }: { run: NodeRunSnapshot }) {
+  const shown = shownValue(run);
   return (
     <div className="run-output" data-node-run-id={run.id}>
       {run.error && <pre className="traceback">{run.error}</pre>}
-      {run.output === null || run.output === undefined
-        ? <p className="muted">No output{run.status === 'skipped' ? ': the node skipped.' : '.'}</p>
-        : <JsonTree value={run.output} />}
+      {!shown ? (
+        <p className="muted">
+          No output{run.status === 'skipped' ? `: the node skipped${run.skipReason?.message ? ` (${run.skipReason.message})` : ''}.` : '.'}
+        </p>
+      ) : (
+        <>
+          {shown.received && <p className="muted">Received:</p>}
+          <JsonTree value={shown.received && run.inputs && typeof run.inputs === 'object' && Object.keys(run.inputs).length === 1 ? Object.values(run.inputs)[0] : shown.value} />
+        </>
+      )}
     </div>
   );
 }

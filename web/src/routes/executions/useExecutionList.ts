@@ -3,6 +3,7 @@ import { useClient, useQuery } from 'urql';
 import { useReconnected } from '../../graphql/connection';
 import { graphql } from '../../graphql/generated';
 import type { ExecutionFilter, ExecutionRowFieldsFragment } from '../../graphql/generated/graphql';
+import { errorText } from '../../run/errorText';
 
 graphql(`
   fragment ExecutionRowFields on Execution {
@@ -98,7 +99,7 @@ export function useExecutionList(filter: ExecutionFilter, feedFilter: ExecutionF
     const result = await client.query(ExecutionsQuery, { first: pageSize, after: lastPage.endCursor, filter }, { requestPolicy: 'network-only' }).toPromise();
     setLoadingMore(false);
     const connection = result.data?.executions;
-    if (!connection) return setOlder({ filterKey, pages: olderPages, error: result.error?.message ?? 'no answer from the server' });
+    if (!connection) return setOlder({ filterKey, pages: olderPages, error: result.error ? errorText(result.error) : 'no answer from the server' });
     const page = { executions: connection.edges.map((edge) => edge.node), ...connection.pageInfo };
     setOlder({ filterKey, pages: [...olderPages, page], error: null });
   }, [client, filter, filterKey, lastPage, loadingMore, olderPages]);
@@ -116,7 +117,7 @@ export function useExecutionList(filter: ExecutionFilter, feedFilter: ExecutionF
     hasMore: lastPage?.hasNextPage ?? false,
     loading: first.fetching && !firstData,
     loadingMore,
-    error: first.error?.message ?? (older.filterKey === filterKey ? older.error : null),
+    error: (first.error ? errorText(first.error) : null) ?? (older.filterKey === filterKey ? older.error : null),
     loadMore,
   };
 }

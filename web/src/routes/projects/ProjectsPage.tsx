@@ -4,6 +4,7 @@ import { useMutation, useQuery } from 'urql';
 import { graphql } from '../../graphql/generated';
 import { useNow } from '../../time/useNow';
 import { formatRelative } from '../../time/format';
+import { errorText } from '../../run/errorText';
 
 const ProjectsQuery = graphql(`
   query Projects($first: Int!) {
@@ -98,7 +99,7 @@ export function ProjectsPage() {
         </label>
       </div>
       {problem && <p className="error" role="alert">{problem}</p>}
-      {error && <p className="error">Could not load projects: {error.message}</p>}
+      {error && <p className="error">Could not load projects: {errorText(error)}</p>}
       {fetching && !data && <p>Loading…</p>}
       {data && projects.length === 0 && <p className="empty">No projects yet. Create one or import a Weft file.</p>}
       <ul className="project-list">

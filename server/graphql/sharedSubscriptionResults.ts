@@ -1,5 +1,5 @@
 import { createSourceEventStream, type DocumentNode, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { isAsyncIterable, mapAsyncIterator, type Plugin, type PromiseOrValue } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin, type PromiseOrValue } from 'graphql-yoga';
 import type { AuthContext } from '../auth/authorization';
 
 /**
@@ -39,10 +39,39 @@ export function useSharedSubscriptionResults(): Plugin {
         const events = await createSourceEventStream(args);
         if (!isAsyncIterable(events)) return events as ExecutionResult;
         const key = requestKey(args);
-        return mapAsyncIterator(events, (event) => executeShared(args, key, event));
+        return mapEvents(events, (event) => executeShared(args, key, event));
       });
     },
   };
+}
+
+/**
+ * The results of `events` mapped through `map`, with return() passed on: as graphql-yoga's
+ * mapAsyncIterator, without its extra promise per event when `map` answers at once (every
+ * subscriber of a busy execution pays it for every event).
+ */
+function mapEvents<T, R>(events: AsyncIterable<T>, map: (event: T) => PromiseOrValue<R>): AsyncIterableIterator<R> {
+  const source = events[Symbol.asyncIterator]();
+  const mapped = (step: IteratorResult<T>): PromiseOrValue<IteratorResult<R>> => {
+    if (step.done) return { done: true, value: undefined };
+    const value = map(step.value);
+    return isPromiseLike(value) ? Promise.resolve(value as PromiseLike<R>).then((resolved) => ({ done: false, value: resolved })) : { done: false, value: value as R };
+  };
+  const iterator: AsyncIterableIterator<R> = {
+    next: () => source.next().then(mapped),
+    return: async () => (source.return ? source.return().then(() => ({ done: true, value: undefined })) : { done: true, value: undefined }),
+    throw: async (error: unknown) => {
+      if (source.throw) return source.throw(error).then(mapped);
+      await source.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return iterator;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 /** Everything about the caller that authorization looks at; callers with the same key see the same results. */

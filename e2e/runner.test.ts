@@ -204,6 +204,16 @@ describe('runner pages in Chromium', () => {
         expect(seen).not.toContain(hidden);
       }
       expect(sockets).toEqual([]); // a visitor opens no WebSocket and sends no token
+      // A forged hidden field, sent from the visitor's own page, is refused and starts nothing.
+      const forged = await visitorPage.evaluate(async () => {
+        const response = await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: 'mutation { runPublishedPage(slug: "story-maker", values: { note: { value: "forged" } }) { __typename ... on Problem { message } } }' }),
+        });
+        return ((await response.json()) as { data: { runPublishedPage: unknown } }).data.runPublishedPage;
+      });
+      expect(forged).toEqual({ __typename: 'InvalidInput', message: 'note value is not a field of this page that visitors may set' });
       await visitorPage.goto(`${platform.current.url}/p/no-such-page`);
       await visitorPage.getByRole('heading', { name: 'Page not found' }).waitFor();
     } finally {
@@ -230,7 +240,8 @@ describe('runner pages in Chromium', () => {
     const framed = outputBlock(page, 'photo.value').locator('img.loom-media');
     await framed.waitFor();
     await expect(framed.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth))).resolves.toBe(16);
-    await expect(card.locator('.loom-live-item', { hasText: 'Keys stored' }).locator('dd').getByText('1', { exact: true }).waitFor()).resolves.toBeUndefined();
+    await card.locator('.loom-live-item', { hasText: 'Keys stored' }).locator('dd').getByText('1', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Frame it' }).waitFor(); // the run has ended
     await shoot(page, 'runner-live');
   });
 
@@ -249,7 +260,27 @@ describe('runner pages in Chromium', () => {
       const framed = outputBlock(visitorPage, 'photo.value').locator('img.loom-media');
       await framed.waitFor();
       await expect(framed.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth))).resolves.toBe(16);
+      await visitorPage.getByRole('button', { name: 'Frame it' }).waitFor(); // the run has ended
       await shoot(visitorPage, 'published-upload');
+    } finally {
+      await visitor.close();
+    }
+  });
+
+  it("tells a visitor when the page has used up its runs this minute", async () => {
+    const limited = await createProject(url(), 'Divider limited', failingWeft);
+    await saveLoom(url(), limited, failingLoom);
+    await graphqlData(url(), `mutation ($id: ID!) { publishPage(projectId: $id, slug: "one-a-minute", runsPerMinute: 1) { __typename } }`, { id: limited });
+    const visitor = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const visitorPage = await visitor.newPage();
+    try {
+      await visitorPage.goto(`${platform.current.url}/p/one-a-minute`);
+      await visitorPage.getByRole('button', { name: 'Divide' }).click();
+      // The run fails (1 / 0): the visitor is told, and sees the node's error in its block.
+      await visitorPage.getByRole('alert').filter({ hasText: 'Run failed' }).waitFor();
+      await visitorPage.getByRole('button', { name: 'Divide' }).click();
+      await visitorPage.getByRole('alert').filter({ hasText: 'all the runs it allows this minute' }).waitFor();
+      await visitorPage.screenshot({ path: path.join(screenshots, 'published-rate-limited-390.png'), fullPage: true });
     } finally {
       await visitor.close();
     }

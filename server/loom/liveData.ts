@@ -10,7 +10,8 @@ import type { EventHub } from '../events/hub';
 import { declaredInfrastructure, infraChangesChannel } from '../infra/instances';
 
 export interface LiveDataItem {
-  type: 'text' | 'image' | 'progress';
+  /** LOOM.md's text, image and progress; and `time`, an ISO instant the page shows in the reader's time zone. */
+  type: 'text' | 'image' | 'progress' | 'time';
   label: string;
   data: string | number;
 }
@@ -78,8 +79,8 @@ export async function liveCardsOf(prisma: PrismaClient, projectId: string): Prom
       items.push({ type: 'text', label: 'Instance', data: instance.instanceId });
       const keys = await keysStored(prisma, instance);
       if (keys !== undefined) items.push({ type: 'text', label: 'Keys stored', data: keys });
-      if (instance.state === 'running' && instance.startedAt) items.push({ type: 'text', label: 'Running since', data: instance.startedAt.toISOString() });
-      if (instance.state === 'stopped' && instance.stoppedAt) items.push({ type: 'text', label: 'Stopped at', data: instance.stoppedAt.toISOString() });
+      if (instance.state === 'running' && instance.startedAt) items.push({ type: 'time', label: 'Running since', data: instance.startedAt.toISOString() });
+      if (instance.state === 'stopped' && instance.stoppedAt) items.push({ type: 'time', label: 'Stopped at', data: instance.stoppedAt.toISOString() });
     }
     cards.push({ nodeId: node.nodeId, nodeType: node.nodeType, state, items });
   }

@@ -207,7 +207,7 @@ builder.mutationFields((t) => ({
 }));
 
 const LiveDataItemRef = builder.objectRef<LiveDataItem>('LiveDataItem').implement({
-  description: 'One line of a live card: `text` (a label and a value), `image` (a data URI) or `progress` (0 to 1).',
+  description: 'One line of a live card: `text` (a label and a value), `image` (a data URI), `progress` (0 to 1) or `time` (an ISO instant).',
   fields: (t) => ({
     type: t.exposeString('type'),
     label: t.exposeString('label'),

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createClient } from 'graphql-ws';
@@ -40,6 +41,23 @@ function program(url: string): string {
     `after_${previous} = Pack(previous: String)`, `after_${previous}.previous = ${previous}.body`, call(next), `${next}.body = after_${previous}.out`,
   ];
   return [call('a'), ...chain('a', 'b'), ...chain('b', 'c'), ...chain('c', 'd')].join('\n');
+}
+
+/** One unsigned HTTP/2 request to the executor endpoints' address, as anything on the network could send it. */
+async function callUnsigned(url: string, path: string): Promise<number> {
+  const session = http2.connect(url);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      session.once('error', reject);
+      const request = session.request({ ':method': 'GET', ':path': path, accept: 'application/vnd.restate.endpointmanifest.v3+json' });
+      request.once('response', (answer) => resolve(Number(answer[':status'])));
+      request.once('error', reject);
+      request.resume();
+      request.end();
+    });
+  } finally {
+    session.close();
+  }
 }
 
 type Event = { seq: number; execution: { status: string; lastSeq: number } };
@@ -107,6 +125,11 @@ withServer('multi-node deployment: 2 servers behind one port, a 3-node Restate c
     expect(health.cluster_name).toBe('weftworks');
     expect([...health.metadata_cluster_health.members].sort()).toEqual([1, 2, 3]);
     expect((await fetch(`${cluster.url}/health`)).status).toBe(200);
+  });
+
+  it('executor endpoints refuse requests that no Restate node signed (each node has its own key)', async () => {
+    expect(new Set(cluster.restateNodes.map((node) => node.identityKey)).size).toBe(cluster.restateNodes.length);
+    for (let attempt = 0; attempt < cluster.servers.length * 2; attempt++) expect(await callUnsigned(cluster.executorUrl, '/discover')).toBe(401);
   });
 
   it('completes every run and delivers every event exactly once across kill -9 of a Restate node and a server', async () => {

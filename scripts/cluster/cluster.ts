@@ -5,13 +5,15 @@ import { execa, type ResultPromise } from 'execa';
 import getPort from 'get-port';
 import { z } from 'zod';
 import { findRestateBinary } from '../../server/restate/embedded';
+import { ensureRequestIdentity } from '../../server/restate/identity';
 import { startHttpFront, startTcpBalancer, type Front } from './proxy';
 
 /**
  * A multi-node deployment on loopback, without Docker: N server processes behind one port, one
  * PostgreSQL (DATABASE_URL), and a Restate cluster of M nodes (the restate-server binary from
  * npm) with replicated metadata (raft) and a replicated log. Used by `scripts/cluster/start.ts`
- * and by test/cluster.test.ts.
+ * and by test/cluster.test.ts. Each Restate node signs its requests to the servers' executor
+ * endpoints with a key of its own (kept in its folder); the servers accept only those keys.
  */
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -58,7 +60,8 @@ export interface ManagedProcess {
 export interface Cluster {
   url: string;
   graphqlUrl: string;
-  restateNodes: (ManagedProcess & { ingressUrl: string; adminUrl: string })[];
+  /** identityKey: the public key the node signs its requests to the executor endpoints with. */
+  restateNodes: (ManagedProcess & { ingressUrl: string; adminUrl: string; identityKey: string })[];
   servers: ManagedProcess[];
   restate: { ingressUrl: string; adminUrl: string };
   executorUrl: string;
@@ -85,11 +88,12 @@ export async function startCluster(settings: ClusterSettings, log: (line: string
     const restateNodes = await Promise.all(nodes.map(async (node, index) => {
       const base = path.join(directory, 'restate', node.name);
       await mkdir(base, { recursive: true });
+      const identity = await ensureRequestIdentity(base);
       const configFile = path.join(base, 'restate.toml');
-      await writeFile(configFile, restateNodeConfig(node, index === 0, nodes.map((n) => n.fabric), base, settings));
+      await writeFile(configFile, restateNodeConfig(node, index === 0, nodes.map((n) => n.fabric), base, identity.privateKeyFile, settings));
       const managed = manage(node.name, binary, ['--no-logo', '--config-file', configFile], { RESTATE_LISTEN_MODE: 'tcp', RESTATE_LOG_FORMAT: 'json' }, log);
       processes.push(managed);
-      return Object.assign(managed, { ingressUrl: `http://127.0.0.1:${node.ingress}`, adminUrl: `http://127.0.0.1:${node.admin}` });
+      return Object.assign(managed, { ingressUrl: `http://127.0.0.1:${node.ingress}`, adminUrl: `http://127.0.0.1:${node.admin}`, identityKey: identity.publicKey });
     }));
     await Promise.all(restateNodes.map((node) => waitFor(`${node.adminUrl}/health`, node).then(() => waitFor(`${node.ingressUrl}/restate/health`, node))));
 
@@ -118,6 +122,8 @@ export async function startCluster(settings: ClusterSettings, log: (line: string
         EXECUTOR_PORT: String(server.executorPort),
         EXECUTOR_URL: executor.url,
         SECRET: secret,
+        // Requests to the executor endpoint must be signed by one of the Restate nodes.
+        RESTATE_IDENTITY_KEYS: restateNodes.map((restateNode) => restateNode.identityKey).join(','),
         LOG_LEVEL: settings.LOG_LEVEL,
       }, log);
       processes.push(managed);
@@ -153,6 +159,7 @@ function restateNodeConfig(
   provisions: boolean,
   fabricPorts: number[],
   baseDir: string,
+  identityKeyFile: string,
   settings: ClusterSettings,
 ): string {
   const quote = (value: string) => JSON.stringify(value);
@@ -181,6 +188,9 @@ function restateNodeConfig(
     '',
     '[ingress]',
     `bind-address = ${quote(`127.0.0.1:${node.ingress}`)}`,
+    '',
+    '[worker.invoker]',
+    `request-identity-private-key-pem-file = ${quote(identityKeyFile)}`,
     '',
   ].join('\n');
 }

@@ -2,8 +2,9 @@
  * Cold start of the platform (fresh data folder, until /health answers 200), a warm
  * restart on the same data, and the resident memory of the whole process tree idle.
  * Then `npm start` as a user runs it, in a copy of the checkout: cold (as after `npm install` in a
- * fresh clone, whose postinstall builds the Prisma client: the documents and the SPA are built
- * first), built (nothing to rebuild, fresh data) and warm (nothing to rebuild, same data).
+ * fresh clone, whose postinstall builds the Prisma client and the empty embedded database new data
+ * folders are copied from: the documents and the SPA are built first), built (nothing to rebuild,
+ * fresh data) and warm (nothing to rebuild, same data).
  */
 import { cp, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
@@ -70,7 +71,7 @@ async function timeNpmStart(cwd: string, dataDir: string): Promise<number> {
 
 async function measureNpmStart(): Promise<StartupResult['npmStart']> {
   const copy = await freshCopy();
-  await execa('node', ['--import', 'tsx', 'scripts/build.ts', '--only', 'prisma'], { cwd: copy }); // npm install's postinstall
+  await execa('npm', ['run', '--silent', 'postinstall'], { cwd: copy }); // as npm install ends
   const dataDirs = [await makeDataDir(), await makeDataDir()];
   try {
     const coldWithBuildMs = await timeNpmStart(copy, dataDirs[0]!);

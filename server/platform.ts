@@ -66,14 +66,21 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     stops.push(await lockDataDirectory(config.dataDir));
     await reportPythonSandbox(config.nodes, log.child({ part: 'python' }));
 
-    const database = await openDatabase(config.database, log.child({ part: 'database' }));
-    stops.push(() => database.close());
-
-    const restate =
-      config.restate.kind === 'embedded'
-        ? await startEmbeddedRestate({ ...config.restate, log: log.child({ part: 'restate' }) })
-        : config.restate;
-    if ('stop' in restate) stops.push(() => restate.stop());
+    // The database and restate-server do not need each other: they start at once (restate-server
+    // in its own process, on the other core); if either fails, the other is stopped again.
+    const [opened, started] = await Promise.allSettled([
+      openDatabase(config.database, log.child({ part: 'database' })),
+      config.restate.kind === 'embedded' ? startEmbeddedRestate({ ...config.restate, log: log.child({ part: 'restate' }) }) : config.restate,
+    ]);
+    if (opened.status === 'fulfilled') stops.push(() => opened.value.close());
+    if (started.status === 'fulfilled' && 'stop' in started.value) {
+      const embedded = started.value;
+      stops.push(() => embedded.stop());
+    }
+    if (opened.status === 'rejected') throw opened.reason;
+    if (started.status === 'rejected') throw started.reason;
+    const database = opened.value;
+    const restate = started.value;
     // Project code (Http, LlmInference) may never call these (server/net/egress.ts).
     await config.nodes.egress.protectEach([
       ['GraphQL server', config.http.port ? `http://${config.http.host}:${config.http.port}` : undefined],

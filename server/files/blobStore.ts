@@ -4,7 +4,10 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+
+// The S3 client is loaded only when a bucket is configured: it is a second of start-up otherwise.
+const s3 = () => import('@aws-sdk/client-s3');
 
 export interface BlobStore {
   /** Stores a local file's bytes under key (the caller made the file; the store may move or copy it). */
@@ -42,10 +45,10 @@ export class LocalBlobStore implements BlobStore {
 }
 
 export class S3BlobStore implements BlobStore {
-  private readonly client: S3Client;
+  private readonly client: Promise<S3Client>;
 
   constructor(private readonly config: Extract<FileStoreConfig, { kind: 's3' }>) {
-    this.client = new S3Client({
+    this.client = s3().then(({ S3Client }) => new S3Client({
       region: config.region,
       endpoint: config.endpoint,
       forcePathStyle: config.forcePathStyle,
@@ -54,7 +57,8 @@ export class S3BlobStore implements BlobStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       credentials: config.accessKeyId && config.secretAccessKey ? { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } : undefined,
-    });
+    }));
+    this.client.catch(() => undefined); // reported by the first call that needs it
   }
 
   private objectKey(key: string) {
@@ -62,19 +66,22 @@ export class S3BlobStore implements BlobStore {
   }
 
   async putFile(key: string, file: string, size: number, mimeType: string): Promise<void> {
-    await this.client.send(
+    const { PutObjectCommand } = await s3();
+    await (await this.client).send(
       new PutObjectCommand({ Bucket: this.config.bucket, Key: this.objectKey(key), Body: createReadStream(file), ContentLength: size, ContentType: mimeType }),
     );
   }
 
   async open(key: string): Promise<Readable> {
-    const object = await this.client.send(new GetObjectCommand({ Bucket: this.config.bucket, Key: this.objectKey(key) }));
+    const { GetObjectCommand } = await s3();
+    const object = await (await this.client).send(new GetObjectCommand({ Bucket: this.config.bucket, Key: this.objectKey(key) }));
     if (!object.Body) throw new Error(`The bucket has no object ${this.objectKey(key)}`);
     return object.Body instanceof Readable ? object.Body : Readable.fromWeb(object.Body.transformToWebStream() as never);
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.objectKey(key) }));
+    const { DeleteObjectCommand } = await s3();
+    await (await this.client).send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: this.objectKey(key) }));
   }
 }
 

@@ -5,6 +5,9 @@ import { useNodeRun } from '../run/useExecutionRun';
 import { laneKey, type NodeRunSnapshot } from '../run/runState';
 import { formatDuration } from '../time/format';
 import { JsonTree } from './JsonTree';
+import { MediaStrip, MediaView } from '../media/MediaView';
+import { asMedia, asMediaList } from '../media/mediaValue';
+import { skipSentence } from './skipReason';
 import { pythonErrorLine, weftLineOfPython } from './pythonLines';
 import './inspector.css';
 
@@ -72,6 +75,12 @@ function LaneRun({ run, node, source, onGoToLine }: { run: NodeRunSnapshot; node
         <dt>Cost</dt>
         <dd className="mono">${Number(run.costUsd).toFixed(4)}</dd>
       </dl>
+      {run.status === 'skipped' && run.skipReason && (
+        <section className="inspector-section" aria-label="Why it was skipped">
+          <h3>Why it was skipped</h3>
+          <p className="skip-reason" data-from-node={run.skipReason.fromNodeId ?? undefined}>{skipSentence(run.skipReason)}</p>
+        </section>
+      )}
       {run.error && (
         <section className="inspector-section">
           <h3>Error</h3>
@@ -102,13 +111,26 @@ function PortValues({ title, values }: { title: string; values: unknown }) {
         perPort.length === 0 ? <p className="muted">None.</p> : perPort.map(([port, value]) => (
           <div key={port} className="port-value" data-port={port}>
             <div className="port-value-name mono">{port}</div>
-            <JsonTree value={value} />
+            <ValueView value={value} />
           </div>
         ))
       ) : (
-        <JsonTree value={values} />
+        <ValueView value={values} />
       )}
     </section>
+  );
+}
+
+/** A media value (or a list of them) is shown as what it is, above its JSON. */
+function ValueView({ value }: { value: unknown }) {
+  const media = asMedia(value);
+  const list = media ? null : asMediaList(value);
+  return (
+    <>
+      {media && <MediaView media={media} />}
+      {list && <MediaStrip items={list} />}
+      <JsonTree value={value} />
+    </>
   );
 }
 

@@ -31,6 +31,7 @@ graphql(`
     startedAt
     completedAt
     costUsd
+    skipReason { message input group fromNodeId fromPort fromStatus }
   }
 `);
 

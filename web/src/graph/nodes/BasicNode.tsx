@@ -18,7 +18,7 @@ export const BasicNode = memo(function BasicNode({ id, data, selected }: NodePro
       <Ports inputs={node.inputs} outputs={node.outputs} />
       <footer className="node-footer">
         <span className="node-id mono">{node.localId}</span>
-        <RunBadges run={run} />
+        <RunBadges run={run} nodeType={node.type} />
       </footer>
     </div>
   );

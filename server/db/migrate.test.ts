@@ -126,4 +126,11 @@ describe('SQL migrations', () => {
       await rm(copy, { recursive: true, force: true });
     }
   });
+  it('keep large JSON values of node runs and events uncompressed on the embedded database, where compressing runs on the event loop', async () => {
+    await applyMigrations(runnerFor(pglite), migrationsDirectory);
+    const columns = await pglite.query<{ name: string; storage: string }>(`
+      SELECT attrelid::regclass::text || '.' || attname AS name, attstorage AS storage FROM pg_attribute
+      WHERE attrelid IN ('"NodeRun"'::regclass, '"ExecutionEvent"'::regclass) AND atttypid = 'jsonb'::regtype ORDER BY 1`);
+    expect(columns.rows).toEqual(['"ExecutionEvent".payload', '"NodeRun".details', '"NodeRun".inputs', '"NodeRun".output'].map((name) => ({ name, storage: 'e' })));
+  });
 });

@@ -109,11 +109,12 @@ export async function commitNewExecution(prisma: PrismaClient, data: Prisma.Exec
 }
 
 async function insertEvent(tx: Transaction, executionId: string, seq: number, payload: ExecutionEventPayload): Promise<void> {
-  const event = await tx.executionEvent.create({
-    data: { executionId, seq, kind: payload.kind, payload: payload as unknown as Prisma.InputJsonValue },
-    select: { id: true },
-  });
-  await tx.$executeRaw`SELECT pg_notify(${eventsChannel}, ${event.id.toString()})`;
+  // The payload goes in as JSON text (`::jsonb`), serialised once: handed to Prisma as an object,
+  // a node run's large output would be walked value by value on the event loop (issue 12 A4).
+  const [event] = await tx.$queryRaw<{ id: bigint }[]>`
+    INSERT INTO "ExecutionEvent" ("executionId", "seq", "kind", "payload")
+    VALUES (${executionId}::uuid, ${seq}, ${payload.kind}, ${JSON.stringify(payload)}::jsonb) RETURNING "id"`;
+  await tx.$executeRaw`SELECT pg_notify(${eventsChannel}, ${event!.id.toString()})`;
 }
 
 export function executionSnapshot(execution: Execution): ExecutionSnapshot {

@@ -1,4 +1,5 @@
-import type { Execution, HumanTask, NodeRunStatus, Prisma, PrismaClient, TriggerKind } from '../db/generated/client';
+import type { Execution, HumanTask, NodeRun, NodeRunStatus, Prisma, PrismaClient, TriggerKind } from '../db/generated/client';
+import { largeJsonBytes, yieldToEventLoop } from '../db/largeJson';
 import { commitTaskClosed, commitTaskOpened } from '../events/humanTasks';
 import { commitExecutionChange, commitExecutionChanges, commitNewExecution, type ExecutionChange } from '../events/record';
 
@@ -120,15 +121,25 @@ export class ExecutionRecords {
     const { nodeId, nodeType, ...fields } = change;
     const where = { executionId_nodeId_laneKey: { executionId, nodeId, laneKey } };
     const cost = change.costUsd && change.costUsd !== '0' ? change.costUsd : undefined;
+    const { small, large } = splitLargeJson(fields);
     await commitExecutionChange(this.prisma, executionId, {
       alreadyRecorded: async (tx) => (await tx.nodeRun.findUnique({ where, select: { status: true } }))?.status === change.status,
       execution: cost ? { costUsd: { increment: cost } } : undefined,
-      nodeRun: (tx, seq) =>
-        tx.nodeRun.upsert({
+      nodeRun: async (tx, seq) => {
+        if (large.length === 0) {
+          return tx.nodeRun.upsert({ where, create: { executionId, nodeId, nodeType, laneKey, ...small, lane, seq }, update: { ...small, seq } });
+        }
+        // A large value is handed to the database once, as JSON text, and not read back: given to
+        // Prisma as an object it would be walked value by value, twice (create and update), on the event loop.
+        const row = await tx.nodeRun.upsert({
           where,
-          create: { executionId, nodeId, nodeType, laneKey, ...fields, lane, seq },
-          update: { ...fields, seq },
-        }),
+          create: { executionId, nodeId, nodeType, laneKey, ...small, lane, seq },
+          update: { ...small, seq },
+          select: selectAllBut(large.map(({ column }) => column)),
+        });
+        await writeLargeJson(tx, row.id, large);
+        return { ...row, ...Object.fromEntries(large.map(({ column, value }) => [column, value])) } as NodeRun;
+      },
     });
   }
 
@@ -231,4 +242,47 @@ class WorkStepRecords extends ExecutionRecords {
       completedAt: change.completedAt?.toISOString(),
     }));
   }
+}
+
+type JsonColumn = 'inputs' | 'output' | 'details';
+const jsonColumns: readonly JsonColumn[] = ['inputs', 'output', 'details'];
+const nodeRunColumns = ['id', 'executionId', 'nodeId', 'nodeType', 'lane', 'laneKey', 'status', 'inputs', 'output', 'error', 'details', 'costUsd', 'startedAt', 'completedAt', 'seq'] as const;
+
+interface LargeJson {
+  column: JsonColumn;
+  value: Json;
+  text: string;
+}
+
+/** The JSON fields of a change that are large (LARGE_JSON_BYTES), serialised once, apart from the rest. */
+function splitLargeJson<T extends Partial<Record<JsonColumn, Json>>>(fields: T): { small: T; large: LargeJson[] } {
+  const small = { ...fields };
+  const large: LargeJson[] = [];
+  for (const column of jsonColumns) {
+    const value = fields[column];
+    if (value === undefined) continue;
+    const text = JSON.stringify(value);
+    if (text.length < largeJsonBytes) continue;
+    large.push({ column, value, text });
+    delete small[column];
+  }
+  return { small, large };
+}
+
+function selectAllBut(columns: readonly JsonColumn[]): Record<(typeof nodeRunColumns)[number], boolean> {
+  return Object.fromEntries(nodeRunColumns.map((column) => [column, !(columns as readonly string[]).includes(column)])) as Record<(typeof nodeRunColumns)[number], boolean>;
+}
+
+/**
+ * Writes each large JSON value with one parameterised statement of its own (`::jsonb` from a text
+ * parameter), letting the event loop serve other requests between them: on the embedded
+ * database each statement runs on the event loop's thread.
+ */
+async function writeLargeJson(tx: Prisma.TransactionClient, nodeRunId: string, large: readonly LargeJson[]): Promise<void> {
+  for (const { column, text } of large) {
+    await yieldToEventLoop();
+    const assignment = { inputs: 'inputs', output: 'output', details: 'details' }[column];
+    await tx.$executeRawUnsafe(`UPDATE "NodeRun" SET "${assignment}" = $1::jsonb WHERE "id" = $2::uuid`, text, nodeRunId);
+  }
+  await yieldToEventLoop();
 }

@@ -6,7 +6,7 @@ import { buildForm, type FormSchema } from '../nodes/feedback/humanForm';
 import type { ExecutableNode } from '../weft/ir';
 import type { JsonValue } from '../weft/types';
 import { laneKeyOf, type DeferredNodeRun, type ExecutionRecords } from './records';
-import { planExecution } from './plan';
+import { planInWorker } from '../graphql/compiled';
 import { runNodeInstance } from './runNode';
 import type { WorkSteps } from './workSteps';
 import {
@@ -62,7 +62,8 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
         const { executionId } = input;
         try {
           await ctx.run('start', () => records.setStatus(executionId, 'running'));
-          const plan = await ctx.run('plan', async () => planExecution(await records.loadRunSource(executionId)));
+          // Compiled in the compile pool's worker threads: a large program would hold the event loop.
+          const plan = await ctx.run('plan', async () => planInWorker(await records.loadRunSource(executionId)));
           if (!plan.ok) {
             await ctx.run('refuse', () => records.finish(executionId, { status: 'failed', error: plan.error }));
             return;

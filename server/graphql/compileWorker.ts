@@ -4,9 +4,9 @@
  * What it sends back is what the caller needs and no more: copying it to the main thread
  * costs time there too.
  */
-import { checkOutputs, planExecution } from '../executor/plan';
+import { checkOutputs, planExecution, type ExecutionPlan } from '../executor/plan';
 import { compileWeft, type Diagnostic } from '../weft';
-import type { GraphIR } from '../weft/ir';
+import type { ExecutableNode, GraphIR, SourceRange } from '../weft/ir';
 
 /** A compiled program as the API draws it: nodes and edges, without the executable form. */
 export type DrawnGraph = Pick<GraphIR, 'nodes' | 'edges'>;
@@ -21,14 +21,27 @@ export type MockCheck = { ok: true; mocks: unknown } | { ok: false; error: strin
 
 export type CompileTask =
   | { kind: 'display'; code: string; layout: string; maxNodes: number }
-  | { kind: 'plan'; source: Parameters<typeof planExecution>[0] }
-  | { kind: 'mocks'; code: string; layout: string; mocks: unknown };
+  | { kind: 'mocks'; code: string; layout: string; mocks: unknown }
+  /** The executor's plan of a run (its `plan` step), whole. */
+  | { kind: 'execution plan'; source: Parameters<typeof planExecution>[0] }
+  /** A project's compiled trigger nodes, for activating them (triggers.ts). */
+  | { kind: 'triggers'; code: string; layout: string; types: readonly string[] };
 
-export default function compileTask(task: CompileTask): DisplayResult | PlanCheck | MockCheck {
+/** What trigger activation needs of a compiled program: its trigger nodes, or its errors. */
+export type TriggerNodes =
+  | { ok: true; nodes: ExecutableNode[]; sourceCode: Record<string, SourceRange | undefined> }
+  | { ok: false; errors: Diagnostic[] };
+
+export default function compileTask(task: CompileTask): DisplayResult | PlanCheck | MockCheck | ExecutionPlan | TriggerNodes {
   switch (task.kind) {
-    case 'plan': {
-      const plan = planExecution(task.source);
-      return plan.ok ? { ok: true } : { ok: false, error: plan.error, diagnostics: plan.diagnostics };
+    case 'execution plan':
+      return planExecution(task.source);
+    case 'triggers': {
+      const { graph, diagnostics } = compileWeft(task.code, task.layout);
+      const errors = diagnostics.filter((d) => d.severity === 'error');
+      if (!graph || errors.length > 0) return { ok: false, errors };
+      const nodes = graph.executable.nodes.filter((node) => node.isTrigger && task.types.includes(node.type));
+      return { ok: true, nodes, sourceCode: Object.fromEntries(nodes.map((node) => [node.id, graph.nodes.find((n) => n.id === node.id)?.code])) };
     }
     case 'mocks': {
       const { graph, diagnostics } = compileWeft(task.code, task.layout);

@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import { Piscina } from 'piscina';
 import { compileWeft, type CompileResult, type Diagnostic } from '../weft';
-import { type CompileTask, type DisplayResult, type MockCheck, type PlanCheck, tooManyNodes } from './compileWorker';
+import type { ExecutionPlan, planExecution } from '../executor/plan';
+import { type CompileTask, type DisplayResult, type MockCheck, type PlanCheck, type TriggerNodes, tooManyNodes } from './compileWorker';
 
 /** How much code the API compiles, and where: MAX_CODE_BYTES, MAX_PROJECT_NODES, COMPILE_WORKERS. */
 export interface CompilationSettings {
@@ -96,7 +97,30 @@ export async function checkRunnable(source: { code: string; layout: string; mock
   const display = await compileInWorker(source.code, source.layout);
   const limit = display.diagnostics.find((diagnostic) => diagnostic.code === 'too-many-nodes' || diagnostic.code === 'code-too-large');
   if (limit) return { ok: false, error: limit.message, diagnostics: [limit] };
-  return run<PlanCheck>({ kind: 'plan', source });
+  const plan = await planFor(source);
+  return plan.ok ? { ok: true } : { ok: false, error: plan.error, diagnostics: plan.diagnostics };
+}
+
+/**
+ * Plans made for checkRunnable, kept until the execution's own plan step takes them (once: the
+ * executor works on its plan) or a minute has passed: a run started through the API is then
+ * compiled once, not twice, in the shared worker pool. Bounded by the code they were made from.
+ */
+const plans = new LRUCache<string, Promise<ExecutionPlan>>({ maxSize: 2_000_000, sizeCalculation: (_plan, key) => Math.max(1, key.length), ttl: 60_000 });
+
+type PlanSource = Parameters<typeof planExecution>[0];
+const planKeyOf = (source: PlanSource) =>
+  JSON.stringify([source.code, source.layout, source.mocks ?? null, source.triggerPayload ?? null, source.configOverrides ?? null]);
+
+function planFor(source: PlanSource): Promise<ExecutionPlan> {
+  const key = planKeyOf(source);
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = run<ExecutionPlan>({ kind: 'execution plan', source });
+    plans.set(key, plan);
+    plan.catch(() => plans.delete(key));
+  }
+  return plan;
 }
 
 /** Mocks checked against the program (executor/plan.ts), off the event loop. */
@@ -105,4 +129,20 @@ export async function checkMocks(code: string, layout: string, mocks: unknown): 
   const limit = display.diagnostics.find((diagnostic) => diagnostic.code === 'too-many-nodes' || diagnostic.code === 'code-too-large');
   if (limit) return { ok: false, error: limit.message, diagnostics: [limit] };
   return run<MockCheck>({ kind: 'mocks', code, layout, mocks });
+}
+
+/** The executor's plan of a run (executor/plan.ts), made off the event loop: the `plan` step of each execution. */
+export function planInWorker(source: PlanSource): Promise<ExecutionPlan> {
+  const key = planKeyOf(source);
+  const checked = plans.get(key);
+  if (checked) {
+    plans.delete(key);
+    return checked;
+  }
+  return run<ExecutionPlan>({ kind: 'execution plan', source });
+}
+
+/** The trigger nodes (of these types) of some code, compiled off the event loop: what activating triggers needs. */
+export function triggerNodesInWorker(code: string, layout: string, types: readonly string[]): Promise<TriggerNodes> {
+  return run<TriggerNodes>({ kind: 'triggers', code, layout, types });
 }

@@ -4,7 +4,8 @@ import { describeErrors } from '../executor/plan';
 import type { Logger } from '../log';
 import { nodeDefinition } from '../nodes/catalog';
 import { buildForm, validateAnswer, type AnswerProblem, type FormSchema } from '../nodes/feedback/humanForm';
-import { compileWeft, type Diagnostic, type ExecutableNode } from '../weft';
+import { triggerNodesInWorker } from '../graphql/compiled';
+import type { Diagnostic, ExecutableNode } from '../weft';
 import type { JsonValue } from '../weft/types';
 import type { CronSchedule, CronSchedules, FireOutcome } from './cronObject';
 import { defaultPollIntervalSecs, type FeedEntry } from '../nodes/triggers/rss';
@@ -248,14 +249,12 @@ export class Triggers {
   /** One Trigger row per trigger node of the current code (or just `onlyNodeId`), pinned to a version of it. */
   private async sync(projectId: string, onlyNodeId?: string): Promise<{ trigger: Trigger; problem?: string }[]> {
     const project = await this.projectOrThrow(projectId);
-    const { graph, diagnostics } = compileWeft(project.code, project.layout);
-    const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
-    if (!graph || errors.length > 0) throw new TriggerProblem('program has errors', describeErrors(errors), errors);
-    const nodes = graph.executable.nodes.filter(
-      (node) => node.isTrigger && (triggerKinds as readonly string[]).includes(node.type) && (!onlyNodeId || node.id === onlyNodeId),
-    );
+    // Compiled in the compile pool's worker threads: a large program would hold the event loop.
+    const compiled = await triggerNodesInWorker(project.code, project.layout, triggerKinds);
+    if (!compiled.ok) throw new TriggerProblem('program has errors', describeErrors(compiled.errors), compiled.errors);
+    const nodes = compiled.nodes.filter((node) => !onlyNodeId || node.id === onlyNodeId);
     // The reference takes any cron text; a schedule that cannot run is refused here, before any row is kept.
-    const settingErrors = nodes.flatMap((node) => scheduleProblems(node, graph.nodes.find((n) => n.id === node.id)?.code));
+    const settingErrors = nodes.flatMap((node) => scheduleProblems(node, compiled.sourceCode[node.id]));
     if (settingErrors.length > 0) throw new TriggerProblem('program has errors', describeErrors(settingErrors), settingErrors);
     const versionId = nodes.length > 0 ? await this.versionOfCode(project) : undefined;
     const synced: { trigger: Trigger; problem?: string }[] = [];

@@ -126,7 +126,7 @@ function LiveCard({ item, card }: { item: LiveItem; card: LiveCardView | undefin
               <dd>
                 {entry.type === 'image' && typeof entry.data === 'string' ? <img src={entry.data} alt={entry.label} /> :
                   entry.type === 'progress' && typeof entry.data === 'number' ? <progress value={entry.data} max={1} /> :
-                  entry.type === 'time' && typeof entry.data === 'string' ? <time dateTime={entry.data}>{new Date(entry.data).toLocaleString()}</time> :
+                  entry.type === 'time' && typeof entry.data === 'string' ? <code><time dateTime={entry.data}>{new Date(entry.data).toLocaleString()}</time></code> :
                   <code>{String(entry.data)}</code>}
               </dd>
             </div>

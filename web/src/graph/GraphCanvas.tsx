@@ -10,7 +10,8 @@ import { useEdgeStates } from '../run/useExecutionRun';
 import { RunStoreContext } from '../run/RunStoreContext';
 import { nodeTypes } from './nodes';
 import { GroupToggleContext } from './nodes/groupToggle';
-import { flowEdges, flowNodes, layoutPosition, type WeftFlowNode } from './toFlow';
+import { flowEdges, flowNodes, groupMembers, layoutPosition, type WeftFlowNode } from './toFlow';
+import { useGroupEdgeStates } from './groupRun';
 import type { Placement } from './layoutText';
 import './graph.css';
 
@@ -125,17 +126,20 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, 
   // Only what the edges show of the run: this component (and React Flow's 500 nodes with it)
   // redraws when an edge changes colour, not on every event; the nodes follow the run themselves.
   const edgeStates = useEdgeStates(runStore);
+  // A group's edges take their colour from its nodes' runs (a collapsed group hides them).
+  const groups = useMemo(() => groupMembers(flowNodes(graph)), [graph]);
+  const groupEdgeStates = useGroupEdgeStates(runStore, groups);
   const hidden = useMemo(() => new Set(nodes.filter((node) => node.hidden).map((node) => node.id)), [nodes]);
   const previousEdges = useRef(new Map<string, Edge>());
   const edges = useMemo(() => {
     // Edges drawn as before keep their object, so React Flow redraws only those that changed.
-    const drawn = flowEdges(graph, hidden, (sourceId) => edgeStates.get(sourceId)).map((edge) => {
+    const drawn = flowEdges(graph, hidden, (sourceId) => edgeStates.get(sourceId) ?? groupEdgeStates.get(sourceId)).map((edge) => {
       const before = previousEdges.current.get(edge.id);
       return before && sameEdge(before, edge) ? before : edge;
     });
     previousEdges.current = new Map(drawn.map((edge) => [edge.id, edge]));
     return drawn;
-  }, [graph, hidden, edgeStates]);
+  }, [graph, hidden, edgeStates, groupEdgeStates]);
 
   const onNodeClick: NodeMouseHandler<WeftFlowNode> = useCallback(
     (_event, node) => {

@@ -4,7 +4,12 @@ import type { GraphFieldsFragment } from '../graphql/generated/graphql';
 export type GraphNode = GraphFieldsFragment['nodes'][number];
 export type GraphEdge = GraphFieldsFragment['edges'][number];
 
-export type WeftNodeData = { node: GraphNode; expanded: boolean };
+export type WeftNodeData = {
+  node: GraphNode;
+  expanded: boolean;
+  /** A group's nodes, at any depth, and the group itself (whose runs, if any, count too). */
+  members?: readonly string[];
+};
 export type WeftFlowNode = Node<WeftNodeData, 'basic' | 'group' | 'annotation'>;
 
 /** Children sit this far inside their group's frame (below its header); the layout stores positions without it. */
@@ -44,6 +49,7 @@ export function flowNodes(graph: GraphFieldsFragment): WeftFlowNode[] {
     }
     return { width: right + GROUP_INSET.x * 2, height: bottom + GROUP_INSET.y + 32 };
   };
+  const membersOf = (group: GraphNode): string[] => [group.id, ...(childrenOf.get(group.id) ?? []).flatMap((child) => (child.kind === 'group' ? membersOf(child) : [child.id]))];
   const depth = (node: GraphNode): number => (node.parent ? 1 + depth(byId.get(node.parent) ?? { ...node, parent: null }) : 0);
   const ordered = [...graph.nodes].sort((a, b) => depth(a) - depth(b));
   return ordered.map((node) => {
@@ -52,7 +58,7 @@ export function flowNodes(graph: GraphFieldsFragment): WeftFlowNode[] {
       id: node.id,
       type: flowType[node.kind],
       position: { x: node.position.x + inset.x, y: node.position.y + inset.y },
-      data: { node, expanded: node.expanded },
+      data: node.kind === 'group' ? { node, expanded: node.expanded, members: membersOf(node) } : { node, expanded: node.expanded },
       hidden: hiddenByCollapse(node),
       ...(node.parent ? { parentId: node.parent, extent: 'parent' as const } : {}),
     };
@@ -77,6 +83,11 @@ export interface EdgeState {
   carried: boolean;
   /** The source failed. */
   failed: boolean;
+}
+
+/** Each group's members (see WeftNodeData), for colouring the edges that leave a group by its nodes' runs. */
+export function groupMembers(nodes: readonly WeftFlowNode[]): Map<string, readonly string[]> {
+  return new Map(nodes.filter((node) => node.data.members).map((node) => [node.id, node.data.members!]));
 }
 
 /** React Flow edges, one per connection; handles are the port names. */

@@ -1,14 +1,16 @@
 import { memo, useContext } from 'react';
 import type { NodeProps } from '@xyflow/react';
-import { useNodeRunSummary } from '../../run/RunStoreContext';
+import { useGroupRunSummary, type GroupRunSummary } from '../groupRun';
 import type { WeftFlowNode } from '../toFlow';
 import { GroupToggleContext } from './groupToggle';
 import { Ports } from './Ports';
-import { RunBadges } from './RunBadges';
 
-/** A group: a frame around its children when expanded, a node with its ports when collapsed. */
+/**
+ * A group: a frame around its children when expanded, a node with its ports when collapsed;
+ * either way its header shows the run of its nodes (status, lanes, how many failed or skipped).
+ */
 export const GroupNode = memo(function GroupNode({ id, data, selected }: NodeProps<WeftFlowNode>) {
-  const run = useNodeRunSummary(id);
+  const run = useGroupRunSummary(data.members ?? noMembers);
   const toggle = useContext(GroupToggleContext);
   const { node, expanded } = data;
   return (
@@ -32,9 +34,23 @@ export const GroupNode = memo(function GroupNode({ id, data, selected }: NodePro
         </button>
         <span className="node-label">{node.label ?? node.localId}</span>
         <span className="node-type">Group</span>
-        <RunBadges run={run} />
       </header>
+      <GroupRunBadges run={run} />
       <Ports inputs={node.inputs} outputs={node.outputs} inner />
     </div>
   );
 });
+
+const noMembers: readonly string[] = [];
+
+function GroupRunBadges({ run }: { run: GroupRunSummary | undefined }) {
+  if (!run) return null;
+  return (
+    <div className="group-run" aria-label="Run of the group">
+      <span className="node-status-label">{run.status.replaceAll('_', ' ')}</span>
+      {run.lanes > 0 && <span className="lane-badge">{run.lanes} lane{run.lanes === 1 ? '' : 's'}</span>}
+      {run.failed > 0 && <span className="group-count group-failed">{run.failed} failed</span>}
+      {run.skipped > 0 && <span className="group-count group-skipped">{run.skipped} skipped</span>}
+    </div>
+  );
+}

@@ -159,6 +159,8 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
   const [historyOpen, setHistoryOpen] = useState(false);
   const [viewedVersionId, setViewedVersionId] = useState<string | null>(null);
   const [showCurrentCode, setShowCurrentCode] = useState(false);
+  // At phone width the editor shows one pane at a time: the graph or the code.
+  const [phonePane, setPhonePane] = useState<'graph' | 'code'>('graph');
   const [saving, saveProject] = useMutation(SaveProject);
   const [running, runProject] = useMutation(RunProject);
   const [searchParams, setSearchParams] = useSearchParams();
@@ -298,6 +300,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
         <span className="muted save-state">{saving.fetching ? 'Saving…' : dirty ? 'Unsaved changes' : 'Saved'}</span>
         <button type="button" onClick={save} disabled={!dirty || saving.fetching}>Save</button>
         <button type="button" onClick={toggleHistory} aria-pressed={historyOpen}>History</button>
+        <PaneSwitch pane={phonePane} onChange={setPhonePane} />
         <RunLauncher projectId={saved.id} graph={saved.graph} busy={running.fetching || saving.fetching} starting={running.fetching} onRun={run} />
       </div>
       {otherProject && (
@@ -352,7 +355,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
           {refusal.diagnostics.length > 0 && <DiagnosticsList diagnostics={refusal.diagnostics} onSelect={goTo} />}
         </div>
       )}
-      <div className={`editor-body${historyOpen ? ' with-history' : ''}`}>
+      <div className={`editor-body${historyOpen ? ' with-history' : ''}`} data-phone-pane={phonePane}>
         {viewedVersionId ? (
           <HistoryVersionView
             key={viewedVersionId}
@@ -430,6 +433,16 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
 }
 
 const ignoreChange = () => undefined;
+
+/** Graph or code, shown at phone width only (CSS): the two side by side would each be too narrow to use. */
+function PaneSwitch({ pane, onChange }: { pane: 'graph' | 'code'; onChange: (pane: 'graph' | 'code') => void }) {
+  return (
+    <div className="pane-switch" role="group" aria-label="Show">
+      <button type="button" aria-pressed={pane === 'graph'} onClick={() => onChange('graph')}>Graph</button>
+      <button type="button" aria-pressed={pane === 'code'} onClick={() => onChange('code')}>Code</button>
+    </div>
+  );
+}
 // One empty list, so that the code panel does not re-mark its diagnostics on every keystroke.
 const noDiagnostics: DiagnosticFieldsFragment[] = [];
 

@@ -27,6 +27,14 @@ photo = Image {
   label: "Photo"
   media: {"url": "${imageUrl}", "filename": "red square.svg", "mime_type": "image/svg+xml"}
 }
+clip = Audio {
+  label: "Clip"
+  media: {"url": "https://media.example/talk.mp3"}
+}
+report = Document {
+  label: "Report"
+  media: {"url": "https://docs.example/q3/report.pdf"}
+}
 greeting = Text { label: "Greeting", value: "hello from the run" }
 facts = Dict -> (value: JsonDict) {
   label: "Facts"
@@ -48,6 +56,10 @@ line = Template(v: String) { label: "Line", template: "{{v}}" }
 line.v = gate.value
 line_show = Debug { label: "Show line" }
 line_show.data = line.text
+show_clip = Debug { label: "Show clip" }
+show_clip.data = clip.value
+show_report = Debug { label: "Show report" }
+show_report.data = report.value
 `;
 }
 
@@ -130,6 +142,13 @@ describe('run values on the canvas and in the inspector, in Chromium', () => {
     // A Debug fed a media value shows the image itself.
     const received = await loadedImage(graphNode(page, 'show_photo', 'completed').getByTestId('debug-preview').locator('img'));
     expect(received.width).toBe(120);
+    // An audio output is a player on its node, a document a link that opens it.
+    await expect(graphNode(page, 'clip', 'completed').locator('audio').getAttribute('src')).resolves.toBe('https://media.example/talk.mp3');
+    const link = graphNode(page, 'report', 'completed').locator('a.media-doc-link');
+    await expect(link.textContent()).resolves.toBe('report.pdf');
+    await expect(link.getAttribute('href')).resolves.toBe('https://docs.example/q3/report.pdf');
+    await graphNode(page, 'show_clip', 'completed').getByTestId('debug-preview').locator('audio').waitFor();
+    await expect(graphNode(page, 'show_report', 'completed').getByTestId('debug-preview').locator('a.media-doc-link').textContent()).resolves.toBe('report.pdf');
     await shoot(page, 'debug-preview');
   }, 90_000);
 

@@ -105,7 +105,8 @@ describe('the executions page in Chromium', () => {
     await page.keyboard.press('Enter');
     const opened = details(executions.demo);
     await opened.waitFor();
-    await expect(opened.locator('.execution-facts').textContent()).resolves.toContain('Last seq');
+    await expect(opened.locator('.execution-facts').textContent()).resolves.toContain('Completed');
+    await expect(opened.locator('.execution-facts').textContent()).resolves.not.toContain('Last seq');
     const node = opened.locator('.node-line[data-node-id="message"]');
     await expect(node.getAttribute('data-status')).resolves.toBe('completed');
     await node.getByRole('button', { name: 'Show the output of message' }).click();

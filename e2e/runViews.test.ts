@@ -290,6 +290,13 @@ describe('run views in Chromium', () => {
     await page.locator('.weft-group.expanded[data-node-id="greet"]').waitFor();
     await page.locator('.weft-node[data-node-id="greet.check"][data-status="failed"]').waitFor();
     await expect(page.locator('.weft-group.expanded[data-node-id="greet"] .group-failed').textContent()).resolves.toBe('1 failed');
+    // The open group's frame covers no other node.
+    const frame = (await page.locator('.react-flow__node[data-id="greet"]').boundingBox())!;
+    for (const other of ['names', 'show']) {
+      const box = (await page.locator(`.react-flow__node[data-id="${other}"]`).boundingBox())!;
+      const apart = box.x >= frame.x + frame.width || box.x + box.width <= frame.x || box.y >= frame.y + frame.height || box.y + box.height <= frame.y;
+      expect({ other, apart }).toEqual({ other, apart: true });
+    }
     await screenshotsOf(page, 'group-expanded-run');
   }, 120_000);
 });

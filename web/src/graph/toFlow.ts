@@ -52,12 +52,13 @@ export function flowNodes(graph: GraphFieldsFragment): WeftFlowNode[] {
   const membersOf = (group: GraphNode): string[] => [group.id, ...(childrenOf.get(group.id) ?? []).flatMap((child) => (child.kind === 'group' ? membersOf(child) : [child.id]))];
   const depth = (node: GraphNode): number => (node.parent ? 1 + depth(byId.get(node.parent) ?? { ...node, parent: null }) : 0);
   const ordered = [...graph.nodes].sort((a, b) => depth(a) - depth(b));
+  const moved = clearOpenGroups(graph.nodes, frameSize);
   return ordered.map((node) => {
     const inset = node.parent ? GROUP_INSET : { x: 0, y: 0 };
     const flowNode: WeftFlowNode = {
       id: node.id,
       type: flowType[node.kind],
-      position: { x: node.position.x + inset.x, y: node.position.y + inset.y },
+      position: { x: (moved.get(node.id)?.x ?? node.position.x) + inset.x, y: (moved.get(node.id)?.y ?? node.position.y) + inset.y },
       data: node.kind === 'group' ? { node, expanded: node.expanded, members: membersOf(node) } : { node, expanded: node.expanded },
       hidden: hiddenByCollapse(node),
       ...(node.parent ? { parentId: node.parent, extent: 'parent' as const } : {}),
@@ -70,6 +71,46 @@ export function flowNodes(graph: GraphFieldsFragment): WeftFlowNode[] {
     }
     return flowNode;
   });
+}
+
+const GAP = 40;
+
+/**
+ * Where top-level nodes go so that no open group's frame covers them: the layout places a
+ * group as wide as one node, and opened it grows over its neighbours. Nodes beside it move
+ * right by what it grew; any still under it move below it. Positions of others are unchanged.
+ */
+function clearOpenGroups(nodes: readonly GraphNode[], frameSize: (group: GraphNode) => { width: number; height: number }): Map<string, { x: number; y: number }> {
+  const topLevel = nodes.filter((node) => !node.parent);
+  const at = new Map(topLevel.map((node) => [node.id, { ...node.position }]));
+  const sizeOf = (node: GraphNode) => (node.kind === 'group' && node.expanded ? frameSize(node) : { width: NODE_WIDTH, height: estimatedHeight(node) });
+  const open = topLevel.filter((node) => node.kind === 'group' && node.expanded).sort((a, b) => a.position.x - b.position.x || a.position.y - b.position.y);
+  for (const group of open) {
+    const origin = at.get(group.id)!;
+    const frame = sizeOf(group);
+    const grewBy = frame.width - NODE_WIDTH;
+    const overlaps = (node: GraphNode) => {
+      const place = at.get(node.id)!;
+      const size = sizeOf(node);
+      return place.x < origin.x + frame.width + GAP && place.x + size.width + GAP > origin.x
+        && place.y < origin.y + frame.height + GAP && place.y + size.height + GAP > origin.y;
+    };
+    const others = topLevel.filter((node) => node.id !== group.id);
+    const rowOf = (node: GraphNode) => {
+      const place = at.get(node.id)!;
+      return place.y < origin.y + frame.height && place.y + sizeOf(node).height > origin.y;
+    };
+    if (grewBy > 0) {
+      for (const node of others) if (at.get(node.id)!.x > origin.x + NODE_WIDTH / 2 && rowOf(node)) at.get(node.id)!.x += grewBy;
+    }
+    for (const node of others) if (overlaps(node)) at.get(node.id)!.y = origin.y + frame.height + GAP;
+  }
+  const moved = new Map<string, { x: number; y: number }>();
+  for (const node of topLevel) {
+    const place = at.get(node.id)!;
+    if (place.x !== node.position.x || place.y !== node.position.y) moved.set(node.id, place);
+  }
+  return moved;
 }
 
 /** The layout position of a node drawn at `position` (children are drawn inset in their group). */

@@ -6,6 +6,7 @@
  * slowest answers; the target is under 200 ms.
  *   npx tsx bench/run.ts --only health-under-load
  */
+import os from 'node:os';
 import { generateProgram } from './compile';
 import { graphqlData } from '../test/support/graphql';
 import { createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform } from '../test/support/platform';
@@ -54,12 +55,14 @@ function probeHealth(platform: RunningPlatform): Probe {
 
 async function during<T>(platform: RunningPlatform, work: () => Promise<T>) {
   const probe = probeHealth(platform);
+  const loadBefore = os.loadavg()[0]!;
   await new Promise((resolve) => setTimeout(resolve, 200)); // a few quiet samples first
   const started = performance.now();
   const answer = await work();
   const workMs = round(performance.now() - started);
   await new Promise((resolve) => setTimeout(resolve, 200));
-  return { workMs, health: await probe.stop(), answer };
+  // The machine may be shared: the 1-minute load average around each measurement says how quiet it was.
+  return { workMs, health: { ...(await probe.stop()), loadAverage: [round(loadBefore), round(os.loadavg()[0]!)] }, answer };
 }
 
 async function createProject(platform: RunningPlatform, name: string, code: string): Promise<string> {

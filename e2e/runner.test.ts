@@ -173,13 +173,32 @@ describe('runner pages in Chromium', () => {
     const published = await graphqlData(url(), `mutation ($id: ID!) { publishPage(projectId: $id, slug: "story-maker") { __typename ... on PublishedPage { path } } }`, { id: projectId });
     expect(published.publishPage.path).toBe('/p/story-maker');
     const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Every /graphql body as the page itself reads it: Chromium does not always keep a finished SSE stream's body for Playwright.
+    await visitor.addInitScript(() => {
+      const original = window.fetch.bind(window);
+      const bodies: string[] = [];
+      (window as unknown as { graphqlBodies: string[] }).graphqlBodies = bodies;
+      window.fetch = async (...args: Parameters<typeof fetch>) => {
+        const response = await original(...args);
+        const target = args[0] instanceof Request ? args[0].url : String(args[0]);
+        if (!target.includes('/graphql') || !response.body) return response;
+        const [forPage, forTest] = response.body.tee();
+        const index = bodies.push('') - 1;
+        void (async () => {
+          const reader = forTest.getReader();
+          const decoder = new TextDecoder();
+          for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) bodies[index] += decoder.decode(chunk.value, { stream: true });
+        })();
+        return new Response(forPage, { status: response.status, statusText: response.statusText, headers: response.headers });
+      };
+    });
     const visitorPage = await visitor.newPage();
-    // Bodies as they end: an SSE stream's body is complete only when its run has ended.
+    // Bodies as they end, as Playwright sees them (an SSE stream's body is complete only when its run has ended).
     const responses: Promise<string>[] = [];
     const sockets: string[] = [];
     visitorPage.on('websocket', (socket) => sockets.push(socket.url()));
     visitorPage.on('response', (response) => {
-      if (response.url().includes('/graphql')) responses.push(response.text().catch(() => ''));
+      if (response.url().includes('/graphql')) responses.push(response.text().catch((error: Error) => `unreadable: ${error.message}`));
     });
     try {
       await visitorPage.goto(`${platform.current.url}/p/story-maker`);
@@ -198,7 +217,9 @@ describe('runner pages in Chromium', () => {
       await answerOpenForm(url(), executions.edges[0].node.id);
       await outputBlock(visitorPage, 'approved.value').getByText('A dry story about lighthouses').waitFor();
       await waitForStatus(url(), executions.edges[0].node.id, ['completed']);
-      const seen = (await Promise.all(responses)).join('\n');
+      const readByPage = await visitorPage.evaluate(() => (window as unknown as { graphqlBodies: string[] }).graphqlBodies);
+      const seen = [...(await Promise.all(responses)), ...readByPage].join('\n');
+      expect(readByPage.some((body) => body.includes('publishedPageRun'))).toBe(true); // the run's SSE stream is among them
       expect(seen).toContain('A dry story about lighthouses');
       for (const hidden of ['Owner note', 'owner-only-note', 'Instructions for the owner only', 'sk-very-secret', 'apiKey', 'internal: ']) {
         expect(seen).not.toContain(hidden);

@@ -9,29 +9,9 @@ import { grants } from '../auth/scopes';
 import type { Logger } from '../log';
 import { FileTooLarge, type Files } from './files';
 import { filesPathPrefix } from './signing';
+import { refuseUnread, replyJson } from '../http/jsonReply';
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-function reply(response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (response.headersSent) return void response.destroy();
-  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
-  response.end(JSON.stringify(body));
-}
-
-/**
- * Answers 413; what the client still sends is read and dropped (up to 16 MiB, then the connection is
- * closed), so that it gets to read the answer rather than a reset connection.
- */
-function refuseTooLarge(request: http.IncomingMessage, response: http.ServerResponse, message: string): void {
-  let drained = 0;
-  request.unpipe();
-  request.on('data', (chunk: Buffer) => {
-    drained += chunk.length;
-    if (drained > 16 * 1024 * 1024) request.destroy();
-  });
-  request.resume();
-  reply(response, 413, { error: message });
-}
 
 export function createFilesHandler(options: { files: Files; authenticator: Authenticator; authEnabled: boolean; log: Logger }) {
   const { files, authenticator, authEnabled, log } = options;
@@ -40,36 +20,36 @@ export function createFilesHandler(options: { files: Files; authenticator: Authe
     if (authEnabled) {
       const credential = bearerCredential(request.headers.authorization);
       const caller = credential ? await authenticator.callerFor(credential) : undefined;
-      if (!caller || caller.kind !== 'token') return reply(response, 401, { error: 'Uploading needs a token: send "Authorization: Bearer <token>" (scope run)' });
-      if (!grants(caller.scopes, 'run')) return reply(response, 403, { error: 'Uploading needs a token with the run scope' });
+      if (!caller || caller.kind !== 'token') return replyJson(response, 401, { error: 'Uploading needs a token: send "Authorization: Bearer <token>" (scope run)' });
+      if (!grants(caller.scopes, 'run')) return replyJson(response, 403, { error: 'Uploading needs a token with the run scope' });
     }
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (declared > files.maxBytes) {
-      return refuseTooLarge(request, response, `The file is ${declared} bytes, more than the limit of ${files.maxBytes} bytes (FILE_MAX_BYTES)`);
+      return refuseUnread(request, response, 413, `The file is ${declared} bytes, more than the limit of ${files.maxBytes} bytes (FILE_MAX_BYTES)`);
     }
     const projectId = query.get('projectId');
-    if (projectId !== null && !uuid.test(projectId)) return reply(response, 400, { error: 'projectId is not a project id' });
+    if (projectId !== null && !uuid.test(projectId)) return replyJson(response, 400, { error: 'projectId is not a project id' });
     try {
       const file = await files.save(request, {
         filename: query.get('filename') ?? 'upload',
         mimeType: String(request.headers['content-type'] ?? '').split(';')[0]!,
         projectId,
       });
-      reply(response, 201, { id: file.id, filename: file.filename, mimeType: file.mimeType, size: file.size, url: files.links.signedPath(file.id) });
+      replyJson(response, 201, { id: file.id, filename: file.filename, mimeType: file.mimeType, size: file.size, url: files.links.signedPath(file.id) });
     } catch (error) {
-      if (error instanceof FileTooLarge) return refuseTooLarge(request, response, error.message);
-      if ((error as { code?: string }).code === 'P2003') return reply(response, 400, { error: `Project ${projectId} does not exist` });
+      if (error instanceof FileTooLarge) return refuseUnread(request, response, 413, error.message);
+      if ((error as { code?: string }).code === 'P2003') return replyJson(response, 400, { error: `Project ${projectId} does not exist` });
       log.error('upload failed', { error });
-      reply(response, 500, { error: 'The upload failed' });
+      replyJson(response, 500, { error: 'The upload failed' });
     }
   }
 
   async function download(response: http.ServerResponse, id: string, query: URLSearchParams, head: boolean) {
     const verdict = files.links.check(id, query);
-    if (verdict === 'expired') return reply(response, 403, { error: 'This download link has expired: ask for the file again for a fresh link' });
-    if (verdict === 'invalid') return reply(response, 403, { error: 'This download link is not valid' });
+    if (verdict === 'expired') return replyJson(response, 403, { error: 'This download link has expired: ask for the file again for a fresh link' });
+    if (verdict === 'invalid') return replyJson(response, 403, { error: 'This download link is not valid' });
     const file = await files.find(id);
-    if (!file) return reply(response, 404, { error: 'No such file (it may have been deleted)' });
+    if (!file) return replyJson(response, 404, { error: 'No such file (it may have been deleted)' });
     const stream = await files.open(file);
     response.writeHead(200, {
       'content-type': file.mimeType,
@@ -90,6 +70,6 @@ export function createFilesHandler(options: { files: Files; authenticator: Authe
     if (pathname.startsWith(`${filesPathPrefix}/`) && uuid.test(id) && (request.method === 'GET' || request.method === 'HEAD')) {
       return download(response, id, query, request.method === 'HEAD');
     }
-    reply(response, 404, { error: 'Not found' });
+    replyJson(response, 404, { error: 'Not found' });
   };
 }

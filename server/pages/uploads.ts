@@ -13,6 +13,7 @@ import type { FieldView } from '../loom/projectPage';
 import type { Logger } from '../log';
 import type { VisitorAllowlist } from '../loom/visibility';
 import { type PublishedPages, slugProblem } from './publishedPages';
+import { refuseUnread, replyJson } from '../http/jsonReply';
 
 export const pageFilesPathPrefix = '/page-files/';
 
@@ -20,24 +21,6 @@ class UploadTooLarge extends Error {
   constructor(readonly limit: number) {
     super(`The file is larger than this page takes: at most ${limit} bytes`);
   }
-}
-
-function reply(response: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (response.headersSent) return void response.destroy();
-  response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
-  response.end(JSON.stringify(body));
-}
-
-/** Answers without reading the file; what the client still sends is read and dropped (up to 16 MiB), so it gets the answer. */
-function refuse(request: http.IncomingMessage, response: http.ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  let drained = 0;
-  request.unpipe();
-  request.on('data', (chunk: Buffer) => {
-    drained += chunk.length;
-    if (drained > 16 * 1024 * 1024) request.destroy();
-  });
-  request.resume();
-  reply(response, status, { error: message }, headers);
 }
 
 export function createPageUploadHandler(options: {
@@ -51,23 +34,23 @@ export function createPageUploadHandler(options: {
   const limit = Math.min(pages.limits.maxUploadBytes, files.maxBytes);
 
   return async (request: http.IncomingMessage, response: http.ServerResponse, pathname: string, query: URLSearchParams) => {
-    if (request.method !== 'POST') return refuse(request, response, 405, 'Upload a file with POST', { allow: 'POST' });
+    if (request.method !== 'POST') return refuseUnread(request, response, 405, 'Upload a file with POST', { allow: 'POST' });
     const slug = decodeURIComponent(pathname.slice(pageFilesPathPrefix.length));
     const page = slugProblem(slug) ? null : await prisma.publishedPage.findUnique({ where: { slug } });
-    if (!page) return refuse(request, response, 404, 'Page not found');
-    if (page.state !== 'live') return refuse(request, response, 503, 'This page is temporarily unavailable');
+    if (!page) return refuseUnread(request, response, 404, 'Page not found');
+    if (page.state !== 'live') return refuseUnread(request, response, 503, 'This page is temporarily unavailable');
     const nodeId = query.get('node') ?? '';
     const fieldKey = query.get('field') ?? '';
     const allowlist = page.allowlist as unknown as VisitorAllowlist;
     const field = visitorFields(page).find((f) => f.nodeId === nodeId && f.fieldKey === fieldKey);
     if (!field || field.fieldType !== 'blob' || field.sensitive || !allowlist.inputs[nodeId]?.includes(fieldKey)) {
-      return refuse(request, response, 403, `${nodeId} ${fieldKey} is not a file field of this page that visitors may set`);
+      return refuseUnread(request, response, 403, `${nodeId} ${fieldKey} is not a file field of this page that visitors may set`);
     }
     const declared = Number(request.headers['content-length'] ?? NaN);
-    if (declared > limit) return refuse(request, response, 413, `The file is ${declared} bytes; this page takes files of at most ${limit} bytes`);
+    if (declared > limit) return refuseUnread(request, response, 413, `The file is ${declared} bytes; this page takes files of at most ${limit} bytes`);
     const allowed = await pages.rateLimiter.take(page.id, page.runsPerMinute, 'upload');
     if (!allowed.ok) {
-      return refuse(request, response, 429, `This page has had all the requests it allows this minute; try again in ${allowed.retryAfterSeconds} s`, {
+      return refuseUnread(request, response, 429, `This page has had all the requests it allows this minute; try again in ${allowed.retryAfterSeconds} s`, {
         'retry-after': String(allowed.retryAfterSeconds),
       });
     }
@@ -91,14 +74,14 @@ export function createPageUploadHandler(options: {
         nodeId,
       });
       const upload = { file_id: stored.id, filename: stored.filename, mime_type: stored.mimeType, size_bytes: stored.size };
-      reply(response, 201, { value: { ...upload, url: files.links.signedPath(stored.id), upload_token: pages.uploadTokenFor(page.id, nodeId, fieldKey, upload) } });
+      replyJson(response, 201, { value: { ...upload, url: files.links.signedPath(stored.id), upload_token: pages.uploadTokenFor(page.id, nodeId, fieldKey, upload) } });
     } catch (error) {
       if (error instanceof UploadTooLarge || (error as Error).name === 'FileTooLarge') {
-        return refuse(request, response, 413, `The file is larger than this page takes: at most ${limit} bytes`);
+        return refuseUnread(request, response, 413, `The file is larger than this page takes: at most ${limit} bytes`);
       }
       if (response.destroyed || request.destroyed) return;
       log.error('page upload failed', { error });
-      reply(response, 500, { error: 'The upload failed' });
+      replyJson(response, 500, { error: 'The upload failed' });
     }
   };
 }

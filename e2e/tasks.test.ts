@@ -277,4 +277,39 @@ describe('the tasks view in Chromium', () => {
     const run = await waitForStatus(platform.current.graphqlUrl, runId, ['completed', 'failed']);
     expect(run.node('release')?.output).toEqual({ tests_approved: true, tests_rejected: null, docs_approved: null, docs_rejected: true });
   }, 60_000);
+  it("shows a Notify's Action task as a card with its link, live, and Done takes it away in every tab", async () => {
+    await page.goto(`${platform.current.url}/tasks`);
+    await page.getByTestId('no-open-tasks').waitFor();
+    const otherTab = await browser.newPage({ viewport: desktopViewport });
+    await otherTab.goto(`${platform.current.url}/tasks`);
+    await otherTab.getByTestId('no-open-tasks').waitFor();
+
+    const projectId = await createProject(platform.current.graphqlUrl, 'notify', `
+link = Text { value: "https://example.com/approve/42" }
+ping = Notify
+ping.url = link.value
+`);
+    const runId = await runProject(platform.current.graphqlUrl, projectId);
+    const card = page.locator('.task-card[data-kind="action"]');
+    await card.waitFor();
+    expect((await waitForStatus(platform.current.graphqlUrl, runId, ['completed', 'failed'])).status).toBe('completed');
+    await expect(card.locator('h3').textContent()).resolves.toBe('Action');
+    const link = card.getByRole('link', { name: 'https://example.com/approve/42' });
+    await expect(link.getAttribute('href')).resolves.toBe('https://example.com/approve/42');
+    await expect(link.getAttribute('target')).resolves.toBe('_blank');
+    await expect(link.getAttribute('rel')).resolves.toContain('noopener');
+    await expect(card.locator('.task-meta .task-project').textContent()).resolves.toBe('notify');
+    await otherTab.locator('.task-card[data-kind="action"]').waitFor();
+    await shoot(page, 'tasks-action');
+
+    await card.getByRole('button', { name: 'Done' }).click();
+    await card.waitFor({ state: 'detached' });
+    await expect(page.locator('.task-confirmation[data-state="answered"] p').first().textContent()).resolves.toContain('Done: Action (notify)');
+    await otherTab.locator('.task-card[data-kind="action"]').waitFor({ state: 'detached' });
+    await otherTab.getByTestId('no-open-tasks').waitFor();
+    await otherTab.close();
+    const { humanTasks } = await graphqlData(platform.current.graphqlUrl, `query ($id: ID!) {
+      humanTasks(first: 5, filter: { executionId: $id, state: [open, answered] }) { edges { node { kind state actionUrl } } } }`, { id: runId });
+    expect(humanTasks.edges.map((edge: { node: unknown }) => edge.node)).toEqual([{ kind: 'action', state: 'answered', actionUrl: 'https://example.com/approve/42' }]);
+  }, 60_000);
 });

@@ -12,7 +12,7 @@ type Scope = (typeof scopes)[number];
 type OperationType = 'query' | 'mutation' | 'subscription';
 
 /** The specification of who may call what; root fields added later fall under the defaults. */
-const runMutations = ['runProject', 'rerunExecution', 'cancelExecution', 'pauseExecution', 'resumeExecution', 'submitHumanTrigger', 'runRunnerPage'];
+const runMutations = ['runProject', 'rerunExecution', 'cancelExecution', 'pauseExecution', 'resumeExecution', 'submitHumanTrigger', 'runRunnerPage', 'completeActionTask'];
 /** A published page's root fields: open to anyone, with or without a token (test/runner-pages.test.ts checks what they reveal). */
 const publicFields = ['publishedPage', 'runPublishedPage', 'publishedPageRun'];
 const answerMutations = ['answerHumanTask', 'skipHumanTask'];

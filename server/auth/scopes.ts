@@ -24,6 +24,7 @@ const requiredScopes: Record<'query' | 'mutation' | 'subscription', Record<strin
     submitHumanTrigger: 'run',
     runRunnerPage: 'run',
     uploadFile: 'run',
+    completeActionTask: 'run',
   },
   subscription: {},
 };
@@ -62,7 +63,7 @@ export const taskLinkFields: Record<string, ReadonlySet<string>> = {
  * tasks) is refused, whatever path leads there.
  */
 export const taskLinkReadableFields: Record<string, ReadonlySet<string> | '*'> = {
-  HumanTask: new Set(['id', 'nodeId', 'lane', 'title', 'description', 'form', 'state', 'answer', 'answeredBy', 'createdAt', 'answeredAt', 'linkToken', 'execution']),
+  HumanTask: new Set(['id', 'nodeId', 'lane', 'kind', 'title', 'actionUrl', 'description', 'form', 'state', 'answer', 'answeredBy', 'createdAt', 'answeredAt', 'linkToken', 'execution']),
   Execution: new Set(['id', 'status', 'project']),
   Project: new Set(['id', 'name']),
   FieldProblem: '*',

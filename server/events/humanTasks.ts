@@ -1,4 +1,4 @@
-import type { HumanTask, HumanTaskState, Prisma, PrismaClient } from '../db/generated/client';
+import type { HumanTask, HumanTaskKind, HumanTaskState, Prisma, PrismaClient } from '../db/generated/client';
 import { commitExecutionChange } from './record';
 
 const laneKeyOf = (lane: readonly number[]) => lane.join('.');
@@ -6,9 +6,11 @@ const laneKeyOf = (lane: readonly number[]) => lane.join('.');
 export interface TaskOpening {
   nodeId: string;
   lane: number[];
+  kind?: HumanTaskKind;
   title: string;
   description: string;
   form: Prisma.InputJsonValue;
+  actionUrl?: string;
 }
 
 export interface TaskClosing {
@@ -42,6 +44,19 @@ export async function commitTaskClosed(
   const committed = await commitExecutionChange(prisma, executionId, {
     alreadyRecorded: async (tx) => (await tx.humanTask.findUnique({ where: key, select: { state: true } }))?.state !== 'open',
     humanTask: (tx) => tx.humanTask.update({ where: key, data: { ...closing, answeredAt: new Date() } }),
+  });
+  return committed !== null;
+}
+
+/**
+ * Marks an open Action task done, with its event, also after its execution has ended (an
+ * Action task does not keep its run waiting). Resolves to true when this call closed it.
+ */
+export async function commitActionTaskDone(prisma: PrismaClient, task: { id: string; executionId: string }, answeredBy?: string): Promise<boolean> {
+  const committed = await commitExecutionChange(prisma, task.executionId, {
+    evenWhenEnded: true,
+    alreadyRecorded: async (tx) => (await tx.humanTask.findUnique({ where: { id: task.id }, select: { state: true } }))?.state !== 'open',
+    humanTask: (tx) => tx.humanTask.update({ where: { id: task.id }, data: { state: 'answered', answeredBy, answeredAt: new Date() } }),
   });
   return committed !== null;
 }

@@ -17,6 +17,8 @@ export interface ExecutionChange {
    * step replayed by Restate), so nothing is written and `seq` does not move.
    */
   alreadyRecorded?: (tx: Transaction, current: { status: ExecutionStatus }) => Promise<boolean> | boolean;
+  /** Also once the execution has ended (an Action task marked done after its run completed). */
+  evenWhenEnded?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function commitExecutionChange(
 ): Promise<{ execution: Execution; nodeRun?: NodeRun; humanTask?: HumanTask } | null> {
   return recordTransaction(prisma, executionId, async (tx) => {
     const current = await lockExecution(tx, executionId);
-    if (finalStatuses.includes(current.status)) return null;
+    if (finalStatuses.includes(current.status) && !change.evenWhenEnded) return null;
     return applyChange(tx, executionId, current, change);
   });
 }
@@ -160,7 +162,9 @@ export function humanTaskSnapshot(task: HumanTask): HumanTaskSnapshot {
     executionId: task.executionId,
     nodeId: task.nodeId,
     lane: task.lane,
+    kind: task.kind,
     title: task.title,
+    actionUrl: task.actionUrl,
     description: task.description,
     form: task.form,
     state: task.state,

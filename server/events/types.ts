@@ -1,4 +1,4 @@
-import type { ExecutionStatus, HumanTaskState, NodeRunStatus, TriggerKind } from '../db/generated/client';
+import type { ExecutionStatus, HumanTaskKind, HumanTaskState, NodeRunStatus, TriggerKind } from '../db/generated/client';
 
 /** What an execution looked like right after a change: the payload of its events. */
 export interface ExecutionSnapshot {
@@ -39,7 +39,9 @@ export interface HumanTaskSnapshot {
   executionId: string;
   nodeId: string;
   lane: number[];
+  kind: HumanTaskKind;
   title: string;
+  actionUrl: string | null;
   description: string;
   form: unknown;
   state: HumanTaskState;

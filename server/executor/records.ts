@@ -177,6 +177,22 @@ export class ExecutionRecords {
     return opened;
   }
 
+  /**
+   * Opens the Action task a Notify instance asks for (once, whatever the retries: one per
+   * execution, node and lane). It keeps nothing waiting: the node run completes as any other.
+   */
+  async openActionTask(executionId: string, task: { nodeId: string; lane: number[]; actionUrl: string }): Promise<void> {
+    await commitTaskOpened(this.prisma, executionId, {
+      nodeId: task.nodeId,
+      lane: task.lane,
+      kind: 'action',
+      title: 'Action',
+      description: '',
+      form: { title: 'Action', fields: [] },
+      actionUrl: task.actionUrl,
+    });
+  }
+
   /** Closes a task with its answer (or as skipped) unless it is closed already. */
   async closeHumanTask(
     executionId: string,
@@ -188,7 +204,7 @@ export class ExecutionRecords {
   }
 
   async openTaskCount(executionId: string): Promise<number> {
-    return this.prisma.humanTask.count({ where: { executionId, state: 'open' } });
+    return this.prisma.humanTask.count({ where: { executionId, state: 'open', kind: 'form' } });
   }
 
   /**
@@ -203,7 +219,8 @@ export class ExecutionRecords {
         where: { executionId, status: { in: ['pending', 'running', 'waiting_for_input'] } },
         select: { id: true },
       });
-      const open = await tx.humanTask.findMany({ where: { executionId, state: 'open' }, select: { id: true } });
+      // Action tasks (Notify's links) outlive their run; only forms end with it.
+      const open = await tx.humanTask.findMany({ where: { executionId, state: 'open', kind: 'form' }, select: { id: true } });
       return [
         ...unfinished.map(({ id }): ExecutionChange => ({
           nodeRun: (change, seq) => change.nodeRun.update({ where: { id }, data: { status: 'cancelled', completedAt, seq } }),

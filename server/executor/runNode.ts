@@ -40,6 +40,8 @@ export async function runNodeInstance(
   const result = checkOutputTypes(node, checkOutputSizes(await withCredentialsUnsealed(ready.inputs, (inputs) => runDefinition(limits.settings, node, { ...ready, inputs }, attempt, executionId)), limits.maxOutputBytesPerPort));
   if (result.ok) {
     await recordProducedFiles({ executionId, nodeId: node.id, lane: ready.lane }, result.outputs);
+    const action = notifyActionOf(result.details);
+    if (action && !attempt.aborted) await records.openActionTask(executionId, { nodeId: node.id, lane: ready.lane, actionUrl: action.actionUrl });
     await record({
       ...identity,
       status: 'completed',
@@ -58,6 +60,13 @@ export async function runNodeInstance(
     completedAt: new Date(),
   });
   return { status: 'failed', error: result.error };
+}
+
+/** The reference's extra key by which a node (Notify) asks for an Action task: a link a person opens. */
+function notifyActionOf(details: Record<string, JsonValue> | undefined): { actionUrl: string } | undefined {
+  const action = details?.__notify_action__;
+  if (!action || typeof action !== 'object' || Array.isArray(action)) return undefined;
+  return typeof action.actionUrl === 'string' && action.actionUrl !== '' ? { actionUrl: action.actionUrl } : undefined;
 }
 
 export type DefinitionResult =

@@ -111,7 +111,7 @@ export const ExecutionRef = builder.prismaObject('Execution', {
       },
       { fields: (c) => ({ totalCount: c.int({ resolve: (connection) => (connection as unknown as Connection<NodeRun>).totalCount() }) }) },
     ),
-    openTasks: t.relation('humanTasks', { description: 'HumanQuery forms it waits on.', query: { where: { state: 'open' }, orderBy: [{ createdAt: 'asc' }] } }),
+    openTasks: t.relation('humanTasks', { description: 'HumanQuery forms it waits on.', query: { where: { state: 'open', kind: 'form' }, orderBy: [{ createdAt: 'asc' }] } }),
     graph: t.field({
       type: GraphRef,
       nullable: true,

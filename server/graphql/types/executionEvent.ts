@@ -129,6 +129,9 @@ function humanTaskFromSnapshot(snapshot: HumanTaskSnapshot): HumanTask {
   return {
     ...snapshot,
     laneKey: snapshot.lane.join('.'),
+    // Events stored before Action tasks existed carry neither.
+    kind: snapshot.kind ?? 'form',
+    actionUrl: snapshot.actionUrl ?? null,
     form: snapshot.form as Prisma.JsonValue,
     answer: snapshot.answer as Prisma.JsonValue,
     createdAt: new Date(snapshot.createdAt),

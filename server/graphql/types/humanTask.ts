@@ -1,7 +1,7 @@
 import { queryFromInfo } from '@pothos/plugin-prisma';
 import type { HumanTask, Prisma } from '../../db/generated/client';
-import { HumanTaskState } from '../../db/generated/enums';
-import { commitTaskClosed, type TaskClosing } from '../../events/humanTasks';
+import { HumanTaskKind, HumanTaskState } from '../../db/generated/enums';
+import { commitActionTaskDone, commitTaskClosed, type TaskClosing } from '../../events/humanTasks';
 import type { ExecutionSnapshot, HumanTaskSnapshot } from '../../events/types';
 import { validateAnswer, type FormSchema } from '../../nodes/feedback/humanForm';
 import type { JsonValue } from '../../weft/types';
@@ -10,17 +10,23 @@ import { builder } from '../builder';
 import type { GraphQLContext } from '../context';
 import { parseId } from '../ids';
 import { type Connection, type KeysetOrder, keysetPage } from '../keyset';
-import { InvalidAnswer, NotFound, TaskClosed } from './problems';
+import { InvalidAnswer, InvalidInput, NotFound, TaskClosed } from './problems';
 
 const HumanTaskStateEnum = builder.enumType(HumanTaskState, { name: 'HumanTaskState' });
+const HumanTaskKindEnum = builder.enumType(HumanTaskKind, {
+  name: 'HumanTaskKind',
+  description: "`form`: a HumanQuery form to answer or skip; `action`: a Notify link to open, then mark done (it does not keep its run waiting and stays open after the run ends).",
+});
 
 export const HumanTaskRef = builder.prismaObject('HumanTask', {
-  description: 'A HumanQuery form of an execution: open until someone answers or skips it.',
+  description: 'A HumanQuery form of an execution, open until someone answers or skips it, or a Notify action, open until someone marks it done.',
   fields: (t) => ({
     id: t.exposeID('id'),
     nodeId: t.exposeString('nodeId'),
     lane: t.exposeIntList('lane'),
+    kind: t.expose('kind', { type: HumanTaskKindEnum }),
     title: t.exposeString('title'),
+    actionUrl: t.exposeString('actionUrl', { nullable: true, description: 'The link an `action` task asks a person to open; null for a form.' }),
     description: t.exposeString('description'),
     form: t.expose('form', { type: 'JSON', description: 'The fields to show and answer: key, fieldType, label, required, options, value.' }),
     state: t.expose('state', { type: HumanTaskStateEnum }),
@@ -122,10 +128,25 @@ async function close(context: GraphQLContext, task: HumanTask, answer: HumanAnsw
 }
 
 builder.mutationFields((t) => ({
+  completeActionTask: t.prismaField({
+    type: 'HumanTask',
+    description: "Marks a Notify action done (state `answered`); its run is not affected. A form is answered or skipped instead.",
+    errors: { types: [NotFound, TaskClosed, InvalidInput] },
+    args: { id: t.arg.id({ required: true }), answeredBy: t.arg.string({ required: false }) },
+    resolve: async (query, _parent, args, context) => {
+      const task = await openTask(context, String(args.id));
+      if (task.kind !== 'action') throw new InvalidInput(`Task ${task.id} is a form: answer or skip it (answerHumanTask, skipHumanTask)`);
+      if (!(await commitActionTaskDone(context.prisma, task, args.answeredBy ?? undefined))) {
+        const now = await context.prisma.humanTask.findUniqueOrThrow({ where: { id: task.id }, select: { state: true } });
+        throw new TaskClosed(now.state);
+      }
+      return context.prisma.humanTask.findUniqueOrThrow({ ...query, where: { id: task.id } });
+    },
+  }),
   answerHumanTask: t.prismaField({
     type: 'HumanTask',
     description: "Answers a form: the answer is checked against the form's fields, then the waiting execution resumes.",
-    errors: { types: [NotFound, TaskClosed, InvalidAnswer] },
+    errors: { types: [NotFound, TaskClosed, InvalidAnswer, InvalidInput] },
     args: {
       id: t.arg.id({ required: true }),
       answer: t.arg({ type: 'JSON', required: true, description: '`{ "<field key>": value, … }`' }),
@@ -133,6 +154,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _parent, args, context) => {
       const task = await openTask(context, String(args.id));
+      if (task.kind === 'action') throw new InvalidInput(`Task ${task.id} is an action: mark it done (completeActionTask)`);
       const check = validateAnswer(task.form as unknown as FormSchema, args.answer);
       if (!check.ok) throw new InvalidAnswer(check.problems);
       const answeredBy = args.answeredBy ?? undefined;
@@ -147,10 +169,11 @@ builder.mutationFields((t) => ({
   skipHumanTask: t.prismaField({
     type: 'HumanTask',
     description: "Skips a form: the node's outputs are null, so what depends on them skips too.",
-    errors: { types: [NotFound, TaskClosed] },
+    errors: { types: [NotFound, TaskClosed, InvalidInput] },
     args: { id: t.arg.id({ required: true }), answeredBy: t.arg.string({ required: false }) },
     resolve: async (query, _parent, args, context) => {
       const task = await openTask(context, String(args.id));
+      if (task.kind === 'action') throw new InvalidInput(`Task ${task.id} is an action: mark it done (completeActionTask)`);
       const answeredBy = args.answeredBy ?? undefined;
       await close(context, task, { kind: 'skipped', answeredBy }, { state: 'skipped', answeredBy });
       return context.prisma.humanTask.findUniqueOrThrow({ ...query, where: { id: task.id } });

@@ -3,7 +3,7 @@ import { defineNode, NodeFailure } from '../definition';
 /**
  * "Send URL" (NODES.md 2.4): outputs sent: true and, as the reference's extra key, the action a person
  * is asked to open: `{actionId: "<execution>-<node>-action", actionUrl}`, kept in the node run's details
- * (extra keys are not routed to edges).
+ * (extra keys are not routed to edges); the executor opens an Action task from it (server/executor/runNode.ts).
  */
 export const notifyNode = defineNode('Notify', {
   description: 'Sends a person a link to open (shown with the node run): outputs sent.',

@@ -7,9 +7,10 @@ import type { HumanTaskCardFieldsFragment } from '../../graphql/generated/graphq
 import { formatRelative } from '../../time/format';
 import { taskLink } from './linkToken';
 import { submitOutcome } from './submitOutcome';
+import { ActionTaskCard } from './ActionTaskCard';
 import { AnswerHumanTask, SkipHumanTask } from './taskOperations';
 
-interface TaskCardProps {
+export interface TaskCardProps {
   task: HumanTaskCardFieldsFragment;
   /** Request context of the page (a link token), if any. */
   requestContext?: object;
@@ -27,8 +28,27 @@ export function runLink(task: HumanTaskCardFieldsFragment): string {
   return `/projects/${task.execution.project.id}?executionId=${task.execution.id}`;
 }
 
+/** One open task: a HumanQuery form, or a Notify action (a link to open and mark done). */
+export function TaskCard(props: TaskCardProps) {
+  return props.task.kind === 'action' ? <ActionTaskCard {...props} /> : <FormTaskCard {...props} />;
+}
+
+/** Where a task comes from: project, run, node, lane, age. */
+export function TaskMeta({ task, now, linkToOwnPage }: { task: HumanTaskCardFieldsFragment; now: number; linkToOwnPage: boolean }) {
+  return (
+    <p className="task-meta muted">
+      <span className="task-project">{task.execution.project.name}</span>
+      {' · '}<Link to={runLink(task)} className="task-run" title={task.execution.id}>run <span className="mono">{task.execution.id.slice(-8)}</span></Link>
+      {' · '}node <span className="mono">{task.nodeId}</span>
+      {task.lane.length > 0 && <> · lane {task.lane.join('.')}</>}
+      {' · '}<time className="task-age" dateTime={task.createdAt} title={new Date(task.createdAt).toLocaleString()}>opened {formatRelative(Math.min(Date.parse(task.createdAt), now), now)}</time>
+      {linkToOwnPage && <>{' · '}<Link to={taskLink(task.id, task.linkToken)}>Form link</Link></>}
+    </p>
+  );
+}
+
 /** One open HumanQuery form: where it comes from, and the form to answer or skip. */
-export function TaskCard({ task, requestContext, onClosed, onTaskClosedElsewhere, linkToOwnPage = true, now }: TaskCardProps) {
+function FormTaskCard({ task, requestContext, onClosed, onTaskClosedElsewhere, linkToOwnPage = true, now }: TaskCardProps) {
   const form = useMemo(() => readFormSchema(task.form), [task.form]);
   const [, answerTask] = useMutation(AnswerHumanTask);
   const [, skipTask] = useMutation(SkipHumanTask);
@@ -55,14 +75,7 @@ export function TaskCard({ task, requestContext, onClosed, onTaskClosedElsewhere
     <article className="task-card" data-task-id={task.id} aria-labelledby={`task-${task.id}-title`}>
       <header className="task-card-header">
         <h3 id={`task-${task.id}-title`}>{form.title}</h3>
-        <p className="task-meta muted">
-          <span className="task-project">{task.execution.project.name}</span>
-          {' · '}<Link to={runLink(task)} className="task-run" title={task.execution.id}>run <span className="mono">{task.execution.id.slice(-8)}</span></Link>
-          {' · '}node <span className="mono">{task.nodeId}</span>
-          {task.lane.length > 0 && <> · lane {task.lane.join('.')}</>}
-          {' · '}<time className="task-age" dateTime={task.createdAt} title={new Date(task.createdAt).toLocaleString()}>opened {formatRelative(Math.min(Date.parse(task.createdAt), now), now)}</time>
-          {linkToOwnPage && <>{' · '}<Link to={taskLink(task.id, task.linkToken)}>Form link</Link></>}
-        </p>
+        <TaskMeta task={task} now={now} linkToOwnPage={linkToOwnPage} />
       </header>
       <HumanForm form={form} submitLabel="Submit answer" onSubmit={answer} onSkip={skip} />
     </article>

@@ -30,11 +30,11 @@ export default function TasksPage() {
         <div key={task.id} className="task-confirmation" role="status" data-task-id={task.id} data-state={task.state}>
           <button type="button" className="task-confirmation-close" aria-label="Dismiss" onClick={() => setConfirmed((shown) => shown.filter((other) => other.id !== task.id))}>×</button>
           <p>
-            <strong>{task.state === 'skipped' ? 'Skipped' : 'Answer recorded'}:</strong> {task.title} ({task.execution.project.name}).{' '}
-            {task.state === 'skipped' ? 'Its outputs are empty; the run goes on.' : 'The run goes on from here.'}{' '}
+            <strong>{task.kind === 'action' ? 'Done' : task.state === 'skipped' ? 'Skipped' : 'Answer recorded'}:</strong> {task.title} ({task.execution.project.name}).{' '}
+            {task.kind === 'action' ? '' : task.state === 'skipped' ? 'Its outputs are empty; the run goes on. ' : 'The run goes on from here. '}
             <Link to={runLink(task)}>View the run</Link>
           </p>
-          {task.state === 'answered' && <AnswerList form={task.form} answer={task.answer} />}
+          {task.state === 'answered' && task.kind !== 'action' && <AnswerList form={task.form} answer={task.answer} />}
         </div>
       ))}
       <section aria-labelledby="open-tasks-heading" className="tasks-section">

@@ -5,7 +5,9 @@ graphql(`
     id
     nodeId
     lane
+    kind
     title
+    actionUrl
     form
     state
     answer
@@ -69,6 +71,23 @@ export const AnswerHumanTask = graphql(`
           field
           message
         }
+      }
+      ... on TaskClosed {
+        closedAs: state
+      }
+    }
+  }
+`);
+
+export const CompleteActionTask = graphql(`
+  mutation CompleteActionTask($id: ID!) {
+    completeActionTask(id: $id) {
+      __typename
+      ... on HumanTask {
+        ...HumanTaskCardFields
+      }
+      ... on Problem {
+        message
       }
       ... on TaskClosed {
         closedAs: state

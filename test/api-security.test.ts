@@ -12,9 +12,9 @@ type Scope = (typeof scopes)[number];
 type OperationType = 'query' | 'mutation' | 'subscription';
 
 /** The specification of who may call what; root fields added later fall under the defaults. */
-const runMutations = ['runProject', 'rerunExecution', 'cancelExecution', 'pauseExecution', 'resumeExecution', 'submitHumanTrigger', 'runRunnerPage', 'completeActionTask'];
+const runMutations = ['runProject', 'rerunExecution', 'cancelExecution', 'pauseExecution', 'resumeExecution', 'submitHumanTrigger', 'runRunnerPage', 'completeActionTask', 'uploadFile'];
 /** A published page's root fields: open to anyone, with or without a token (test/runner-pages.test.ts checks what they reveal). */
-const publicFields = ['publishedPage', 'runPublishedPage', 'publishedPageRun'];
+const publicFields = ['publishedPage', 'runPublishedPage', 'publishedPageRun', 'publishedPageLatestRun'];
 const answerMutations = ['answerHumanTask', 'skipHumanTask'];
 const taskLinkFields = ['humanTask', 'answerHumanTask', 'skipHumanTask'];
 function neededScope(type: OperationType, field: string): Scope {

@@ -66,11 +66,15 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     stops.push(await lockDataDirectory(config.dataDir));
     await reportPythonSandbox(config.nodes, log.child({ part: 'python' }));
 
+    // The HTTP server listens last; until then its port is free, and a port chosen for Restate or the executor must not take it.
+    const httpPorts = config.http.port ? [config.http.port] : [];
     // The database and restate-server do not need each other: they start at once (restate-server
     // in its own process, on the other core); if either fails, the other is stopped again.
     const [opened, started] = await Promise.allSettled([
       openDatabase(config.database, log.child({ part: 'database' })),
-      config.restate.kind === 'embedded' ? startEmbeddedRestate({ ...config.restate, log: log.child({ part: 'restate' }) }) : config.restate,
+      config.restate.kind === 'embedded'
+        ? startEmbeddedRestate({ ...config.restate, log: log.child({ part: 'restate' }), reservedPorts: httpPorts })
+        : config.restate,
     ]);
     if (opened.status === 'fulfilled') stops.push(() => opened.value.close());
     if (started.status === 'fulfilled' && 'stop' in started.value) {
@@ -106,7 +110,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     });
     const ports = await rememberedPorts(path.join(config.dataDir, 'ports.json'), ['executor'] as const, {
       executor: config.executor.port,
-    });
+    }, httpPorts);
     const endpoint = await serveExecutorEndpoint({
       services: [
         createExecutionWorkflow({

@@ -29,7 +29,13 @@ const maxRestartsPerMinute = 5;
  * Starts `restate-server` (from the npm package) as a child process with its data in
  * `directory`, on ports remembered there, and resolves once it answers on both APIs.
  */
-export async function startEmbeddedRestate(options: { directory: string; binary?: string; log: Logger }): Promise<EmbeddedRestate> {
+export async function startEmbeddedRestate(options: {
+  directory: string;
+  binary?: string;
+  log: Logger;
+  /** Ports the platform listens on later, which Restate must not take. */
+  reservedPorts?: readonly number[];
+}): Promise<EmbeddedRestate> {
   const { directory, log } = options;
   const binary = options.binary ?? findRestateBinary();
   if (!existsSync(binary)) {
@@ -40,7 +46,7 @@ export async function startEmbeddedRestate(options: { directory: string; binary?
   await stopLeftoverProcess(pidFile, binary, log);
 
   const identity = await ensureRequestIdentity(directory);
-  const ports = await rememberedPorts(path.join(directory, 'ports.json'), ['ingress', 'admin', 'node'] as const, {});
+  const ports = await rememberedPorts(path.join(directory, 'ports.json'), ['ingress', 'admin', 'node'] as const, {}, options.reservedPorts);
   const ingressUrl = `http://127.0.0.1:${ports.ingress}`;
   const adminUrl = `http://127.0.0.1:${ports.admin}`;
   const environment = {

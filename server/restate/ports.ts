@@ -5,12 +5,14 @@ import getPort from 'get-port';
 /**
  * Ports chosen once and remembered in the data folder, so a restart reuses them:
  * Restate pins in-flight executions to the executor endpoint's address, and its node
- * keeps its own address in its metadata.
+ * keeps its own address in its metadata. `reserved` are ports another part of the platform will
+ * listen on later (the HTTP server's): free now, so they must be left out explicitly.
  */
 export async function rememberedPorts<Name extends string>(
   file: string,
   names: readonly Name[],
   fixed: Partial<Record<Name, number>>,
+  reserved: readonly number[] = [],
 ): Promise<Record<Name, number>> {
   const remembered = await readJson<Partial<Record<Name, number>>>(file);
   const chosen = {} as Record<Name, number>;
@@ -22,7 +24,7 @@ export async function rememberedPorts<Name extends string>(
       continue;
     }
     const previous = remembered[name];
-    const exclude = Object.values<number>(chosen);
+    const exclude = [...reserved, ...Object.values<number>(chosen)];
     chosen[name] = previous !== undefined && !exclude.includes(previous) && (await isFree(previous))
       ? previous
       : await getPort({ host: '127.0.0.1', exclude });

@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { desktopViewport, openDesktopPage, screenshotsFolder } from '../test/support/browser';
+import { openDesktopPage, screenshotWidthsAndThemes, screenshotsFolder } from '../test/support/browser';
 import { createProject, readExample, runProject, waitForStatus } from '../test/support/executions';
 import { graphqlData } from '../test/support/graphql';
 import { usePlatform } from '../test/support/usePlatform';
@@ -53,19 +52,7 @@ async function errorLines(page: Page): Promise<number[]> {
   });
 }
 
-/** Saves views at both widths and both themes. */
-async function shoot(page: Page, name: string) {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    for (const viewport of [desktopViewport, { width: 390, height: 844 }]) {
-      await page.setViewportSize(viewport);
-      await page.waitForTimeout(150); // let the canvas re-fit after the resize before the picture
-      await page.screenshot({ path: path.join(screenshots, `${name}-${viewport.width}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(desktopViewport);
-}
+const shoot = (page: Page, name: string) => screenshotWidthsAndThemes(page, screenshots, name, { settleMs: 150 });
 
 async function saveCode(graphqlUrl: string, id: string, code: string) {
   const { updateProject } = await graphqlData(graphqlUrl, `

@@ -4,10 +4,9 @@
  * (thumbnail on the node, full in the inspector, in a task form's display_image field) through a
  * freshly signed link, and a skipped node says which required input got null and from which node.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { desktopViewport, openDesktopPage, screenshotsFolder } from '../test/support/browser';
+import { openDesktopPage, screenshotWidthsAndThemes, screenshotsFolder } from '../test/support/browser';
 import { createProject, executionDetails, runProject, waitForNode, waitForStatus } from '../test/support/executions';
 import { usePlatform } from '../test/support/usePlatform';
 
@@ -100,19 +99,7 @@ async function loadedImage(image: Locator): Promise<{ width: number; src: string
   return image.evaluate((img: HTMLImageElement) => ({ width: img.naturalWidth, src: img.getAttribute('src') ?? '' }));
 }
 
-/** Saves the view at both widths and both themes. */
-async function shoot(page: Page, name: string) {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    for (const viewport of [desktopViewport, { width: 390, height: 844 }]) {
-      await page.setViewportSize(viewport);
-      await page.waitForTimeout(150); // let the canvas re-fit after the resize before the picture
-      await page.screenshot({ path: path.join(screenshots, `${name}-${viewport.width}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(desktopViewport);
-}
+const shoot = (page: Page, name: string) => screenshotWidthsAndThemes(page, screenshots, name, { settleMs: 150 });
 
 describe('run values on the canvas and in the inspector, in Chromium', () => {
   const platform = usePlatform({ env: { FILE_URL_TTL_SECONDS: String(linkSeconds) } });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { desktopViewport, openDesktopPage, screenshotsFolder } from '../test/support/browser';
+import { openDesktopPage, screenshotWidthsAndThemes, screenshotsFolder } from '../test/support/browser';
 import { createProject, executionDetails, readExample, waitForStatus } from '../test/support/executions';
 import { graphqlData } from '../test/support/graphql';
 import { eventually, projectTriggers, runsOf } from '../test/support/triggers';
@@ -18,19 +18,7 @@ line.city = hook.city
 line.degrees = hook.degrees
 `;
 
-/** Saves a view at 1280×800 and 390 px wide, light and dark. */
-async function shoot(page: Page, name: string) {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    for (const viewport of [desktopViewport, { width: 390, height: 844 }]) {
-      await page.setViewportSize(viewport);
-      await page.waitForTimeout(150); // let the canvas re-fit after the resize before the picture
-      await page.screenshot({ path: path.join(screenshots, `${name}-${viewport.width}-${scheme}.png`) });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(desktopViewport);
-}
+const shoot = (page: Page, name: string) => screenshotWidthsAndThemes(page, screenshots, name, { settleMs: 150 });
 
 const graphNode = (page: Page, nodeId: string, status: string) => page.locator(`.react-flow__node[data-id="${nodeId}"] .weft-node[data-status="${status}"]`);
 const portInput = (scope: Locator, port: string) => scope.locator(`.port-value[data-port="${port}"] input`);

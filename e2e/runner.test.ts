@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { openDesktopPage, screenshotsFolder } from '../test/support/browser';
+import { openDesktopPage, screenshotWidthsAndThemes, screenshotsFolder } from '../test/support/browser';
 import { createProject, waitForStatus } from '../test/support/executions';
 import { graphqlData } from '../test/support/graphql';
 import { storyLoom, storyWeft } from '../test/support/storyPage';
@@ -65,17 +65,7 @@ async function answerOpenForm(graphqlUrl: string, executionId: string) {
   await graphqlData(graphqlUrl, `mutation ($id: ID!) { answerHumanTask(id: $id, answer: { decision: "approve" }) { __typename } }`, { id: task!.id });
 }
 
-async function shoot(page: Page, name: string) {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    for (const width of [1280, 390]) {
-      await page.setViewportSize({ width, height: width === 390 ? 844 : 800 });
-      await page.screenshot({ path: path.join(screenshots, `${name}-${width}-${scheme}.png`), fullPage: true });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
+const shoot = (page: Page, name: string) => screenshotWidthsAndThemes(page, screenshots, name, { fullPage: true });
 
 const outputBlock = (page: Page, binding: string) => page.locator(`[data-output="${binding}"]`);
 

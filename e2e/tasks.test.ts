@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { desktopViewport, openDesktopPage, screenshotsFolder } from '../test/support/browser';
+import { desktopViewport, openDesktopPage, screenshotWidthsAndThemes, screenshotsFolder } from '../test/support/browser';
 import { createProject, executionDetails, readExample, runProject, waitForStatus } from '../test/support/executions';
 import { graphqlData } from '../test/support/graphql';
 import { activateTriggers, deactivateTriggers } from '../test/support/triggers';
@@ -28,18 +28,7 @@ async function openTaskOf(graphqlUrl: string, executionId: string): Promise<{ id
   return task;
 }
 
-/** Saves a view at 1280×800 and 390 px wide, light and dark. */
-async function shoot(page: Page, name: string) {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    for (const viewport of [desktopViewport, { width: 390, height: 844 }]) {
-      await page.setViewportSize(viewport);
-      await page.screenshot({ path: path.join(screenshots, `${name}-${viewport.width}-${scheme}.png`), fullPage: true });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(desktopViewport);
-}
+const shoot = (page: Page, name: string) => screenshotWidthsAndThemes(page, screenshots, name, { fullPage: true });
 
 const taskCard = (page: Page, title: string) => page.locator('.task-card[data-task-id]').filter({ hasText: title });
 const field = (card: Locator, key: string) => card.locator(`[data-field-key="${key}"]`);

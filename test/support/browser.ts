@@ -37,3 +37,25 @@ export async function openDesktopPage(screenshots: string): Promise<{ browser: B
   const browser = await launchBrowser();
   return { browser, page: await browser.newPage({ viewport: desktopViewport }) };
 }
+
+export const phoneViewport = { width: 390, height: 844 };
+
+/**
+ * Saves the view at 1280×800 and 390 px wide, light and dark, as `<name>-<width>-<scheme>.png` in
+ * `folder`, then puts the page back to light at desktop size. `settleMs`: a pause after each resize,
+ * for views (the canvas) that re-fit themselves after it.
+ */
+export async function screenshotWidthsAndThemes(
+  page: Page, folder: string, name: string, options: { fullPage?: boolean; settleMs?: number } = {},
+): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const viewport of [desktopViewport, phoneViewport]) {
+      await page.setViewportSize(viewport);
+      if (options.settleMs) await page.waitForTimeout(options.settleMs);
+      await page.screenshot({ path: path.join(folder, `${name}-${viewport.width}-${scheme}.png`), fullPage: options.fullPage });
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize(desktopViewport);
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createProject, readExample, runProject } from './support/executions';
-import { createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase } from './support/platform';
+import { startTwoProcesses, type RunningPlatform } from './support/platform';
 import { webSocketSubscriber } from './support/subscriptions';
 
 const withServer = process.env.DATABASE_URL ? describe : describe.skip;
@@ -8,38 +8,16 @@ if (!process.env.DATABASE_URL) {
   console.log('multi-process.test.ts skipped: two processes need one real PostgreSQL; set DATABASE_URL (CI does)');
 }
 
-/** The Restate URLs from the first process's `restate-server started` log line. */
-function embeddedRestate(output: string): { ingressUrl: string; adminUrl: string } {
-  for (const line of output.split('\n')) {
-    if (!line.includes('"restate-server started"')) continue;
-    const { ingressUrl, adminUrl } = JSON.parse(line) as { ingressUrl: string; adminUrl: string };
-    return { ingressUrl, adminUrl };
-  }
-  throw new Error(`the first process did not log "restate-server started":\n${output}`);
-}
-
 withServer('two server processes on one PostgreSQL and one Restate', () => {
-  let database: TestDatabase;
-  const dataDirs: string[] = [];
   let first: RunningPlatform;
   let second: RunningPlatform;
+  let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataDirs.push(await makeDataDir(), await makeDataDir());
-    first = await startPlatform({ dataDir: dataDirs[0]!, databaseUrl: database.url });
-    const restate = embeddedRestate(first.output());
-    second = await startPlatform({
-      dataDir: dataDirs[1]!,
-      databaseUrl: database.url,
-      env: { RESTATE_INGRESS_URL: restate.ingressUrl, RESTATE_ADMIN_URL: restate.adminUrl },
-    });
+    ({ first, second, stop } = await startTwoProcesses());
   }, 180_000);
   afterAll(async () => {
-    await second?.stop();
-    await first?.stop();
-    await database?.drop();
-    for (const dataDir of dataDirs) await removeDataDir(dataDir);
+    await stop?.();
   }, 60_000);
 
   it('delivers every event of an execution run through process 1 to a graphql-ws subscriber on process 2, in order', async () => {

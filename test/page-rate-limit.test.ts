@@ -1,9 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createProject } from './support/executions';
 import { graphqlData, graphqlPost } from './support/graphql';
-import { createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform, type TestDatabase } from './support/platform';
+import { startTwoProcesses, type RunningPlatform } from './support/platform';
 import { pictureLoom, pictureWeft } from './support/storyPage';
 
 const withServer = process.env.DATABASE_URL ? describe : describe.skip;
@@ -11,36 +9,18 @@ if (!process.env.DATABASE_URL) {
   console.log('page-rate-limit.test.ts skipped: two processes need one real PostgreSQL; set DATABASE_URL (CI does)');
 }
 
-/** The first process's embedded Restate, from the ports it keeps in its directory (server/restate/ports.ts). */
-async function embeddedRestate(dataDir: string): Promise<{ ingressUrl: string; adminUrl: string }> {
-  const ports = JSON.parse(await readFile(path.join(dataDir, 'restate', 'ports.json'), 'utf8')) as { ingress: number; admin: number };
-  return { ingressUrl: `http://127.0.0.1:${ports.ingress}`, adminUrl: `http://127.0.0.1:${ports.admin}` };
-}
-
 const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 withServer("a published page's runs a minute, across two server processes on one PostgreSQL", () => {
-  let database: TestDatabase;
-  const dataDirs: string[] = [];
   let first: RunningPlatform;
   let second: RunningPlatform;
+  let stop: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataDirs.push(await makeDataDir(), await makeDataDir());
-    first = await startPlatform({ dataDir: dataDirs[0]!, databaseUrl: database.url });
-    const restate = await embeddedRestate(dataDirs[0]!);
-    second = await startPlatform({
-      dataDir: dataDirs[1]!,
-      databaseUrl: database.url,
-      env: { RESTATE_INGRESS_URL: restate.ingressUrl, RESTATE_ADMIN_URL: restate.adminUrl },
-    });
+    ({ first, second, stop } = await startTwoProcesses());
   }, 180_000);
   afterAll(async () => {
-    await second?.stop();
-    await first?.stop();
-    await database?.drop();
-    for (const dataDir of dataDirs) await removeDataDir(dataDir);
+    await stop?.();
   }, 60_000);
 
   const run = (platform: RunningPlatform) =>

@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { execa } from 'execa';
 import getPort from 'get-port';
 import { graphqlData } from './support/graphql';
-import { createTestDatabase, makeDataDir, removeDataDir, startPlatform } from './support/platform';
+import { createTestDatabase, embeddedRestateUrls, makeDataDir, removeDataDir, startPlatform } from './support/platform';
 
 async function startExpectingFailure(env: Record<string, string>): Promise<{ exitCode?: number; output: string }> {
   const dataDir = await makeDataDir();
@@ -62,9 +60,7 @@ describe('starting the platform', () => {
     // A Restate the platform did not start: the embedded one of another platform instance.
     const restateHost = await startPlatform({ dataDir: ownRestateDir });
     cleanups.push(() => restateHost.stop());
-    // The embedded Restate keeps the ports it listens on in its directory (server/restate/ports.ts).
-    const ports = JSON.parse(await readFile(path.join(ownRestateDir, 'restate', 'ports.json'), 'utf8')) as { ingress: number; admin: number };
-    const [ingressUrl, adminUrl] = [`http://127.0.0.1:${ports.ingress}`, `http://127.0.0.1:${ports.admin}`];
+    const { ingressUrl, adminUrl } = await embeddedRestateUrls(ownRestateDir);
 
     const platform = await startPlatform({
       dataDir,

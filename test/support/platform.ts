@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -106,4 +106,33 @@ export async function startPlatform(options: { dataDir: string; databaseUrl?: st
 
 export async function removeDataDir(dataDir: string): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
+}
+
+/** The URLs of the embedded Restate a platform started for `dataDir`, from the ports it keeps there (server/restate/ports.ts). */
+export async function embeddedRestateUrls(dataDir: string): Promise<{ ingressUrl: string; adminUrl: string }> {
+  const ports = JSON.parse(await readFile(path.join(dataDir, 'restate', 'ports.json'), 'utf8')) as { ingress: number; admin: number };
+  return { ingressUrl: `http://127.0.0.1:${ports.ingress}`, adminUrl: `http://127.0.0.1:${ports.admin}` };
+}
+
+/** Two server processes on one test database; the second uses the first one's Restate. `stop` stops both and drops it all. */
+export async function startTwoProcesses(): Promise<{ first: RunningPlatform; second: RunningPlatform; stop: () => Promise<void> }> {
+  const database = await createTestDatabase();
+  const dataDirs = [await makeDataDir(), await makeDataDir()];
+  const first = await startPlatform({ dataDir: dataDirs[0]!, databaseUrl: database.url });
+  const restate = await embeddedRestateUrls(dataDirs[0]!);
+  const second = await startPlatform({
+    dataDir: dataDirs[1]!,
+    databaseUrl: database.url,
+    env: { RESTATE_INGRESS_URL: restate.ingressUrl, RESTATE_ADMIN_URL: restate.adminUrl },
+  });
+  return {
+    first,
+    second,
+    stop: async () => {
+      await second.stop();
+      await first.stop();
+      await database.drop();
+      for (const dataDir of dataDirs) await removeDataDir(dataDir);
+    },
+  };
 }

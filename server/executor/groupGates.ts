@@ -1,11 +1,13 @@
 /**
- * Group skip (NODES.md 1.8): a group whose required input is wired and carries null is skipped as a
- * whole — every node inside it skips, and its outputs are null. Groups are flattened away in the
+ * Group skip (NODES.md 1.8): a group whose required input is wired and carries null, or none of whose
+ * `@require_one_of` ports has a value, is skipped as a whole — every node inside it skips, and its
+ * outputs are null. Groups are flattened away in the
  * executable graph, so each node inside a group gets a gate: a hidden required input per required
  * input of each enclosing group, fed by what feeds that group input. The scheduler waits for gates
- * as for inputs, skips on a null one, and hands no gate to the node.
+ * as for inputs, skips on a null one, and hands no gate to the node; a group's `@require_one_of` becomes
+ * one over the gates of its ports (optional gates, which skip only together).
  */
-import type { Endpoint, ExecutableGraph, ExecutableInput, GraphIR } from '../weft/ir';
+import type { Endpoint, ExecutableGraph, ExecutableInput, GraphIR, IRPort } from '../weft/ir';
 import { laneDelta, laneFromDelta } from '../weft/types';
 import { acceptsNull } from './typeCheck';
 
@@ -44,22 +46,41 @@ export function withGroupGates(graph: GraphIR, executable: ExecutableGraph): Exe
   const boundaries = groupBoundaries(graph, executable);
   const nodes = executable.nodes.map((node) => {
     const gates: GateInput[] = [];
+    const requireOneOf: string[][] = [];
     for (const groupId of irNodes.get(node.id)?.scope ?? []) {
-      for (const port of irNodes.get(groupId)?.inputs ?? []) {
-        if (port.optional || acceptsNull(port.type)) continue;
+      const group = irNodes.get(groupId);
+      const gateFor = (port: IRPort, optional: boolean): GateInput | undefined => {
+        const name = `${groupId}.${port.name}`;
+        const existing = gates.find((gate) => gate.name === name);
+        if (existing) return existing;
         const boundary = boundaries.get(`${groupId}\u0000${port.name}`);
-        if (!boundary || boundary.source.node === node.id) continue;
+        if (!boundary || boundary.source.node === node.id) return undefined;
         // A gate can only be read in lanes the node has: deeper ones (a list the group runs over that
         // this node does not read) would give it lanes of its own.
         const arrival = (depths.get(boundary.source.node) ?? 0) + boundary.delta;
-        if (arrival < 0 || arrival > node.laneDepth) continue;
-        gates.push({
-          name: `${groupId}.${port.name}`, type: port.type, optional: false, lane: laneFromDelta(boundary.delta),
+        if (arrival < 0 || arrival > node.laneDepth) return undefined;
+        const gate: GateInput = {
+          name, type: port.type, optional, lane: laneFromDelta(boundary.delta),
           source: boundary.source, configurable: false, wired: true, gate: { group: groupId, port: port.name },
-        });
+        };
+        gates.push(gate);
+        return gate;
+      };
+      for (const port of group?.inputs ?? []) {
+        if (!port.optional && !acceptsNull(port.type)) gateFor(port, false);
+      }
+      // The group's @require_one_of (NODES.md 1.8): none of the group's ports has a value → it skips whole.
+      for (const names of group?.requireOneOf ?? []) {
+        const wired = names
+          .map((name) => group!.inputs.find((port) => port.name === name))
+          .filter((port) => port !== undefined && boundaries.has(`${groupId}\u0000${port.name}`)) as IRPort[];
+        const gated = wired.map((port) => gateFor(port, true)?.name);
+        // Decided only where this node can read every wired port of the group (not from a deeper lane).
+        if (gated.length > 0 && gated.every((name) => name !== undefined)) requireOneOf.push(gated as string[]);
       }
     }
-    return gates.length === 0 ? node : { ...node, inputs: [...node.inputs, ...gates] };
+    if (gates.length === 0 && requireOneOf.length === 0) return node;
+    return { ...node, inputs: [...node.inputs, ...gates], requireOneOf: [...node.requireOneOf, ...requireOneOf] };
   });
   return { ...executable, nodes };
 }

@@ -530,11 +530,33 @@ describe('the runtime rules of NODES.md Part 1', () => {
     expect(summarize(state).status).toBe('failed');
   });
 
-  it('checks each element a list runs a node with, in its lane', () => {
+  it('checks each element a list runs a node with, in its lane: one that does not fit becomes null there (NODES.md 1.6)', () => {
     const code = 'src = ExecPython -> (items: List[JsonDict]) { code: "x" }\nu = Unpack -> (a: Number)\nu.in = src.items\nshow = Debug\nshow.data = u.a';
-    const { ended } = runProgram(code, { src: () => ({ items: [{ a: 1 }, { a: 'two' }] }), u: ({ in: dict }) => ({ a: (dict as { a: number }).a }) });
+    const { ended, state } = runProgram(code, { src: () => ({ items: [{ a: 1 }, { a: 'two' }] }), u: ({ in: dict }) => ({ a: (dict as { a: number }).a }) });
     expect(ended['u[0]']).toMatchObject({ status: 'completed', outputs: { a: 1 } });
-    expect(ended['u[1]']).toMatchObject({ status: 'failed', error: expect.stringContaining('input in expects Dict[String, Number]') });
+    expect(ended['u[1]']).toMatchObject({
+      status: 'skipped', inputs: { in: null },
+      reason: 'required input in is null (the element of src.items in this lane is Dict[String, String] {"a":"two"}, not Dict[String, Number])',
+    });
+    expect(ended['show[1]']?.status).toBe('skipped');
+    expect(summarize(state).status).toBe('completed');
+    // An optional port takes the null and runs.
+    const optional = 'src = ExecPython -> (items: List[String]) { code: "x" }\nt = Template(s: String?) { template: "<{{s}}>" }\nt.s = src.items';
+    const run = runProgram(optional, { src: () => ({ items: ['a', 2] }) });
+    expect(run.ended['t[1]']).toMatchObject({ status: 'completed', inputs: { s: null } });
+  });
+
+  it('keeps the outputs a failed node says it gave, so only the readers of the others skip (NODES.md 1.4)', () => {
+    const code = 'src = ExecPython -> (good: String, bad: Number) { code: "x" }\na = Template(s: String) { template: "{{s}}" }\na.s = src.good\nb = Template(n: Number) { template: "{{n}}" }\nb.n = src.bad';
+    const graph = compile(code);
+    const state = createRunState(graph);
+    const fake = fakeNodes(graph);
+    const ended = runToEnd(state, (ready) =>
+      ready.nodeId === 'src' ? { status: 'failed', error: 'output bad is declared Number', outputs: { good: 'kept', bad: null } } : fake(ready));
+    expect(ended.src).toMatchObject({ status: 'failed' });
+    expect(ended.a).toMatchObject({ status: 'completed', inputs: { s: 'kept' } });
+    expect(ended.b).toMatchObject({ status: 'skipped', reason: 'required input n is null (src failed)' });
+    expect(summarize(state).status).toBe('failed');
   });
 
   it('skips a @require_one_of node when no port of the group has a value, and counts a config value as one', () => {
@@ -639,6 +661,26 @@ describe('the runtime rules of NODES.md Part 1', () => {
     const ran = run('a');
     expect(ran['g.keep']).toEqual({ status: 'completed', inputs: { template: '[{{x}}]', x: 'a' }, outputs: { text: '["a"]' } });
     expect(ran['g.side']?.status).toBe('completed');
+  });
+
+  it("skips a whole group none of whose @require_one_of ports has a value, and runs it when one has", () => {
+    const code = [
+      'src = ExecPython -> (a: String?, b: String?) { code: "x" }',
+      'g = Group(a: String?, b: String?, @require_one_of(a, b)) -> (out: String?) {',
+      '  say = Template(a: String?, b: String?) { template: "[{{a}}{{b}}]" }',
+      '  say.a = self.a',
+      '  say.b = self.b',
+      '  self.out = say.text',
+      '}',
+      'g.a = src.a',
+      'g.b = src.b',
+    ].join('\n');
+    const compiled = compileWeft(code);
+    expect(compiled.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const graph = withGroupGates(compiled.graph!, compiled.graph!.executable);
+    const run = (a: string | null, b: string | null) => runToEnd(createRunState(graph), fakeNodes(graph, { src: () => ({ a, b }) }));
+    expect(run(null, null)['g.say']).toMatchObject({ status: 'skipped', reason: 'group g is skipped: none of a, b has a value (@require_one_of)' });
+    expect(run(null, 'x')['g.say']).toMatchObject({ status: 'completed', inputs: { a: null, b: 'x' } });
   });
 
   it('gates a group in lanes lane by lane', () => {

@@ -6,8 +6,9 @@
  *
  * An instance is one node in one lane. Semantics are those of NODES.md Part 1 (the reference's runtime):
  * - A root node (no wired input) runs exactly once and never skips; config fills its inputs.
- * - A wired input's value is checked against its port's type at dispatch (a value that runs a node in
- *   lanes, element by element; a gathered list is not); a mismatch fails the node without running it.
+ * - A wired input's value is checked against its port's type at dispatch; a mismatch fails the node
+ *   without running it. An element a list runs the node with is checked in its lane, and one that does
+ *   not fit becomes null there (so a required input skips that lane); a gathered list is not checked.
  * - Skip: a required input that is wired and carries null (unless its type includes Null), or a
  *   `@require_one_of` group (the program's and the catalog's) where no port has a value. A config
  *   value fills an unwired port; an edge always wins, even with null. An optional input takes null.
@@ -21,11 +22,13 @@
  *   and lanes, then completes with the mocked outputs in every lane, even where a null would skip it.
  * - Triggers complete at once with this run's trigger outputs (the plan gives a trigger that did not
  *   fire its dormant outputs); output ports given no value are null (for mocks too).
+ * - A node that failed gives null on every output, except those its failure says it gave (a failure
+ *   found in the outputs it returned: the reference nulls only the port at fault, NODES.md 1.4).
  */
 import type { ExecutableGraph, ExecutableInput, ExecutableNode } from '../weft/ir';
 import { describeValue, laneDelta, type JsonValue } from '../weft/types';
 import { compareLanes, descend, laneKey, type LanePath, tooManyLanes } from './lanes';
-import { isGate } from './groupGates';
+import { isGate, type GateInput } from './groupGates';
 import { acceptsNull, inferredType, shortValue, valueFitsPort } from './typeCheck';
 
 export interface NodeInstance {
@@ -37,8 +40,8 @@ export interface NodeInstance {
 export type Outcome =
   /** Missing output ports count as null. */
   | { status: 'completed'; outputs: Record<string, JsonValue> }
-  /** All outputs are null downstream. */
-  | { status: 'failed'; error: string };
+  /** Outputs are null downstream, but for those given here (the ports a failed output check kept). */
+  | { status: 'failed'; error: string; outputs?: Record<string, JsonValue> };
 
 /** Every input port resolved: null where null or unwired and optional; config constants applied. */
 export interface ReadyInstance extends NodeInstance {
@@ -108,7 +111,7 @@ type Slot =
   | { kind: 'lanes'; count: number; unsettled: number }
   | { kind: 'running' }
   | { kind: 'completed'; outputs: Record<string, JsonValue> }
-  | { kind: 'failed'; error: string }
+  | { kind: 'failed'; error: string; outputs?: Record<string, JsonValue> }
   | { kind: 'skipped'; reason: string; cause?: SkipCause };
 
 interface Wire {
@@ -211,7 +214,7 @@ export function settle(state: RunState, instance: NodeInstance, outcome: Outcome
     finish(state, node, instance.lane, { kind: 'completed', outputs: outcome.outputs });
     state.counts.completed++;
   } else {
-    finish(state, node, instance.lane, { kind: 'failed', error: outcome.error });
+    finish(state, node, instance.lane, { kind: 'failed', error: outcome.error, ...(outcome.outputs ? { outputs: outcome.outputs } : {}) });
     state.counts.failed++;
     state.failures.push({ nodeId: instance.nodeId, lane: [...instance.lane], error: outcome.error });
   }
@@ -361,6 +364,7 @@ function startInstance(state: RunState, node: NodeState, lane: number[]): boolea
     if (!value) return false;
     seen.set(input.name, value);
   }
+  nullMisfitElements(node, seen);
   // Group gates (groupGates.ts) decide a skip; they are not the node's inputs.
   const gates = new Set(node.node.inputs.filter(isGate).map((input) => input.name));
   const inputs = Object.fromEntries([...seen].filter(([name]) => !gates.has(name)).map(([name, s]) => [name, s.value]));
@@ -423,13 +427,27 @@ function settleHere(state: RunState, node: NodeState, path: number[], slot: Extr
 }
 
 /**
- * Values that arrive by edge must fit their port (NODES.md 1.2, step 1). A value that runs the node in
- * lanes is checked element by element, as it arrives here; a gathered list is not checked.
+ * An element a list runs the node with (expand) is checked against the port as it arrives in its
+ * lane; one that does not fit becomes null there, as in the reference (NODES.md 1.6), saying why.
+ */
+function nullMisfitElements(node: NodeState, seen: Map<string, Seen>): void {
+  for (const wire of node.wires) {
+    if (wire.shift <= 0 || isGate(wire.input)) continue;
+    const { value } = seen.get(wire.input.name)!;
+    if (value === null || valueFitsPort(value, wire.input.type)) continue;
+    const because = `the element of ${wire.source.node.id}.${wire.port} in this lane is ${inferredType(value)} ${shortValue(value)}, not ${wire.input.type}`;
+    seen.set(wire.input.name, { value: null, because });
+  }
+}
+
+/**
+ * Values that arrive by edge must fit their port (NODES.md 1.2, step 1). Elements that run the node in
+ * lanes were checked by nullMisfitElements; a gathered list is not checked.
  */
 function typeMismatch(node: NodeState, seen: Map<string, Seen>): string | undefined {
   const problems: string[] = [];
   for (const wire of node.wires) {
-    if (wire.shift < 0 || isGate(wire.input)) continue;
+    if (wire.shift !== 0 || isGate(wire.input)) continue;
     const { value } = seen.get(wire.input.name)!;
     if (value === null || valueFitsPort(value, wire.input.type)) continue;
     problems.push(`input ${wire.input.name} expects ${wire.input.type}, but ${wire.source.node.id}.${wire.port} gave ${inferredType(value)} ${shortValue(value)}`);
@@ -466,7 +484,12 @@ function skipReason(node: NodeState, seen: Map<string, Seen>): { reason: string;
   }
   for (const group of node.node.requireOneOf) {
     const inputs = group.map((name) => node.node.inputs.find((input) => input.name === name));
-    if (!inputs.some((input) => input && hasValue(input, seen.get(input.name)))) return { reason: `none of ${group.join(', ')} has a value (@require_one_of)` };
+    if (inputs.some((input) => input && hasValue(input, seen.get(input.name)))) continue;
+    const gated = inputs.filter((input) => input !== undefined && isGate(input)) as GateInput[];
+    if (gated.length > 0 && gated.length === group.length && gated.every((input) => input.gate.group === gated[0]!.gate.group)) {
+      return { reason: `group ${gated[0]!.gate.group} is skipped: none of ${gated.map((input) => input.gate.port).join(', ')} has a value (@require_one_of)` };
+    }
+    return { reason: `none of ${group.join(', ')} has a value (@require_one_of)` };
   }
   return undefined;
 }
@@ -517,8 +540,11 @@ function seenIn(source: NodeState, slot: Slot | undefined, port: string): Seen |
   switch (slot?.kind) {
     case 'completed':
       return { value: slot.outputs[port] ?? null };
-    case 'failed':
+    case 'failed': {
+      const kept = slot.outputs?.[port];
+      if (kept !== undefined && kept !== null) return { value: kept };
       return { value: null, because: `${source.node.id} failed`, sourceEnded: 'failed' };
+    }
     case 'skipped':
       return { value: null, because: `${source.node.id} was skipped`, sourceEnded: 'skipped' };
     default:

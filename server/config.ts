@@ -67,6 +67,8 @@ const environmentSchema = z
     PYTHON_MAX_PROCESSES: z.coerce.number().int().min(2).default(defaultNodeSettings.pythonSandbox.maxProcesses),
     PYTHON_MAX_FILE_MB: z.coerce.number().int().positive().default(defaultNodeSettings.pythonSandbox.maxFileMb),
     PYTHON_TMP_MB: z.coerce.number().int().positive().default(defaultNodeSettings.pythonSandbox.tmpMb),
+    PYTHON_POOL_SIZE: z.coerce.number().int().min(0).max(64).default(defaultNodeSettings.pythonSandbox.poolSize),
+    PYTHON_POOL_IDLE_SECONDS: z.coerce.number().int().positive().default(defaultNodeSettings.pythonSandbox.poolIdleSeconds),
     EGRESS_POLICY: z.enum(['auto', 'allow-all', 'deny-private', 'allowlist']).default('auto'),
     EGRESS_ALLOWLIST: z.string().default(''),
     HTTP_NODE_ATTEMPTS: z.coerce.number().int().min(1).default(defaultNodeSettings.httpRetries.attempts),
@@ -226,6 +228,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         maxProcesses: env.PYTHON_MAX_PROCESSES,
         maxFileMb: env.PYTHON_MAX_FILE_MB,
         tmpMb: env.PYTHON_TMP_MB,
+        poolSize: env.PYTHON_POOL_SIZE,
+        poolIdleSeconds: env.PYTHON_POOL_IDLE_SECONDS,
       },
       // auto: a local install (HOST on loopback) may call local services; one serving others may not.
       egress: new EgressGuard({

@@ -29,6 +29,7 @@ import { Triggers } from './triggers/triggers';
 import { PublishedPages } from './pages/publishedPages';
 import { InfraChangeFeed } from './loom/liveData';
 import { reportPythonSandbox } from './nodes/code/sandbox';
+import { openSandboxPool } from './nodes/code/pool';
 import { InfraInstances } from './infra/instances';
 import { provideNodeServices } from './nodes/services';
 import { SecretSealer } from './credentials/sealing';
@@ -65,6 +66,9 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     await mkdir(config.dataDir, { recursive: true });
     stops.push(await lockDataDirectory(config.dataDir));
     await reportPythonSandbox(config.nodes, log.child({ part: 'python' }));
+    // Stopped late (stops run in reverse): node steps under way finish first; then idle sandboxes end.
+    const pythonPool = openSandboxPool({ size: config.nodes.pythonSandbox.poolSize, idleMs: config.nodes.pythonSandbox.poolIdleSeconds * 1000 });
+    stops.push(() => pythonPool.close());
 
     // The HTTP server listens last; until then its port is free, and a port chosen for Restate or the executor must not take it.
     const httpPorts = config.http.port ? [config.http.port] : [];

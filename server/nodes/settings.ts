@@ -15,6 +15,9 @@ export interface PythonSandboxSettings {
   maxFileMb: number;
   /** Size of its private /tmp (memory-backed). */
   tmpMb: number;
+  /** Sandboxes kept started ahead of runs (each serves one run only; 0: none), and how long an unused kind is kept. */
+  poolSize: number;
+  poolIdleSeconds: number;
 }
 
 // NodeSettings lives in definition.ts; the sandbox's and the network's settings are added here.
@@ -46,7 +49,7 @@ const commonModelPrices: NodeSettings['llm']['prices'] = {
 export const defaultNodeSettings: NodeSettings = {
   // Debian's interpreter starts in ~8 ms; a pyenv shim on PATH takes ~170 ms and is not visible in the sandbox.
   python: { binary: existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', timeoutMs: 10_000, memoryMb: 256 },
-  pythonSandbox: { mode: 'bwrap', bwrapBinary: '/usr/bin/bwrap', maxProcesses: 64, maxFileMb: 64, tmpMb: 64 },
+  pythonSandbox: { mode: 'bwrap', bwrapBinary: '/usr/bin/bwrap', maxProcesses: 64, maxFileMb: 64, tmpMb: 64, poolSize: 4, poolIdleSeconds: 300 },
   egress: defaultEgressGuard,
   httpRetries: { attempts: 3, delayMs: 200 },
   http: { timeoutMs: 10_000, maxBodyBytes: 5 * 1024 * 1024 },

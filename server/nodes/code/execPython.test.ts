@@ -2,10 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { runExecPython } from './execPython';
 import { defaultNodeSettings } from '../settings';
 import { failureOf, runContext, type TestRun } from '../testing';
+import { processKinds, usePool } from './poolTesting';
 
 const python = (code: string, run: TestRun = {}) => runExecPython(runContext({ ...run, config: { code, ...run.config } }));
 
-describe('ExecPython', () => {
+describe.each(processKinds)('ExecPython, in $kind', ({ poolSize }) => {
+  usePool(poolSize);
   it('runs the code with its inputs as variables and returns the declared outputs (hello.weft)', async () => {
     const result = await python('return {"total": a + b, "note": f"{a} + {b}"}', {
       inputs: { a: 19, b: 23 },

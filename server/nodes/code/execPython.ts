@@ -1,10 +1,12 @@
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { JsonValue } from '../../weft/types';
 import { NodeFailure, outputsOf, type NodeDefinition, type NodeRunContext, type NodeRunResult } from '../definition';
+import { activeSandboxPool, killProcessGroup } from './pool';
+import { finishedProcess } from './process';
 import { sandboxedPython, sandboxProblem } from './sandbox';
 
 // Passed with -c: the sandbox shows no file of the checkout.
@@ -57,26 +59,17 @@ async function runRunner(context: NodeRunContext, limits: Limits) {
     limits: { cpuSeconds: limits.cpuSeconds, maxProcesses: limits.maxProcesses, maxFileBytes: limits.maxFileBytes },
   };
   const { file, args } = python.command(['-I', '-B', '-c', RUNNER_SOURCE]);
-  const child = execa(file, args, {
-    input: JSON.stringify(request),
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-    cwd: python.cwd,
-    env: python.environment,
-    extendEnv: false,
-    detached: true,
-    maxBuffer: { stdout: PRINT_LIMIT_BYTES, stderr: PRINT_LIMIT_BYTES, fd3: RESULT_LIMIT_BYTES },
-    stripFinalNewline: false,
-    reject: false,
-  });
+  const start = () => spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], cwd: python.cwd, env: python.environment, detached: true });
+  // A warm sandbox (started for exactly this command line, used by this run only) or a new one.
+  const pool = activeSandboxPool();
+  const child = pool ? pool.take(JSON.stringify([file, args, python.environment, python.cwd]), start) : start();
+  const finishing = finishedProcess(child, { stdout: PRINT_LIMIT_BYTES, stderr: PRINT_LIMIT_BYTES, result: RESULT_LIMIT_BYTES });
+  child.stdin?.on('error', () => undefined); // a process already ended: its exit status tells why
+  child.stdin?.end(JSON.stringify(request));
   let timedOut = false;
   let cancelled = false;
-  const killGroup = () => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  };
+  const killGroup = () => killProcessGroup(child.pid);
+  // The time limit counts from the job's hand-over: the code starts as soon as Python reads it.
   const timer = setTimeout(() => {
     timedOut = true;
     killGroup();
@@ -87,15 +80,8 @@ async function runRunner(context: NodeRunContext, limits: Limits) {
   };
   context.signal.addEventListener('abort', onCancel, { once: true });
   if (context.signal.aborted) onCancel();
-  // The runner writes its result last, then exits: after that nothing of the code may go on.
-  // (A runner killed by a limit closes the channel empty; its exit status then tells why.)
-  let resultBytes = 0;
-  child.stdio[3]?.on('data', (chunk: Buffer | string) => (resultBytes += chunk.length));
-  child.stdio[3]?.once('end', () => {
-    if (resultBytes > 0) killGroup();
-  });
   try {
-    const finished = await child;
+    const finished = await finishing;
     return { finished, timedOut, cancelled };
   } finally {
     clearTimeout(timer);
@@ -107,8 +93,8 @@ async function runRunner(context: NodeRunContext, limits: Limits) {
 type Outcome = Awaited<ReturnType<typeof runRunner>>;
 
 function runnerResult({ finished }: Outcome): RunnerResult | undefined {
-  const text = finished.stdio[3];
-  if (typeof text !== 'string' || text === '') return undefined;
+  const text = finished.result;
+  if (text === '') return undefined;
   try {
     return JSON.parse(text) as RunnerResult;
   } catch {
@@ -129,11 +115,11 @@ function abnormalEnd(outcome: Outcome, limits: Limits, context: NodeRunContext):
   const { finished } = outcome;
   if (outcome.cancelled) return 'cancelled';
   if (outcome.timedOut) return `timed out after ${seconds(limits.timeoutMs)}`;
-  if (finished.isMaxBuffer) {
+  if (finished.overLimit) {
     return `the code went over an output limit (${PRINT_LIMIT_BYTES / 1024 / 1024} MB printed on stdout or stderr, ${RESULT_LIMIT_BYTES / 1024 / 1024} MB of outputs)`;
   }
-  if (finished.exitCode === undefined && finished.signal === undefined) {
-    return `could not start Python ("${context.settings.python.binary}"): ${finished.originalMessage}; set the server's Python binary setting`;
+  if (finished.startError !== undefined) {
+    return `could not start Python ("${context.settings.python.binary}"): ${finished.startError}; set the server's Python binary setting`;
   }
   const signal = endingSignal(outcome, context.settings.pythonSandbox.mode === 'bwrap');
   if (signal === 'SIGXCPU') return `Python went over its CPU time limit of ${limits.cpuSeconds} s`;
@@ -153,9 +139,9 @@ export async function runExecPython(context: NodeRunContext): Promise<NodeRunRes
   const limits = limitsOf(context);
   const outcome = await runRunner(context, limits);
   const { finished } = outcome;
-  const printed = { stdout: String(finished.stdout ?? ''), stderr: String(finished.stderr ?? '') };
+  const printed = { stdout: finished.stdout, stderr: finished.stderr };
   // A result that came back complete counts, even if the time limit struck while Python was exiting.
-  const result = outcome.cancelled || finished.isMaxBuffer ? undefined : runnerResult(outcome);
+  const result = outcome.cancelled || finished.overLimit ? undefined : runnerResult(outcome);
   if (!result) throw new NodeFailure(abnormalEnd(outcome, limits, context), printed);
   if (!result.ok) {
     throw new NodeFailure(failureMessage(result), { ...printed, traceback: result.traceback, line: result.line });

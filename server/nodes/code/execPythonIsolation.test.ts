@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { runExecPython } from './execPython';
 import { defaultNodeSettings } from '../settings';
 import { failureOf, runContext, type TestRun } from '../testing';
+import { processKinds, usePool } from './poolTesting';
 
 /** What a project author's code must not reach: the server's environment, files and ports. */
 const python = (code: string, run: TestRun = {}) => runExecPython(runContext({ ...run, config: { code, ...run.config } }));
@@ -25,7 +26,8 @@ async function sleepersWith(marker: string): Promise<number[]> {
 
 const uniqueMarker = () => `${3000 + Math.floor(Math.random() * 1000)}.${Math.floor(Math.random() * 1e6)}`;
 
-describe('ExecPython isolation', () => {
+describe.each(processKinds)('ExecPython isolation, in $kind', ({ poolSize }) => {
+  usePool(poolSize);
   const savedEnvironment = { ...process.env };
   let dataDir: string;
   let listener: Server;

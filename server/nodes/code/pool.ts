@@ -1,0 +1,151 @@
+/**
+ * Warm sandboxes for ExecPython: processes started ahead of time (setpriv + bwrap + python3 with
+ * the runner imported), each blocked reading its job on stdin. A run takes one, and the pool
+ * starts a replacement in the background. A process serves exactly one run: the run ends it, so
+ * no file, global or environment of one run can reach the next.
+ *
+ * Processes are pooled per command line (`key`): a sandbox started for one set of settings
+ * (binary, /tmp size, uid…) is never handed to a run with other settings. The pool belongs to
+ * the platform: `close()` at stop kills every idle process; bwrap's --die-with-parent ends them
+ * with the server if it dies without stopping. Idle processes keep neither the event loop alive
+ * nor survive `idleMs` without a run of their kind.
+ */
+import type { Readable, Writable } from 'node:stream';
+
+/** What the pool needs of a started process (an execa subprocess in practice). */
+export interface PoolProcess {
+  readonly pid?: number;
+  readonly stdio: readonly (Readable | Writable | null | undefined)[];
+  ref(): void;
+  unref(): void;
+  once(event: 'exit' | 'error', listener: () => void): unknown;
+}
+
+export interface SandboxPoolOptions {
+  /** Idle processes kept per command line; 0 starts every run's process when the run starts. */
+  size: number;
+  /** A command line nobody ran for this long has its idle processes ended. */
+  idleMs: number;
+}
+
+interface Slot {
+  idle: { process: PoolProcess; exited: Promise<void> }[];
+  start: () => PoolProcess;
+  reaper?: NodeJS.Timeout;
+}
+
+/** Whether a held process keeps this server's event loop alive (its pipes included). */
+function setHeld(process: PoolProcess, held: boolean): void {
+  const apply = (handle: { ref?: () => void; unref?: () => void } | null | undefined) => (held ? handle?.ref?.() : handle?.unref?.());
+  apply(process);
+  for (const stream of process.stdio) apply(stream as { ref?: () => void; unref?: () => void } | null);
+}
+
+export function killProcessGroup(pid: number | undefined): void {
+  try {
+    if (pid !== undefined) process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+export class SandboxPool {
+  private readonly slots = new Map<string, Slot>();
+  private closed = false;
+  private readonly ending = new Set<Promise<void>>();
+
+  constructor(readonly options: SandboxPoolOptions) {}
+
+  /**
+   * A process for one run of `key`: a warm one when there is one, else one started now. Either
+   * way the pool then starts replacements in the background, up to its size. The caller owns
+   * the process from here on and must end it.
+   */
+  take<P extends PoolProcess>(key: string, start: () => P): P {
+    if (this.closed || this.options.size <= 0) return start();
+    let slot = this.slots.get(key);
+    if (!slot) {
+      slot = { idle: [], start };
+      this.slots.set(key, slot);
+    }
+    this.keepFor(key, slot);
+    const warm = slot.idle.shift();
+    // One key, one command line: what was started for it is what `start` starts.
+    const process = (warm?.process as P | undefined) ?? start();
+    if (warm) setHeld(warm.process, true);
+    // After the caller has handed its job over: spawning costs this thread a few milliseconds.
+    setImmediate(() => {
+      if (!this.closed && this.slots.get(key) === slot) this.refill(slot);
+    });
+    return process;
+  }
+
+  /** Idle processes per command line (for tests and the benchmark). */
+  idleCount(key?: string): number {
+    if (key !== undefined) return this.slots.get(key)?.idle.length ?? 0;
+    return [...this.slots.values()].reduce((sum, slot) => sum + slot.idle.length, 0);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Ends every idle process and pools no more; runs under way finish with the process they took. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const key of [...this.slots.keys()]) this.drop(key);
+    await Promise.all(this.ending);
+  }
+
+  private refill(slot: Slot): void {
+    while (slot.idle.length < this.options.size) {
+      const process = slot.start();
+      setHeld(process, false);
+      const entry = {
+        process,
+        exited: new Promise<void>((resolve) => {
+          process.once('exit', resolve);
+          process.once('error', resolve);
+        }),
+      };
+      slot.idle.push(entry);
+      // A process that ends while idle (killed from outside, a broken sandbox) leaves the pool;
+      // it is not restarted until the next run, so a sandbox that cannot start never loops.
+      void entry.exited.then(() => {
+        const at = slot.idle.indexOf(entry);
+        if (at >= 0) slot.idle.splice(at, 1);
+      });
+    }
+  }
+
+  private keepFor(key: string, slot: Slot): void {
+    if (slot.reaper) clearTimeout(slot.reaper);
+    slot.reaper = setTimeout(() => this.drop(key), this.options.idleMs);
+    slot.reaper.unref();
+  }
+
+  private drop(key: string): void {
+    const slot = this.slots.get(key);
+    if (!slot) return;
+    this.slots.delete(key);
+    if (slot.reaper) clearTimeout(slot.reaper);
+    for (const { process, exited } of slot.idle.splice(0)) {
+      killProcessGroup(process.pid);
+      const ending = exited.finally(() => this.ending.delete(ending));
+      this.ending.add(ending);
+    }
+  }
+}
+
+let active: SandboxPool | undefined;
+
+/** The pool ExecPython runs take their process from, while the platform that opened it runs. */
+export function openSandboxPool(options: SandboxPoolOptions): SandboxPool {
+  const pool = new SandboxPool(options);
+  active = pool;
+  return pool;
+}
+
+export function activeSandboxPool(): SandboxPool | undefined {
+  return active && !active.isClosed ? active : undefined;
+}

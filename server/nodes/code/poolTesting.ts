@@ -1,0 +1,34 @@
+/** Runs a test file's ExecPython tests both ways a run gets its process: started for it, or warm from the pool. */
+import { afterAll, beforeAll } from '@jest/globals';
+import { readdir, readFile } from 'node:fs/promises';
+import { openSandboxPool, type SandboxPool } from './pool';
+
+export const processKinds = [
+  { kind: 'a process started for the run', poolSize: 0 },
+  { kind: 'a warm sandbox from the pool', poolSize: 3 },
+];
+
+/** Opens a pool of `size` for the tests of the enclosing describe (none when 0) and closes it after them. */
+export function usePool(size: number): () => SandboxPool | undefined {
+  let pool: SandboxPool | undefined;
+  beforeAll(() => {
+    if (size > 0) pool = openSandboxPool({ size, idleMs: 60_000 });
+  });
+  afterAll(async () => {
+    await pool?.close();
+  });
+  return () => pool;
+}
+
+/** This process's child processes that are a sandbox or an interpreter (setpriv, bwrap, python3…). */
+export async function sandboxChildren(): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const name = /\((.*)\)/.exec(stat)?.[1] ?? '';
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (parent === process.pid && /^(setpriv|bwrap|python)/.test(name)) found.push(Number(entry));
+  }
+  return found;
+}

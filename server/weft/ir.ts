@@ -3,13 +3,13 @@ import type { Span } from './ast';
 import type { CheckedProgram } from './checker';
 import type { ExecutableGraph } from './flatten';
 import { autoLayout, enclosingSize, type Box, type LayoutEntry } from './layout';
-import type { Edge, Endpoint, NodeInstance, NodeKind } from './model';
+import type { Edge, Endpoint, NodeFeatures, NodeInstance, NodeKind } from './model';
 import { plainHandle } from './model';
 import type { NodePort, PortOrigin } from './ports';
 import { isConfigurable } from './rules';
 import { SINGLE, type JsonValue, type LaneMode } from './types';
 
-export type { Endpoint, NodeKind } from './model';
+export type { Endpoint, NodeFeatures, NodeKind } from './model';
 export type { ExecutableGraph, ExecutableInput, ExecutableNode, ExecutableOutput } from './flatten';
 
 export interface SourceRange {
@@ -60,6 +60,8 @@ export interface IRNode {
   isInfrastructure: boolean;
   laneDepth: number;
   requireOneOf: string[][];
+  /** The catalog's features (canAddInputPorts, canAddOutputPorts, hasFormSchema, …) with the merged oneOfRequired. */
+  features: NodeFeatures;
   /** An anonymous node declared by an inline expression. */
   inline: boolean;
   /** Groups: the comment block at the top of the body. */
@@ -136,7 +138,7 @@ export function buildGraphIR(checked: CheckedProgram, layout: readonly LayoutEnt
         if (!isGroup && node.config[port.name] !== undefined && node.config[port.name] !== null) p.configValue = true;
         return p;
       }),
-      outputs: node.outputs.map((port) => (isGroup ? { ...irPort(port), lane: portLane(port) } : irPort(port))),
+      outputs: node.outputs.map((port) => (isGroup || (port.laneMode && port.laneMode !== 'Single') ? { ...irPort(port), lane: portLane(port) } : irPort(port))),
       scope: node.scope,
       position: { x: box.x, y: box.y },
       expanded: entry?.expanded ?? false,
@@ -145,6 +147,7 @@ export function buildGraphIR(checked: CheckedProgram, layout: readonly LayoutEnt
       isInfrastructure: node.isInfrastructure,
       laneDepth: checked.resolution.runDepth.get(node.id) ?? 0,
       requireOneOf: node.oneOfRequired,
+      features: node.features,
       inline: node.inline,
       code: { line: node.line, column: node.column, endLine: node.endLine, endColumn: lineEnd(node.endLine) },
     };

@@ -4,6 +4,19 @@ import type { JsonValue } from './types';
 
 export type NodeKind = 'node' | 'group' | 'annotation';
 
+/** Catalog features of a node (catalog.json `features`); a group has only its `oneOfRequired`. */
+export interface NodeFeatures {
+  canAddInputPorts?: boolean;
+  canAddOutputPorts?: boolean;
+  isTrigger?: boolean;
+  triggerCategory?: string;
+  oneOfRequired?: string[][];
+  isInfrastructure?: boolean;
+  hasLiveData?: boolean;
+  showDebugPreview?: boolean;
+  hasFormSchema?: boolean;
+}
+
 export interface Endpoint {
   node: string;
   port: string;
@@ -25,6 +38,8 @@ export interface NodeInstance {
   oneOfRequired: string[][];
   isTrigger: boolean;
   isInfrastructure: boolean;
+  /** The node's features as the reference's project node carries them: the catalog's, with the merged oneOfRequired. */
+  features: NodeFeatures;
   line: number;
   column: number;
   endLine: number;

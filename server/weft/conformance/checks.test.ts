@@ -38,7 +38,7 @@ describe('§11 infrastructure subgraph', () => {
   it('§11 a trigger upstream of an infrastructure node is an error', () => {
     const instance = (id: string, type: string, flags: Partial<NodeInstance>): NodeInstance => ({
       id, type, kind: 'node', label: null, config: {}, scope: [], inputs: [], outputs: [], oneOfRequired: [], isTrigger: false,
-      isInfrastructure: false, line: 1, column: 1, endLine: 1, inline: false, ...flags,
+      isInfrastructure: false, features: {}, line: 1, column: 1, endLine: 1, inline: false, ...flags,
     });
     const nodes = [instance('hook', 'ApiPost', { isTrigger: true, line: 1 }), instance('db', 'PostgresDatabase', { isInfrastructure: true, line: 2 })];
     const problems = new Problems();

@@ -288,3 +288,52 @@ describe('§7 groups', () => {
       'Group a has no output port: t');
   });
 });
+
+describe('LANGUAGE.md §4–§7 example blocks and remaining rules', () => {
+  it('§5 example: an LlmInference whose prompt is an inline Template fed by a root node', () => {
+    const { graph } = accepted(program(
+      'ticket = Text { value: "Printer on fire" }',
+      'digest = LlmInference -> (response: String) {', '  prompt: Template {', '    template: "Summarise for {{team}}: {{body}}"', '    team: "support"',
+      '    body: ticket.value', '  }.text', '}', 'd = Debug', 'd.data = digest.response',
+    ));
+    expect(node(graph, 'digest__prompt')).toMatchObject({ type: 'Template', inline: true, config: { template: 'Summarise for {{team}}: {{body}}', team: 'support' } });
+    expect(edges(graph).sort()).toEqual(['digest.response -> d.data', 'digest__prompt.text -> digest.prompt', 'ticket.value -> digest__prompt.body']);
+    expect(ports(node(graph, 'digest__prompt').inputs)).toEqual(['template: String', 'team: String?', 'body: String']);
+  });
+
+  it('§7 example: a group with a described body, a child wired from self, and its output read at the root', () => {
+    const { graph } = accepted(program(
+      'ticket = Text { value: "Help" }',
+      'per_ticket = Group(text: String, tier: String?) -> (reply: String?) {', '  # Drafts one reply per ticket',
+      '  draft = LlmInference -> (response: String) {', '    systemPrompt: "You are a polite support agent."', '  }',
+      '  draft.prompt = self.text', '  self.reply = draft.response', '}', 'per_ticket.text = ticket.value', 'd = Debug', 'd.data = per_ticket.reply',
+    ));
+    expect(node(graph, 'per_ticket')).toMatchObject({ kind: 'group', description: 'Drafts one reply per ticket' });
+    expect(node(graph, 'per_ticket.draft')).toMatchObject({ parent: 'per_ticket', config: { systemPrompt: 'You are a polite support agent.' } });
+    expect(edges(graph).sort()).toEqual(['per_ticket.draft.response -> per_ticket.reply', 'per_ticket.reply -> d.data', 'per_ticket.text -> per_ticket.draft.prompt',
+      'ticket.value -> per_ticket.text']);
+  });
+
+  it('§7 quirk: when the header lists outputs, } -> (…) outputs on the closing line are discarded', () => {
+    const { graph } = accepted(program('g = Group(a: String?) -> (o: String?) {', '  self.o = self.a', '} -> (extra: String?)'));
+    expect(node(graph, 'g').outputs.map((p) => p.name)).toEqual(['o']);
+  });
+
+  it('§7 quirk: a node and a group sharing an id are not reported', () => {
+    const { errors } = compile(program('x = Text { value: "v" }', 'x = Group() {', '}'));
+    expect(errors.filter((d) => /Duplicate/.test(d.message))).toEqual([]);
+  });
+
+  it('§4.4 a connection line in a group naming a root node is read as the group\'s own child and fails as an unknown source', () => {
+    rejected(program('root = Text { value: "x" }', 'g = Group() -> (o: String?) {', '  t = Template { template: "{{v}}" }', '  t.v = root.value', '  self.o = t.text', '}'),
+      4, 'Connection references unknown source node: g.root');
+  });
+
+  it('§4.2 example: number and multi-line heredoc literals on connection lines', () => {
+    const { graph } = accepted(program(
+      'ask = LlmInference -> (response: String) {', '  prompt: "Hi"', '}', 'ask.temperature = 0.2', 'ask.systemPrompt = ```', '  Be brief.', '  Answer in French.', '  ```',
+      'd = Debug', 'd.data = ask.response',
+    ));
+    expect(node(graph, 'ask').config).toEqual({ prompt: 'Hi', temperature: 0.2, systemPrompt: 'Be brief.\nAnswer in French.' });
+  });
+});

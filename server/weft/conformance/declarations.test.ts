@@ -251,3 +251,97 @@ describe('§3.10 post-config outputs', () => {
     rejected(program('p = ExecPython {', '  code: "x"', '}-> (a: String)'), 3, 'Invalid config line: }-> (a: String)');
   });
 });
+
+describe('LANGUAGE.md §3 example blocks and remaining rules', () => {
+  it('§3.2 example: a signature over several lines with the body after it', () => {
+    const { graph } = accepted(program(
+      'scorer = ExecPython(', '  ticket: String', '  tier: String?', ') -> (', '  score: Number', ') {', '  code: "return {\'score\': len(ticket) % 5}"', '}',
+      't = Text { value: "x" }', 'scorer.ticket = t.value', 'd = Debug', 'd.data = scorer.score',
+    ));
+    expect(ports(node(graph, 'scorer').inputs)).toEqual(['ticket: String', 'tier: String?']);
+    expect(output(graph, 'scorer', 'score')?.type).toBe('Number');
+    expect(node(graph, 'scorer').config.code).toBe("return {'score': len(ticket) % 5}");
+  });
+
+  it('§3.2 -> ( on the next line is not allowed after a bare Type: that line is unexpected', () => {
+    rejected(program('ask = LlmInference', '-> (response: String) {', '  prompt: "q"', '}'), 2, 'Unexpected line: -> (response: String) {');
+  });
+
+  it('§3.2 a signature with no inputs: () -> (…) and -> (…) alone', () => {
+    const { graph } = accepted(program('a = ExecPython() -> (r: String) {', '  code: "x"', '}', 'b = ExecPython -> (r: String)', 'd = Debug', 'd.data = a.r', 'e = Debug', 'e.data = b.r'));
+    expect(node(graph, 'a').inputs).toEqual([]);
+    expect(output(graph, 'b', 'r')?.type).toBe('String');
+  });
+
+  it('§3.3 inside a multi-line in( block of a group child @require_one_of is consumed and ignored, and it closes the block', () => {
+    const { graph } = accepted(program(
+      'g = Group() {', '  p = ExecPython {', '    in(', '      a: String?', '      @require_one_of(a, b)', '      b: String?', '    )', '    code: "x"', '  }', '}',
+    ));
+    expect(node(graph, 'g.p').requireOneOf).toEqual([]);
+    // the list closed on the directive, so `b: String?` is a config entry (the bare word "String?"), which makes a literal port
+    expect(node(graph, 'g.p').config).toMatchObject({ b: 'String?', code: 'x' });
+    expect(node(graph, 'g.p').inputs.map((p) => [p.name, p.origin])).toEqual([['a', 'declared'], ['b', 'literal']]);
+  });
+
+  it('§3.3 ambiguity: in a root node block the directive is read before port lines (as the reference orders them), so it counts there', () => {
+    const { graph } = rejected(program(
+      'p = ExecPython {', '  in(', '    a: String?', '    @require_one_of(a, b)', '    b: String?', '  )', '  code: "x"', '}',
+    ), 1, 'Node p: at least one of [a, b] must be connected');
+    expect(node(graph, 'p').requireOneOf).toEqual([['a', 'b']]);
+    expect(ports(node(graph, 'p').inputs)).toEqual(['a: String?', 'b: String?']);
+  });
+
+  it('§3.3 inside an inline expression signature @require_one_of is ignored', () => {
+    const { graph } = accepted(program('d = Debug', 'd.data = ExecPython(a: String?, b: String?, @require_one_of(a, b)) -> (r: String) { code: "x" }.r'));
+    expect(node(graph, 'd__data').requireOneOf).toEqual([]);
+    expect(ports(node(graph, 'd__data').inputs)).toEqual(['a: String?', 'b: String?']);
+  });
+
+  it('§3.5 flavour B also holds for a one-line body followed by -> (…): k: src.port is a string there', () => {
+    const { graph } = accepted(program('s = Text { value: "x" }', 'p = ExecPython { code: "x", note: s.value } -> (r: String)', 'd = Debug', 'd.data = p.r', 'e = Debug', 'e.data = s.value'));
+    expect(node(graph, 'p').config).toEqual({ code: 'x', note: 's.value' });
+    expect(edges(graph)).not.toContain('s.value -> p.note');
+  });
+
+  it('§3.5 flavour B takes no inline expression either: Type.port is text there', () => {
+    const { graph } = accepted(program('t = Template(a: String?) { template: "{{a}}", a: Text.value }', 'd = Debug', 'd.data = t.text'));
+    expect(node(graph, 't').config.a).toBe('Text.value');
+    expect(graph.nodes.map((n) => n.id)).toEqual(['t', 'd']);
+  });
+
+  it('§3.7 in(…) and out(…) lines inside an inline body are silently ignored', () => {
+    const { graph } = accepted(program('d = Debug', 'd.data = ExecPython -> (r: String) {', '  in(x: String)', '  code: "x"', '}.r'));
+    expect(node(graph, 'd__data').inputs).toEqual([]);
+    expect(node(graph, 'd__data').config).toEqual({ code: 'x' });
+  });
+
+  it('§3.10 example: post-config outputs after an LlmInference body', () => {
+    const { graph } = accepted(program(
+      't = Text { value: "q" }', 'ask = LlmInference -> (response: String) {', '  parseJson: false', '} -> (confidence: Number?)', 'ask.prompt = t.value',
+      'd = Debug', 'd.data = ask.confidence', 'e = Debug', 'e.data = ask.response',
+    ));
+    expect(node(graph, 'ask').outputs.map((p) => `${p.name}: ${p.type}`)).toEqual(['response: String', 'confidence: Number']);
+    expect(node(graph, 'ask').config).toEqual({ parseJson: false });
+  });
+
+  it('§3.10 a post-config output list may span lines; its lines are joined with spaces, so items need commas', () => {
+    const { graph } = accepted(program('p = ExecPython {', '  code: "x"', '} -> (', '  a: String,', '  b: Number', ')', 'd = Debug', 'd.data = p.b', 'e = Debug', 'e.data = p.a'));
+    expect(node(graph, 'p').outputs.map((o) => `${o.name}: ${o.type}`)).toEqual(['stdout: String', 'stderr: String', 'a: String', 'b: Number']);
+  });
+
+  it('§3.10 quirk: a comment line inside a multi-line post-config list swallows the item after it, up to the next comma', () => {
+    const { graph } = rejected(program('p = ExecPython {', '  code: "x"', '} -> (', '  a: String,', '  # the count', '  b: Number', ')', 'd = Debug', 'd.data = p.b'),
+      9, "Node p has no output port: b");
+    expect(node(graph, 'p').outputs.map((o) => o.name)).toEqual(['stdout', 'stderr', 'a']);
+  });
+
+  it('§3.10 quirk: without commas the joined lines are one item (a name and a type text that is no type)', () => {
+    const { graph } = compile(program('p = ExecPython {', '  code: "x"', '}', '-> (', '  a: String', '  b: Number', ')'));
+    expect(node(graph, 'p').outputs.map((o) => o.name)).toEqual(['stdout', 'stderr', 'a']);
+  });
+
+  it('§3.10 the ? on an output changes nothing: outputs are never required', () => {
+    const { graph } = accepted(program('p = ExecPython -> (a: String?, b: String) {', '  code: "x"', '}', 'd = Debug', 'd.data = p.a', 'e = Debug', 'e.data = p.b'));
+    expect(node(graph, 'p').outputs.filter((o) => ['a', 'b'].includes(o.name)).map((o) => o.optional)).toEqual([true, true]);
+  });
+});

@@ -215,3 +215,65 @@ describe('line positions of diagnostics', () => {
     expect(diagnostics.find((d) => d.message.startsWith('Unknown node type'))).toMatchObject({ line: 2, column: 3 });
   });
 });
+
+describe('LANGUAGE.md §1 example blocks and remaining rules', () => {
+  it('§1.4 example: a one-line body with \\n and escaped quotes inside the string', () => {
+    const { graph } = accepted(program(String.raw`banner = Text { value: "Line one\nLine \"two\"" }`, 'd = Debug', 'd.data = banner.value'));
+    expect(node(graph, 'banner').config.value).toBe('Line one\nLine "two"');
+  });
+
+  it('§1.5 dedent: a tab and a space each count as one column', () => {
+    const { graph } = accepted(program('a = Text {', '  value: ```', '\tone', '  two', '  ```', '}'));
+    expect(node(graph, 'a').config.value).toBe('one\n two');
+  });
+
+  it('§1.5 a whitespace-only line inside the block is kept (and dedented with the rest)', () => {
+    const { graph } = accepted(program('a = Text {', '  value: ```', '    one', '      ', '    two', '    ```', '}'));
+    expect(node(graph, 'a').config.value).toBe('one\n  \ntwo');
+  });
+
+  it('§1.5 a # line inside a triple-backtick block is content, not a comment', () => {
+    const { graph } = accepted(program('a = Text {', '  value: ```', '    # heading', '    text', '    ```', '}'));
+    expect(node(graph, 'a').config.value).toBe('# heading\ntext');
+  });
+
+  it('§1.6 bracket counting ignores quotes: a [ inside a string keeps the value open until the node brace, then it is broken', () => {
+    const { graph } = rejected(program('t = Template {', '  template: "x"', '  v: [', '    "a[b",', '    "c"', '  ]', '}', 'd = Debug', 'd.data = t.text'),
+      3, 'Broken JSON for "v"');
+    expect(graph.nodes.map((n) => n.id)).toEqual(['t', 'd']);
+  });
+
+  it('§1.6 a multi-line JSON value whose strings hold balanced brackets parses', () => {
+    const { graph } = accepted(program('t = Template {', '  template: "x"', '  v: [', '    "[a]",', '    "{b}"', '  ]', '}'));
+    expect(node(graph, 't').config.v).toEqual(['[a]', '{b}']);
+  });
+
+  it('§1.6 multi-line JSON collection stops at a # line and an @ line', () => {
+    rejected(program('t = Template {', '  template: "x"', '  v: [', '    1,', '# note', '}'), 3, 'Broken JSON for "v"');
+    rejected(program('t = Template {', '  template: "x"', '  v: {', '    "a": 1,', '@require_one_of(a)', '}'), 3, 'Broken JSON for "v"');
+  });
+
+  it('§1.6 multi-line JSON collection stops after 500 lines', () => {
+    const long = Array.from({ length: 520 }, (_, i) => `    ${i},`);
+    rejected(program('t = Template {', '  template: "x"', '  v: [', ...long, '    0', '  ]', '}'), 3, 'Broken JSON for "v"');
+    const fits = Array.from({ length: 400 }, (_, i) => `    ${i},`);
+    const { graph } = accepted(program('t = Template {', '  template: "x"', '  v: [', ...fits, '    0', '  ]', '}'));
+    expect((node(graph, 't').config.v as number[]).length).toBe(401);
+  });
+
+  it('§1.7 in a multi-line body label: is tested first, so an unquoted label that looks like an inline expression is a label', () => {
+    const { graph } = accepted(program('a = Text {', '  label: Beta (v2)', '  value: "x"', '}'));
+    expect(node(graph, 'a').label).toBe('Beta (v2)');
+  });
+
+  it('§1.7 rule 1 needs an uppercase first letter: a lowercase word with ( is a bare word', () => {
+    const { graph } = accepted(program('t = Template {', '  template: "x"', '  title: hello (world)', '}'));
+    expect(node(graph, 't').config.title).toBe('hello (world)');
+  });
+
+  it('§1.7 an uppercase word followed by .name is a bare inline expression (Type.port), not a reference', () => {
+    const { graph } = accepted(program('t = Template {', '  template: "{{n}}"', '  n: Text.value', '}'));
+    expect(node(graph, 't__n').type).toBe('Text');
+    expect(edges(graph)).toEqual(['t__n.value -> t.n']);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import type { Problems } from './build';
 import type { Edge, NodeInstance } from './model';
-import type { NodePort } from './ports';
+import { catalogEntry, type NodePort } from './ports';
 import { formatType, inferType, isCompatible, isDefaultConfigurable, parseWeftType, type JsonValue } from './types';
 
 export function isConfigurable(port: NodePort): boolean {
@@ -99,6 +99,11 @@ const SERVICE_CONFIG: Record<string, { configType: string; name: string }> = {
   ElevenLabs: { configType: 'ElevenLabsConfig', name: 'ElevenLabs Config' },
 };
 
+/** Services whose send/act nodes check their config, channel and content (the messaging families). */
+const MESSAGING: ReadonlySet<string> = new Set(['Slack', 'Discord', 'Telegram', 'X', 'Email']);
+
+const catalogInputs = (type: string): readonly { name: string; required: boolean }[] => catalogEntry(type)?.defaultInputs ?? [];
+
 const ISO_639_3 = /^[a-z]{3}$/;
 
 /**
@@ -161,6 +166,15 @@ export function checkNodeValidators(nodes: readonly NodeInstance[], edges: reado
       const source = sourceOf.get(`${node.id}\u0000config`);
       const sourceNode = source ? byId.get(source) : undefined;
       if (sourceNode && sourceNode.type !== configType && sourceNode.type !== 'Group') report(`${name} must come from a ${configType} node`);
+      // LANGUAGE.md §11's examples: a messaging node needs its config, its channel and something to send.
+      if (MESSAGING.has(service)) {
+        const catalogConfig = catalogInputs(node.type).find((p) => p.name === 'config');
+        if (catalogConfig?.required && !connected('config')) report(`${name} is required`);
+        if (catalogInputs(node.type).some((p) => p.name === 'channelId' && p.required) && !connected('channelId')) report('Channel ID is required');
+        if (node.type === 'SlackSend' || node.type === 'TelegramSend') {
+          if (!connected('text') && !connected('media')) report('Either text or media is required');
+        }
+      }
     }
   }
 }

@@ -63,8 +63,16 @@ describe('§11 per-type validators', () => {
     ['l = LlmInference -> (response: String)', 'l: Prompt is required'],
     ['u = Unpack', 'u: Input is required'],
     ['e = ElevenLabsTranscribe { language: "english" }', 'e: Language must be an ISO-639-3 code'],
+    ['b = Boolean { value: true }\ng = Gate\ng.pass = b.value', 'g: Value input is required'],
+    ['s = DiscordSend { channelId: "C", message: "x" }', 's: Discord Config is required'],
+    ['s = SlackSend { text: "x" }', 's: Channel ID is required'],
+    ['c = SlackConfig { botToken: "t" }\ns = SlackSend { channelId: "C" }\ns.config = c.config', 's: Either text or media is required'],
   ])('§11 %s is rejected: %s', (code, message) => {
-    rejected(code, 1, message);
+    rejected(code, code.split('\n').findIndex((line) => line.startsWith(message.slice(0, message.indexOf(':')) + ' =')) + 1, message);
+  });
+
+  it('§11 a messaging node with its config, channel and text is accepted', () => {
+    accepted(program('c = SlackConfig { botToken: "t" }', 's = SlackSend { channelId: "C", text: "hi" }', 's.config = c.config', 'd = Debug', 'd.data = s.success'));
   });
 
   it('§11 LlmInference config must come from an LlmConfig; messaging config from the matching *Config', () => {

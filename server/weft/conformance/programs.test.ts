@@ -375,6 +375,37 @@ describe('published-style programs are accepted with the graph the spec gives', 
   });
 });
 
+describe('what the executor runs from the fixture programs', () => {
+  const wiring = (file: string): string[] =>
+    accepted(read(file)).graph.executable.nodes.flatMap((n) => n.inputs.map((i) =>
+      `${n.id}.${i.name} <- ${i.source ? `${i.source.node}.${i.source.port}` : i.value !== undefined ? JSON.stringify(i.value) : '-'} ${i.lane.mode} ${i.lane.depth}`));
+
+  it('lanes through a group: the child runs per element, what reads the group gathers, groups themselves do not run', () => {
+    const { graph } = accepted(read('22-lanes-in-group.weft'));
+    expect(graph.executable.nodes.map((n) => [n.id, n.laneDepth])).toEqual(
+      [['names', 0], ['enrich.upper', 1], ['collect', 0], ['count', 0], ['out', 0], ['n', 0]]);
+    expect(wiring('22-lanes-in-group.weft')).toEqual([
+      'enrich.upper.n <- names.value expand 1', 'collect.lines <- enrich.upper.u gather 1', 'count.value <- enrich.upper.u gather 1',
+      'out.data <- collect.joined single 0', 'n.data <- count.depth single 0',
+    ]);
+  });
+
+  it('nested groups and a pass-through group are traced to the producing nodes', () => {
+    expect(wiring('16-nested-groups.weft')).toEqual([
+      'outer.inner.proc.input <- input.value single 0', 'outer.lower.s <- outer.inner.proc.output single 0', 'show.data <- outer.lower.out single 0',
+    ]);
+  });
+
+  it('inline nodes run before their hosts; config fills unwired inputs', () => {
+    const { graph } = accepted(read('04-inline-pipeline.weft'));
+    const order = graph.executable.order;
+    expect(order.indexOf('writer__prompt__topic')).toBeLessThan(order.indexOf('writer__prompt'));
+    expect(order.indexOf('writer__prompt')).toBeLessThan(order.indexOf('writer'));
+    expect(order.indexOf('writer')).toBeLessThan(order.indexOf('shout__data'));
+    expect(wiring('04-inline-pipeline.weft')).toContain('writer__prompt.template <- "Write a haiku for {{who}} about {{topic}}" single 0');
+  });
+});
+
 describe('a JSON export with its layout code', () => {
   const exported = JSON.parse(read('29-export.json')) as { name: string; weftCode: string; layoutCode: string };
 

@@ -561,6 +561,8 @@ class Parser implements ParserContext {
       current = null;
       insideBlock = false;
       nodeSection = null;
+      // Every statement the reference recognises at this point also ends an unexpected `… {` block, so its `}` closes the node.
+      opaqueBlock = false;
     };
     /** Inline nodes and wirings found in a node body: at the root as they are; in a group, scoped. */
     const mergeInline = (sink: InlineSink, rescope: boolean, selfTarget?: string): void => {
@@ -659,11 +661,13 @@ class Parser implements ParserContext {
       }
 
       if (isRoot && trimmed.startsWith('# Project:')) {
+        opaqueBlock = false;
         name = trimmed.slice('# Project:'.length).trim();
         i++;
         continue;
       }
       if (isRoot && trimmed.startsWith('# Description:')) {
+        opaqueBlock = false;
         description = trimmed.slice('# Description:'.length).trim();
         i++;
         continue;

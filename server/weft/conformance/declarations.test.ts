@@ -345,3 +345,17 @@ describe('LANGUAGE.md §3 example blocks and remaining rules', () => {
     expect(node(graph, 'p').outputs.filter((o) => ['a', 'b'].includes(o.name)).map((o) => o.optional)).toEqual([true, true]);
   });
 });
+
+describe('§12 unexpected lines', () => {
+  it('§12 an unexpected line ending in { swallows the } that follows it when no statement comes between', () => {
+    const { graph } = rejected(program('oops {', '  x: 1', '}', 'n = Template {', '  template: "t"', '}', 'd = Debug', 'd.data = n.text'), 1, 'Unexpected line: oops {');
+    expect(graph.nodes.map((n) => n.id)).toEqual(['n', 'd']);
+  });
+
+  it('§12 a declaration after an unexpected line ending in { ends that block: the node\'s own } closes the node', () => {
+    const { errors, graph } = compile(program('oops {', 'n = Template {', '  template: "{{v}}"', '}', 'n.v = "lit"', 'd = Debug', 'd.data = n.text'));
+    expect(errors.map((d) => [d.line, d.message])).toEqual([[1, 'Unexpected line: oops {']]);
+    expect(node(graph, 'n').config).toEqual({ template: '{{v}}', v: 'lit' });
+    expect(node(graph, 'n').code).toMatchObject({ line: 2, endLine: 4 });
+  });
+});

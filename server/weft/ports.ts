@@ -89,7 +89,8 @@ export function formPorts(fields: JsonValue | undefined): { inputs: NodePort[]; 
   const outputs: NodePort[] = [];
   if (!Array.isArray(fields)) return { inputs, outputs };
   for (const field of fields) {
-    if (!isObject(field) || typeof field.fieldType !== 'string' || typeof field.key !== 'string') continue;
+    // A field without a key (or with an empty one) adds no ports, as the reference skips it.
+    if (!isObject(field) || typeof field.fieldType !== 'string' || typeof field.key !== 'string' || field.key === '') continue;
     const spec = FORM_FIELD_PORTS[field.fieldType as FormFieldType] as FormFieldPorts | undefined;
     if (!spec) continue;
     const key = field.key;

@@ -39,6 +39,12 @@ describe('§8.2 form-schema nodes', () => {
       'Node q: form field key "context" conflicts with an existing input port. Use a different key.');
   });
 
+  it('§8.2 a field with an empty key or an unknown fieldType adds no port', () => {
+    const { graph } = compile(program('q = HumanQuery {', '  fields: [{"fieldType": "text_input", "key": ""}, {"fieldType": "mystery", "key": "m"}, {"fieldType": "textarea", "key": "note"}]', '}'));
+    expect(ports(node(graph, 'q').inputs)).toEqual(['context: String?']);
+    expect(ports(node(graph, 'q').outputs)).toEqual(['note: String?']);
+  });
+
   it('§8.2 hasFormSchema alone does not allow declared ports', () => {
     rejected('q = HumanQuery(extra: String?)', 1, 'Node q (HumanQuery): cannot add input port "extra", node does not support custom input ports');
   });

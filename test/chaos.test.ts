@@ -12,6 +12,7 @@ import { graphqlData, graphqlRequest } from './support/graphql';
 import {
   createTestDatabase, makeDataDir, removeDataDir, startPlatform, type RunningPlatform,
 } from './support/platform';
+import { journaledSteps } from './support/restateJournal';
 import { webSocketSubscriber, type Collector } from './support/subscriptions';
 
 /*
@@ -78,59 +79,6 @@ async function until<T>(what: string, read: () => Promise<T>, done: (value: T) =
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${value instanceof Error ? value.message : JSON.stringify(value)}`);
     await sleep(everyMs);
   }
-}
-
-// ---- Restate's journal, through its SQL introspection API -------------------------------
-
-interface JournaledStep {
-  /** How many `Command: Run` entries carry this name (a replay never adds one). */
-  commands: number;
-  done: boolean;
-  result?: unknown;
-}
-
-/** The ctx.run steps of every Execution/run invocation, by execution id and step name. */
-async function journaledSteps(adminUrl: string): Promise<Map<string, Map<string, JournaledStep>>> {
-  const response = await fetch(`${adminUrl}/query`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({
-      query: `SELECT i.target_service_key AS execution_id, j.entry_type, j.entry_json
-              FROM sys_journal j JOIN sys_invocation i ON j.id = i.id
-              WHERE i.target_service_name = 'Execution' AND i.target_handler_name = 'run'
-                AND j.entry_type IN ('Command: Run', 'Notification: Run')
-              ORDER BY j.id, j.index`,
-    }),
-  });
-  if (!response.ok) throw new Error(`Restate's SQL query failed (${response.status}): ${await response.text()}`);
-  const { rows } = (await response.json()) as { rows: { execution_id: string; entry_type: string; entry_json: string }[] };
-  const byExecution = new Map<string, Map<string, JournaledStep>>();
-  const names = new Map<string, string>(); // `${execution}/${completion id}` → step name
-  for (const row of rows) {
-    const steps = byExecution.get(row.execution_id) ?? new Map<string, JournaledStep>();
-    byExecution.set(row.execution_id, steps);
-    const entry = JSON.parse(row.entry_json);
-    if (row.entry_type === 'Command: Run') {
-      const { completion_id: id, name } = entry.Command.Run as { completion_id: number; name: string };
-      names.set(`${row.execution_id}/${id}`, name);
-      const step = steps.get(name) ?? { commands: 0, done: false };
-      step.commands += 1;
-      steps.set(name, step);
-    } else {
-      const { completion_id: id, result } = entry.Notification.Completion.Run as { completion_id: number; result: { Success?: number[]; Failure?: unknown } };
-      const name = names.get(`${row.execution_id}/${id}`);
-      const step = name === undefined ? undefined : steps.get(name);
-      if (!step) throw new Error(`A run completion without its command: ${row.entry_json}`);
-      step.done = true;
-      if (result.Success) {
-        const text = Buffer.from(result.Success).toString('utf8');
-        step.result = text === '' ? null : JSON.parse(text);
-      } else {
-        step.result = { failure: result.Failure };
-      }
-    }
-  }
-  return byExecution;
 }
 
 // ---- a PostgreSQL server of the test's own, to crash and restart --------------------------

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { desktopViewport, openDesktopPage, screenshotsFolder } from '../test/support/browser';
+import { desktopViewport, openDesktopPage, screenshotWidthsAndThemes, screenshotsFolder } from '../test/support/browser';
 import { graphqlData } from '../test/support/graphql';
 import { usePlatform } from '../test/support/usePlatform';
 import { examplesPath, waitForStatus } from '../test/support/executions';
@@ -32,17 +32,7 @@ async function exampleOrFallback(name: string, fallback: string): Promise<string
 }
 
 /** Every main view in four looks: 1280×800 and phone width, light and dark. */
-async function screenshotsOf(page: Page, name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    for (const [size, viewport] of [['desktop', desktopViewport], ['phone', { width: 390, height: 844 }]] as const) {
-      await page.emulateMedia({ colorScheme });
-      await page.setViewportSize(viewport);
-      await page.screenshot({ path: path.join(screenshots, `${name}-${size}-${colorScheme}.png`), fullPage: size === 'phone' });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize(desktopViewport);
-}
+const screenshotsOf = (page: Page, name: string) => screenshotWidthsAndThemes(page, screenshots, name, { fullPage: 'phone' });
 
 describe('the executions page in Chromium', () => {
   const platform = usePlatform();

@@ -4,16 +4,14 @@
  * words, no timer per finished row, History never in the future), phone width (filters folded,
  * the header inside the screen, graph or code), and a group's run drawn on it, collapsed and open.
  */
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { desktopViewport, openDesktopPage, screenshotsFolder } from '../test/support/browser';
+import { desktopViewport, openDesktopPage, phoneViewport, screenshotThemes, screenshotWidthsAndThemes, screenshotsFolder } from '../test/support/browser';
 import { graphqlData } from '../test/support/graphql';
 import { usePlatform } from '../test/support/usePlatform';
 import { createProject, readExample, runProject, waitForStatus } from '../test/support/executions';
 
 const screenshots = screenshotsFolder('run-views');
-const phoneViewport = { width: 390, height: 844 };
 
 const debugProgram = `message = Text { label: "Message", value: "hello from the list" }
 shown = Debug { label: "Shown" }
@@ -71,18 +69,10 @@ function overflowing(page: Page, width: number): Promise<string[]> {
   }, width);
 }
 
-/** Four looks of the page as it is: 1280×800 and 390 px wide, light and dark. */
+/** Four looks of the page as it is: 1280×800 and 390 px wide, light and dark; back to the size it had. */
 async function screenshotsOf(page: Page, name: string): Promise<void> {
   const viewport = page.viewportSize() ?? desktopViewport;
-  for (const colorScheme of ['light', 'dark'] as const) {
-    for (const [size, shown] of [['desktop', desktopViewport], ['phone', phoneViewport]] as const) {
-      await page.emulateMedia({ colorScheme });
-      await page.setViewportSize(shown);
-      await page.waitForTimeout(150);
-      await page.screenshot({ path: path.join(screenshots, `${name}-${size}-${colorScheme}.png`), fullPage: size === 'phone' });
-    }
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await screenshotWidthsAndThemes(page, screenshots, name, { fullPage: 'phone', settleMs: 150 });
   await page.setViewportSize(viewport);
 }
 
@@ -232,7 +222,7 @@ describe('run views in Chromium', () => {
     await page.getByRole('checkbox', { name: 'completed' }).check();
     await page.waitForURL(/status=completed/);
     await expect(toggle.textContent()).resolves.toBe('Filters (1)');
-    await page.screenshot({ path: path.join(screenshots, 'phone-filters-open-light.png'), fullPage: true });
+    await screenshotThemes(page, screenshots, 'phone-filters-open', { fullPage: true });
     await toggle.click();
     await expect(filters.isVisible()).resolves.toBe(false);
     await screenshotsOf(page, 'executions-phone-filters-folded');
@@ -248,11 +238,11 @@ describe('run views in Chromium', () => {
     await expect(code.isVisible()).resolves.toBe(true);
     const codeBox = await code.boundingBox();
     expect(codeBox!.width).toBeGreaterThan(phoneViewport.width - 20);
-    await page.screenshot({ path: path.join(screenshots, 'editor-phone-code-light.png'), fullPage: true });
+    await screenshotThemes(page, screenshots, 'editor-phone-code', { fullPage: true });
     await expect(overflowing(page, phoneViewport.width)).resolves.toEqual([]);
     await page.getByRole('group', { name: 'Show' }).getByRole('button', { name: 'Graph' }).click();
     await expect(graph.isVisible()).resolves.toBe(true);
-    await page.screenshot({ path: path.join(screenshots, 'editor-phone-graph-light.png'), fullPage: true });
+    await screenshotThemes(page, screenshots, 'editor-phone-graph', { fullPage: true });
     // At desktop width both are shown and the switch is not.
     await page.setViewportSize(desktopViewport);
     await expect(code.isVisible()).resolves.toBe(true);

@@ -43,19 +43,34 @@ export const phoneViewport = { width: 390, height: 844 };
 /**
  * Saves the view at 1280×800 and 390 px wide, light and dark, as `<name>-<width>-<scheme>.png` in
  * `folder`, then puts the page back to light at desktop size. `settleMs`: a pause after each resize,
- * for views (the canvas) that re-fit themselves after it.
+ * for views (the canvas) that re-fit themselves after it. `fullPage`: true, or 'phone' for the
+ * phone width only (a phone page scrolls; the desktop one is shown as the window shows it).
  */
 export async function screenshotWidthsAndThemes(
-  page: Page, folder: string, name: string, options: { fullPage?: boolean; settleMs?: number } = {},
+  page: Page, folder: string, name: string, options: { fullPage?: boolean | 'phone'; settleMs?: number } = {},
 ): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const viewport of [desktopViewport, phoneViewport]) {
       await page.setViewportSize(viewport);
       if (options.settleMs) await page.waitForTimeout(options.settleMs);
-      await page.screenshot({ path: path.join(folder, `${name}-${viewport.width}-${scheme}.png`), fullPage: options.fullPage });
+      const fullPage = options.fullPage === 'phone' ? viewport === phoneViewport : options.fullPage;
+      await page.screenshot({ path: path.join(folder, `${name}-${viewport.width}-${scheme}.png`), fullPage });
     }
   }
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize(desktopViewport);
+}
+
+/**
+ * Saves the view at its present size, light and dark, as `<name>-<width>-<scheme>.png` in `folder`,
+ * for a view that exists at one width only (the phone editor's Graph/Code switch); back to light after.
+ */
+export async function screenshotThemes(page: Page, folder: string, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  const width = page.viewportSize()?.width ?? desktopViewport.width;
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: path.join(folder, `${name}-${width}-${scheme}.png`), fullPage: options.fullPage });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }

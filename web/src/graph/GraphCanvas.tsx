@@ -27,6 +27,8 @@ export interface GraphCanvasProps {
   selectedNodeId?: string | null;
   /** Changes when a panel beside the canvas opens or closes: the view fits again. */
   panelsKey?: string;
+  /** How many pixels of the canvas's right side a panel floating over it covers (the inspector): the selected node is kept clear of them. */
+  coveredRight?: number;
 }
 
 /**
@@ -54,23 +56,33 @@ export const GraphCanvas = memo(function GraphCanvas(props: GraphCanvasProps) {
   );
 });
 
-function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, selectedNodeId = null, panelsKey = '' }: GraphCanvasProps) {
+function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, selectedNodeId = null, panelsKey = '', coveredRight = 0 }: GraphCanvasProps) {
   const [nodes, setNodes] = useState<WeftFlowNode[]>(() => flowNodes(graph));
-  const { fitView, getInternalNode, setCenter, getZoom } = useReactFlow();
+  const { fitView, getInternalNode, setCenter, getZoom, getViewport } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   const clicked = useRef<string | null>(null);
 
   useEffect(() => {
     setNodes((current) => current.map((node) => (node.selected === (node.id === selectedNodeId) ? node : { ...node, selected: node.id === selectedNodeId })));
-    // A node clicked on the canvas is already in view; one chosen from the code is brought into it.
-    if (!selectedNodeId || selectedNodeId === clicked.current) return;
+    // A node chosen from the code is brought into view; one clicked on the canvas only if the
+    // panel that opens for it (the inspector) would cover it. Either way into the part left clear.
+    if (!selectedNodeId) return;
     const node = getInternalNode(selectedNodeId);
     if (!node || node.hidden) return;
     const { x, y } = node.internals.positionAbsolute;
     const width = node.measured?.width ?? 240;
     const height = node.measured?.height ?? 80;
-    void setCenter(x + width / 2, y + height / 2, { zoom: Math.max(getZoom(), MIN_FIT_ZOOM), duration: 200 });
-  }, [selectedNodeId, getInternalNode, setCenter, getZoom]);
+    const clearWidth = (wrapper.current?.clientWidth ?? 0) - coveredRight;
+    if (selectedNodeId === clicked.current) {
+      const viewport = getViewport();
+      const right = (x + width) * viewport.zoom + viewport.x;
+      // In view, or no room beside the panel (a phone, where it covers the canvas) to move it into.
+      if (right <= clearWidth || clearWidth < width * viewport.zoom) return;
+    }
+    const zoom = Math.max(getZoom(), MIN_FIT_ZOOM);
+    const shift = clearWidth >= width * zoom ? coveredRight / 2 / zoom : 0;
+    void setCenter(x + width / 2 + shift, y + height / 2, { zoom, duration: 200 });
+  }, [selectedNodeId, coveredRight, getInternalNode, setCenter, getZoom, getViewport]);
 
   useEffect(() => {
     setNodes((previous) => {

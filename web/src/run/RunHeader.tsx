@@ -107,17 +107,15 @@ export function RunHeader({ runStore, executionId, openTasks = [], onRerun, node
       {execution ? (
         <>
           <StatusBadge status={execution.status} />
+          {/* The badge names the status; beside it, what there is to know or do about it. */}
           {status === 'waiting_for_input' ? (
             <span className="run-waiting">
-              waiting for input
               {openTasks.map((task) => (
                 <Link key={task.id} to={`/tasks/${task.id}`} className="run-task-link" title={task.nodeId}>Answer the form of {nodeName(task.nodeId)}</Link>
               ))}
             </span>
-          ) : status === 'paused' ? (
-            <span className="muted">paused</span>
-          ) : status === 'cancelled' ? (
-            <span className="muted">cancelled{started && execution.completedAt ? ` after ${formatDuration(ended - started)}` : ''}</span>
+          ) : status === 'paused' ? null : status === 'cancelled' ? (
+            started && execution.completedAt && <span className="muted">after {formatDuration(ended - started)}</span>
           ) : (
             started && <span className="muted">{finished ? 'took' : 'running for'} {formatDuration(Math.max(0, ended - started))}</span>
           )}
@@ -143,7 +141,8 @@ export function RunHeader({ runStore, executionId, openTasks = [], onRerun, node
       )}
       <Link to={{ search: '' }} className="run-close">Hide run</Link>
       {notice && <p className="run-notice" role="alert">{notice}</p>}
-      {execution?.error && <RunError error={execution.error} />}
+      {/* A cancelled run's error only says so again. */}
+      {execution?.error && !(status === 'cancelled' && /^cancell?ed\.?$/i.test(execution.error.trim())) && <RunError error={execution.error} />}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { GraphCanvas } from '../../graph/GraphCanvas';
@@ -161,6 +161,10 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
   const [showCurrentCode, setShowCurrentCode] = useState(false);
   // At phone width the editor shows one pane at a time: the graph or the code.
   const [phonePane, setPhonePane] = useState<'graph' | 'code'>('graph');
+  usePhonePaneFollowsFocus(setPhonePane);
+  // The inspector floats over the canvas's right side; the canvas keeps the selected node beside it.
+  const graphSection = useRef<HTMLElement>(null);
+  const [inspectorWidth, setInspectorWidth] = useState(0);
   const [saving, saveProject] = useMutation(SaveProject);
   const [running, runProject] = useMutation(RunProject);
   const [searchParams, setSearchParams] = useSearchParams();
@@ -273,6 +277,10 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
   const listedDiagnostics = currentDiagnostics ?? saved.diagnostics;
   const programNodes = onRunVersion ? (runVersion.graph?.nodes ?? []) : ((dirty && liveCheck?.graph?.nodes) || saved.graph?.nodes || []);
   const selectedNode = graph?.nodes.find((node) => node.id === selectedNodeId) ?? null;
+  const inspectorShown = selectedNode !== null && !viewedVersionId;
+  useLayoutEffect(() => {
+    setInspectorWidth(inspectorShown ? (graphSection.current?.querySelector<HTMLElement>(':scope > .inspector')?.offsetWidth ?? 0) : 0);
+  }, [inspectorShown]);
   const errorCount = listedDiagnostics.filter((diagnostic) => diagnostic.severity === 'error').length;
   const layeredStore = otherProject ? null : runStore;
 
@@ -391,7 +399,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
                 </div>
               )}
             </section>
-            <section className="editor-graph" aria-label="Graph">
+            <section className="editor-graph" aria-label="Graph" ref={graphSection}>
               {graph ? (
                 <GraphCanvas
                   key={onRunVersion ? `version-${runVersion.id}` : 'current'}
@@ -402,6 +410,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
                   readOnly={onRunVersion}
                   selectedNodeId={selectedNodeId}
                   panelsKey={`${historyOpen}`}
+                  coveredRight={inspectorWidth}
                 />
               ) : (
                 <p className="empty graph-empty">The code cannot be read as Weft yet, so there is no graph to draw.</p>
@@ -433,6 +442,21 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
 }
 
 const ignoreChange = () => undefined;
+
+/**
+ * A window narrowed to phone width while the user works in the code (typing, a completion open)
+ * keeps showing the code rather than switching them to the graph. The width matches editor.css.
+ */
+function usePhonePaneFollowsFocus(setPhonePane: (pane: 'graph' | 'code') => void) {
+  useEffect(() => {
+    const phone = window.matchMedia('(max-width: 800px)');
+    const narrowed = () => {
+      if (phone.matches && document.activeElement?.closest('.editor-code')) setPhonePane('code');
+    };
+    phone.addEventListener('change', narrowed);
+    return () => phone.removeEventListener('change', narrowed);
+  }, [setPhonePane]);
+}
 
 /** Graph or code, shown at phone width only (CSS): the two side by side would each be too narrow to use. */
 function PaneSwitch({ pane, onChange }: { pane: 'graph' | 'code'; onChange: (pane: 'graph' | 'code') => void }) {

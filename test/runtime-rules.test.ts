@@ -97,6 +97,116 @@ const programs = {
     'all.a = card.text',
     'all.b = open.text',
   ].join('\n'),
+  rootsRunOnce: [
+    'alone = Template(x: String?) { template: "[{{x}}]" }',
+    'word = Text { value: "w" }',
+    'shut = Boolean { value: false }',
+    'gate = Gate',
+    'gate.pass = shut.value',
+    'gate.value = word.value',
+    'opt = Template(x: String?, y: String) { template: "{{x}}/{{y}}" }',
+    'opt.x = gate.value',
+    'opt.y = word.value',
+  ].join('\n'),
+  requireOneOf: [
+    'shut = Boolean { value: false }',
+    'word = Text { value: "hello" }',
+    'gate = Gate',
+    'gate.pass = shut.value',
+    'gate.value = word.value',
+    'none = Template(a: String?, b: String?, @require_one_of(a, b)) { template: "{{a}}/{{b}}" }',
+    'none.a = gate.value',
+    'filled = Template(a: String?, b: String?, @require_one_of(a, b)) {',
+    '  template: "{{a}}/{{b}}"',
+    '  b: "from config"',
+    '}',
+    'filled.a = gate.value',
+    'one = Template(a: String?, b: String?, @require_one_of(a, b)) { template: "{{a}}/{{b}}" }',
+    'one.a = gate.value',
+    'one.b = word.value',
+    'card = Group(a: String?, b: String?, @require_one_of(a, b)) -> (text: String?) {',
+    '  say = Template(a: String?) { template: "[{{a}}]" }',
+    '  say.a = self.a',
+    '  self.text = say.text',
+    '}',
+    'card.a = gate.value',
+  ].join('\n'),
+  nestedLanes: [
+    'grid = List -> (value: List[List[Number]]) {',
+    '  value: [[1, 2], [3]]',
+    '}',
+    'cell = Template(n: Number) { template: "<{{n}}>" }',
+    'cell.n = grid.value',
+    'rows = Pack(cells: List[List[String]])',
+    'rows.cells = cell.text',
+  ].join('\n'),
+  emptyList: [
+    'none = List -> (value: List[Number]) {',
+    '  value: []',
+    '}',
+    'each = Template(n: Number) { template: "<{{n}}>" }',
+    'each.n = none.value',
+    'all = Pack(texts: List[String])',
+    'all.texts = each.text',
+  ].join('\n'),
+  nullList: [
+    'orders = List -> (value: List[Number]) {',
+    '  value: [1, 2]',
+    '}',
+    'shut = Boolean { value: false }',
+    'gate = Gate(value: List[Number]) -> (value: List[Number])',
+    'gate.pass = shut.value',
+    'gate.value = orders.value',
+    'each = Template(n: Number) { template: "<{{n}}>" }',
+    'each.n = gate.value',
+    'all = Template(texts: List[String]?) { template: "[{{texts}}]" }',
+    'all.texts = each.text',
+  ].join('\n'),
+  zippedLanes: [
+    'names = List -> (value: List[String]) {',
+    '  value: ["a", "b", "c"]',
+    '}',
+    'counts = List -> (value: List[Number]) {',
+    '  value: [1, 2, 3]',
+    '}',
+    'short = List -> (value: List[Number]) {',
+    '  value: [1, 2]',
+    '}',
+    'pair = Template(name: String, n: Number) { template: "{{name}}{{n}}" }',
+    'pair.name = names.value',
+    'pair.n = counts.value',
+    'odd = Template(name: String, n: Number) { template: "{{name}}{{n}}" }',
+    'odd.name = names.value',
+    'odd.n = short.value',
+    'after = Debug',
+    'after.data = odd.text',
+  ].join('\n'),
+  misfitElement: [
+    'readings = List -> (value: List[JsonDict]) {',
+    '  value: [{"degrees": 1}, {"degrees": "cold"}, {"degrees": 3}]',
+    '}',
+    'split = Unpack -> (degrees: Number)',
+    'split.in = readings.value',
+    'show = Template(d: Number) { template: "{{d}}" }',
+    'show.d = split.degrees',
+    'all = Pack(texts: List[String | Null])',
+    'all.texts = show.text',
+  ].join('\n'),
+  stackTrimLanes: [
+    'nums = List -> (value: List[Number]) {',
+    '  value: [1, 2, 3]',
+    '}',
+    'say = Template(n: Number) { template: "<{{n}}>" }',
+    'say.n = nums.value',
+    'keep = Number { value: 2 }',
+    'trim = StackTrim(value: List[String])',
+    'trim.value = say.text',
+    'trim.count = keep.value',
+    'after = Template(v: String) { template: "[{{v}}]" }',
+    'after.v = trim.value',
+    'all = Pack(vs: List[String])',
+    'all.vs = after.text',
+  ].join('\n'),
   formWithoutFields: [
     'word = Text { value: "context" }',
     'ask = HumanQuery { title: "Nothing to ask" }',
@@ -118,6 +228,14 @@ const programs = {
     'approved.data = form.go_approved',
   ].join('\n'),
 };
+
+/** Each lane of a node (`0.1`, '' outside lanes) with its status, in lane order. */
+function laneStatuses(execution: { runs: { nodeId: string; lane: number[]; status: string }[] }, nodeId: string): [string, string][] {
+  return execution.runs
+    .filter((r) => r.nodeId === nodeId)
+    .map((r): [string, string] => [r.lane.join('.'), r.status])
+    .sort((a, b) => a[0].localeCompare(b[0], 'en', { numeric: true }));
+}
 
 describe('the runtime rules of NODES.md Part 1', () => {
   const platform = usePlatform();
@@ -178,6 +296,71 @@ describe('the runtime rules of NODES.md Part 1', () => {
     expect(execution.node('card.say')).toMatchObject({ status: 'skipped', details: { reason: 'group card is skipped: its required input title is null' } });
     expect(execution.node('open.say')).toMatchObject({ status: 'completed', output: { text: '[]' } });
     expect(execution.node('all')).toMatchObject({ status: 'completed', inputs: { a: null, b: '[]' } });
+  });
+
+  it('runs every root node exactly once, never skipped, its unwired ports from config; an optional wired input takes null', async () => {
+    const execution = await run('rootsRunOnce');
+    expect(execution.status).toBe('completed');
+    for (const root of ['alone', 'word', 'shut']) expect(execution.runs.filter((r) => r.nodeId === root)).toHaveLength(1);
+    expect(execution.node('alone')).toMatchObject({ status: 'completed', inputs: { template: '[{{x}}]', x: null } });
+    expect(execution.node('opt')).toMatchObject({ status: 'completed', inputs: { x: null, y: 'w' }, output: { text: '/w' } });
+  });
+
+  it('skips a node none of whose @require_one_of ports has a value; a config value or one wired value is enough; a group skips whole', async () => {
+    const execution = await run('requireOneOf');
+    expect(execution.status).toBe('completed');
+    expect(execution.node('none')).toMatchObject({ status: 'skipped', details: { reason: 'none of a, b has a value (@require_one_of)' } });
+    expect(execution.node('filled')).toMatchObject({ status: 'completed', inputs: { a: null, b: 'from config' }, output: { text: '/from config' } });
+    expect(execution.node('one')).toMatchObject({ status: 'completed', inputs: { a: null, b: 'hello' }, output: { text: '/hello' } });
+    expect(execution.node('card.say')).toMatchObject({ status: 'skipped', details: { reason: 'group card is skipped: none of a, b has a value (@require_one_of)' } });
+  });
+
+  it('runs a list of lists in nested lanes (depth 2) and gathers them back as nested lists', async () => {
+    const execution = await run('nestedLanes');
+    expect(execution.status).toBe('completed');
+    expect(laneStatuses(execution, 'cell')).toEqual([['0.0', 'completed'], ['0.1', 'completed'], ['1.0', 'completed']]);
+    expect(execution.node('cell', [1, 0])).toMatchObject({ inputs: { n: 3 }, output: { text: '<3>' } });
+    expect(execution.node('rows')).toMatchObject({ status: 'completed', lane: [], inputs: { cells: [['<1>', '<2>'], ['<3>']] } });
+  });
+
+  it('runs a node fed an empty list in no lane, and the gather after it gets []', async () => {
+    const execution = await run('emptyList');
+    expect(execution.status).toBe('completed');
+    expect(execution.runs.filter((r) => r.nodeId === 'each')).toEqual([]);
+    expect(execution.node('all')).toMatchObject({ status: 'completed', inputs: { texts: [] } });
+  });
+
+  it('skips a node fed null where its lanes come from once, and an optional gather after it takes null', async () => {
+    const execution = await run('nullList');
+    expect(execution.status).toBe('completed');
+    expect(laneStatuses(execution, 'each')).toEqual([['', 'skipped']]);
+    expect(execution.node('all')).toMatchObject({ status: 'completed', inputs: { texts: null }, output: { text: '[]' } });
+  });
+
+  it('zips two lists that run one node by index; lists of different lengths fail it once, and its reader skips', async () => {
+    const execution = await run('zippedLanes');
+    expect(execution.status).toBe('failed');
+    expect(execution.runs.filter((r) => r.nodeId === 'pair').map((r) => r.output.text).sort()).toEqual(['a1', 'b2', 'c3']);
+    expect(laneStatuses(execution, 'odd')).toEqual([['', 'failed']]);
+    expect(execution.node('odd')?.error).toContain('lanes do not line up');
+    expect(laneStatuses(execution, 'after')).toEqual([['', 'skipped']]);
+  });
+
+  it('turns an element that does not fit the port it runs into null in its lane: that lane skips, the others run, the gather has null', async () => {
+    const execution = await run('misfitElement');
+    expect(execution.status).toBe('completed');
+    expect(laneStatuses(execution, 'split')).toEqual([['0', 'completed'], ['1', 'skipped'], ['2', 'completed']]);
+    expect(execution.node('split', [1])).toMatchObject({ inputs: { in: null }, details: { reason: expect.stringContaining('the element of readings.value in this lane is Dict[String, String]') } });
+    expect(laneStatuses(execution, 'show')).toEqual([['0', 'completed'], ['1', 'skipped'], ['2', 'completed']]);
+    expect(execution.node('all')).toMatchObject({ status: 'completed', inputs: { texts: ['1', null, '3'] } });
+  });
+
+  it("runs the readers of StackTrim's value once per element it keeps, and gathers them back", async () => {
+    const execution = await run('stackTrimLanes');
+    expect(execution.status).toBe('completed');
+    expect(execution.node('trim')).toMatchObject({ status: 'completed', inputs: { value: ['<1>', '<2>', '<3>'], count: 2 }, output: { value: ['<1>', '<2>'] } });
+    expect(laneStatuses(execution, 'after')).toEqual([['0', 'completed'], ['1', 'completed']]);
+    expect(execution.node('all')).toMatchObject({ status: 'completed', inputs: { vs: ['[<1>]', '[<2>]'] } });
   });
 
   it('completes a HumanQuery that has no fields at once, without asking anyone', async () => {

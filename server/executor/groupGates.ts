@@ -75,8 +75,9 @@ export function withGroupGates(graph: GraphIR, executable: ExecutableGraph): Exe
           .map((name) => group!.inputs.find((port) => port.name === name))
           .filter((port) => port !== undefined && boundaries.has(`${groupId}\u0000${port.name}`)) as IRPort[];
         const gated = wired.map((port) => gateFor(port, true)?.name);
-        // Decided only where this node can read every wired port of the group (not from a deeper lane).
-        if (gated.length > 0 && gated.every((name) => name !== undefined)) requireOneOf.push(gated as string[]);
+        // Decided only where this node can read every wired port of the group (not from a deeper lane);
+        // the unwired ones are named too (they never have a value), for the skip's reason.
+        if (gated.length > 0 && gated.every((name) => name !== undefined)) requireOneOf.push(names.map((name) => `${groupId}.${name}`));
       }
     }
     if (gates.length === 0 && requireOneOf.length === 0) return node;

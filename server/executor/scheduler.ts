@@ -486,8 +486,9 @@ function skipReason(node: NodeState, seen: Map<string, Seen>): { reason: string;
     const inputs = group.map((name) => node.node.inputs.find((input) => input.name === name));
     if (inputs.some((input) => input && hasValue(input, seen.get(input.name)))) continue;
     const gated = inputs.filter((input) => input !== undefined && isGate(input)) as GateInput[];
-    if (gated.length > 0 && gated.length === group.length && gated.every((input) => input.gate.group === gated[0]!.gate.group)) {
-      return { reason: `group ${gated[0]!.gate.group} is skipped: none of ${gated.map((input) => input.gate.port).join(', ')} has a value (@require_one_of)` };
+    const prefix = gated.length > 0 ? `${gated[0]!.gate.group}.` : undefined;
+    if (prefix && group.every((name) => name.startsWith(prefix))) {
+      return { reason: `group ${gated[0]!.gate.group} is skipped: none of ${group.map((name) => name.slice(prefix.length)).join(', ')} has a value (@require_one_of)` };
     }
     return { reason: `none of ${group.join(', ')} has a value (@require_one_of)` };
   }

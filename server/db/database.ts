@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import { copyTemplateInto } from './embeddedTemplate';
 import { PrismaClient } from './generated/client';
 import { applyMigrations, type SqlRunner } from './migrate';
+import { loggedRecordSql, setRecordSql } from './recordSql';
 import { setTransactionGate, TransactionGate } from './transactions';
 
 export type { PrismaClient };
@@ -44,7 +45,7 @@ const transactionOptions = { maxWait: 10_000, timeout: 15_000 };
 export async function openDatabase(config: Config['database'], log: Logger): Promise<Database> {
   const database =
     config.kind === 'embedded'
-      ? await openEmbedded(config.directory, Boolean(config.logQueries))
+      ? await openEmbedded(config.directory, Boolean(config.logQueries), log)
       : await openServer(config.url, log, Boolean(config.logQueries), config.poolSize ?? defaultPoolSize);
   if (config.logQueries) logQueries(database.prisma, log);
   const applied = await migrate(database, config);
@@ -78,7 +79,7 @@ function logQueries(prisma: PrismaClient, log: Logger): void {
   );
 }
 
-async function openEmbedded(directory: string, logQueries: boolean): Promise<Database> {
+async function openEmbedded(directory: string, logQueries: boolean, log: Logger): Promise<Database> {
   await mkdir(directory, { recursive: true });
   // A new database is a copy of an empty one made once (seconds of initdb saved); an existing one opens as it is.
   await copyTemplateInto(directory);
@@ -94,6 +95,7 @@ async function openEmbedded(directory: string, logQueries: boolean): Promise<Dat
   // PGlite is one connection: its adapter queues transactions itself, so only a long queue could time out.
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions, ...queryEvents(logQueries) });
   setTransactionGate(prisma, new TransactionGate(1));
+  setRecordSql(prisma, loggedRecordSql({ query: async <Row>(text: string, params: unknown[]) => (await pglite.query<Row>(text, params)).rows }, logQueries ? log : undefined));
   return {
     kind: 'embedded',
     prisma,
@@ -124,6 +126,7 @@ async function openServer(url: string, log: Logger, logQueries: boolean, poolSiz
   prismaPool.on('error', (error) => log.warn('an idle database connection failed; the pool opens another', { error }));
   const prisma = new PrismaClient({ adapter: new PrismaPg(prismaPool), transactionOptions, ...queryEvents(logQueries) });
   setTransactionGate(prisma, new TransactionGate(Math.max(1, poolSize - connectionsKeptForOthers)));
+  setRecordSql(prisma, loggedRecordSql({ query: async <Row>(text: string, params: unknown[]) => (await prismaPool.query(text, params)).rows as Row[] }, logQueries ? log : undefined));
   const listeners: ReconnectingListener[] = [];
   return {
     kind: 'server',

@@ -16,7 +16,8 @@ const catchUpBatchSize = 1_000;
 export class EventHub {
   private readonly subscribers = new Map<string, Set<LiveQueue<ExecutionEvent>>>();
   private stopListening: (() => Promise<void>) | undefined;
-  private pendingIds: bigint[] = [];
+  /** Notified events not delivered yet: whole, or an id to read. */
+  private pending: { id: bigint; event?: ExecutionEvent }[] = [];
   private delivering: Promise<void> = Promise.resolve();
   /** The newest event this hub has delivered (or that existed when it started). */
   private highestDeliveredId = 0n;
@@ -109,28 +110,50 @@ export class EventHub {
     return queue;
   }
 
+  /**
+   * A notification carries a whole event (JSON) when it is small, else the id of its row
+   * (server/events/record.ts, weft_record_changes): only those are read back.
+   */
   private onNotification(payload: string): void {
-    if (!/^\d+$/.test(payload)) return;
-    this.pendingIds.push(BigInt(payload));
-    if (this.pendingIds.length === 1) {
-      // Notifications arriving together are fetched with one query, delivered in order.
+    if (payload.startsWith('{')) {
+      let event: ExecutionEvent;
+      try {
+        event = JSON.parse(payload) as ExecutionEvent;
+      } catch (error) {
+        this.log.error('could not read a notified event', { error });
+        return;
+      }
+      this.pending.push({ id: BigInt(event.id), event });
+    } else if (/^\d+$/.test(payload)) {
+      this.pending.push({ id: BigInt(payload) });
+    } else {
+      return;
+    }
+    if (this.pending.length === 1) {
+      // Notifications arriving together are delivered together, in order; ids with one query.
       this.delivering = this.delivering.then(() => new Promise((resolve) => setImmediate(resolve))).then(() => this.deliverPending());
     }
   }
 
   private async deliverPending(): Promise<void> {
-    const ids = this.pendingIds;
-    this.pendingIds = [];
-    for (const id of ids) if (id > this.highestDeliveredId) this.highestDeliveredId = id;
-    if (ids.length === 0 || this.subscribers.size === 0) return;
+    const pending = this.pending;
+    this.pending = [];
+    for (const { id } of pending) if (id > this.highestDeliveredId) this.highestDeliveredId = id;
+    if (pending.length === 0 || this.subscribers.size === 0) return;
     try {
-      const rows = await this.database.prisma.executionEvent.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } });
-      for (const row of rows) {
-        if (this.caughtUpIds.delete(row.id)) continue;
-        this.deliver(toExecutionEvent(row), row.id);
+      const toRead = pending.filter((notified) => !notified.event).map(({ id }) => id);
+      const read = new Map<bigint, ExecutionEvent>();
+      if (toRead.length > 0) {
+        for (const row of await this.database.prisma.executionEvent.findMany({ where: { id: { in: toRead } } })) read.set(row.id, toExecutionEvent(row));
+      }
+      pending.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      for (const { id, event } of pending) {
+        if (this.caughtUpIds.delete(id)) continue;
+        const delivered = event ?? read.get(id);
+        if (delivered) this.deliver(delivered, id);
       }
     } catch (error) {
-      this.log.error('could not load committed events', { error, count: ids.length });
+      this.log.error('could not load committed events', { error, count: pending.length });
     }
   }
 

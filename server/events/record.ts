@@ -113,10 +113,21 @@ export async function commitNewExecution(prisma: PrismaClient, data: Prisma.Exec
 async function insertEvent(tx: Transaction, executionId: string, seq: number, payload: ExecutionEventPayload): Promise<void> {
   // The payload goes in as JSON text (`::jsonb`), serialised once: handed to Prisma as an object,
   // a node run's large output would be walked value by value on the event loop (issue 12 A4).
-  const [event] = await tx.$queryRaw<{ id: bigint }[]>`
+  const text = JSON.stringify(payload);
+  const [event] = await tx.$queryRaw<{ id: bigint; createdAt: Date }[]>`
     INSERT INTO "ExecutionEvent" ("executionId", "seq", "kind", "payload")
-    VALUES (${executionId}::uuid, ${seq}, ${payload.kind}, ${JSON.stringify(payload)}::jsonb) RETURNING "id"`;
-  await tx.$executeRaw`SELECT pg_notify(${eventsChannel}, ${event!.id.toString()})`;
+    VALUES (${executionId}::uuid, ${seq}, ${payload.kind}, ${text}::jsonb) RETURNING "id", "createdAt"`;
+  await tx.$executeRaw`SELECT pg_notify(${eventsChannel}, ${notificationOf(text, event!.id, executionId, seq, event!.createdAt)})`;
+}
+
+/** Events whose NOTIFY carries them whole are below this size; larger ones carry their id (PostgreSQL allows 8,000 bytes). */
+export const wholeEventNotificationBytes = 7_000;
+
+/** The NOTIFY payload of an event: the whole event when it is small (the hub reads nothing back), else its id. */
+function notificationOf(payloadText: string, id: bigint, executionId: string, seq: number, createdAt: Date): string {
+  if (payloadText.length >= wholeEventNotificationBytes) return id.toString();
+  const event = `${payloadText.slice(0, -1)},"id":"${id}","executionId":"${executionId}","seq":${seq},"createdAt":"${createdAt.toISOString()}"}`;
+  return Buffer.byteLength(event) < wholeEventNotificationBytes ? event : id.toString();
 }
 
 export function executionSnapshot(execution: Execution): ExecutionSnapshot {

@@ -64,5 +64,5 @@ export type ExecutionEvent = ExecutionEventPayload & {
   createdAt: string;
 };
 
-/** The PostgreSQL NOTIFY channel: its payload is the id of a committed ExecutionEvent row. */
+/** The PostgreSQL NOTIFY channel: its payload is a committed event, whole (JSON) when it is small, else its ExecutionEvent row id. */
 export const eventsChannel = 'weft_execution_events';

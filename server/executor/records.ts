@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { Execution, HumanTask, NodeRun, NodeRunStatus, Prisma, PrismaClient, TriggerKind } from '../db/generated/client';
 import { largeJsonBytes, yieldToEventLoop } from '../db/largeJson';
+import { recordSqlOf } from '../db/recordSql';
+import { retryTransient, transactionGateOf } from '../db/transactions';
 import { commitTaskClosed, commitTaskOpened } from '../events/humanTasks';
 import { commitExecutionChange, commitExecutionChanges, commitNewExecution, type ExecutionChange } from '../events/record';
 
@@ -40,25 +43,48 @@ export class ExecutionRecords {
   constructor(protected readonly prisma: PrismaClient) {}
 
   /**
-   * Records for one node's work step: its start is written at once, its ending (completed,
-   * failed, …) is kept and handed back by `deferred`, for the workflow to write in a step of
-   * its own. A record that fails then makes Restate retry that record step, never the node's
-   * work (an Http call, a Python run) whose result is already journaled.
+   * Records for one node's work step: its ending (completed, failed, …) is kept and handed back
+   * by `deferred`, for the workflow to write in a later step (the next node's work step, before
+   * that work begins, or a record step of its own). A record that fails then makes Restate
+   * retry that later step before its own work, never this node's work (an Http call, a Python
+   * run) whose result is already journaled. `carried`, the endings earlier work steps deferred,
+   * is written together with this step's first record (its `running`), in one statement, before
+   * the work begins.
    */
-  forWorkStep(): ExecutionRecords & { deferred(outputs?: unknown): DeferredNodeRun[] } {
-    return new WorkStepRecords(this.prisma);
+  forWorkStep(carried: readonly NodeRunChange[] = []): ExecutionRecords & { deferred(outputs?: unknown): DeferredNodeRun[]; writeCarried(executionId: string): Promise<void> } {
+    return new WorkStepRecords(this.prisma, carried);
   }
 
-  /** Writes what a work step deferred (see forWorkStep): once, whatever the retries. */
-  async recordDeferred(executionId: string, deferred: readonly DeferredNodeRun[], outputs?: unknown): Promise<void> {
-    for (const change of deferred) {
-      await this.recordNodeRun(executionId, {
-        ...change,
-        output: change.output === 'fromOutcome' ? (outputs as Json) : change.output,
-        startedAt: change.startedAt ? new Date(change.startedAt) : undefined,
-        completedAt: change.completedAt ? new Date(change.completedAt) : undefined,
-      });
+  /** Writes what a work step deferred (see forWorkStep), with `then` after it: once, whatever the retries. */
+  async recordDeferred(executionId: string, deferred: readonly NodeRunChange[], then?: ExecutionStatusChange): Promise<void> {
+    await this.recordChanges(executionId, [...deferred.map((change) => ({ kind: 'nodeRun' as const, ...change })), ...(then ? [then] : [])]);
+  }
+
+  /**
+   * Writes changes of one execution in order, each with its own `seq` and event, each skipped
+   * when it is recorded already (a node run with that status; an execution status with
+   * `unlessSame`), none once the execution has ended: one parameterised statement
+   * (weft_record_changes, prisma/migrations/20261201170000_record_changes_function) in the
+   * execution's turn. Changes that carry a large JSON value go through recordNodeRun's path,
+   * which hands each large value over as text in a statement of its own.
+   */
+  async recordChanges(executionId: string, changes: readonly RecordedChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    const rows = JSON.stringify(changes.map(changeRow));
+    if (rows.length >= largeJsonBytes && changes.some(hasLargeJson)) {
+      for (const change of changes) {
+        if (change.kind !== 'nodeRun') {
+          await this.recordChanges(executionId, [change]);
+          continue;
+        }
+        const { kind: _kind, ...nodeRun } = change;
+        await this.writeNodeRun(executionId, nodeRun);
+      }
+      return;
     }
+    await transactionGateOf(this.prisma).run(executionId, () =>
+      retryTransient(() => recordSqlOf(this.prisma).query('SELECT weft_record_changes($1::uuid, $2::jsonb) AS written', [executionId, rows])),
+    );
   }
 
   /** Creates a pending execution pinned to a version holding the project's current code. */
@@ -98,17 +124,12 @@ export class ExecutionRecords {
   }
 
   async setStatus(executionId: string, status: 'running' | 'waiting_for_input' | 'paused'): Promise<void> {
-    await commitExecutionChange(this.prisma, executionId, {
-      execution: { status },
-      alreadyRecorded: (_tx, current) => current.status === status,
-    });
+    await this.recordChanges(executionId, [statusChange(status)]);
   }
 
   /** Ends the execution; an execution that has already ended keeps its first ending. */
   async finish(executionId: string, outcome: { status: 'completed' | 'failed' | 'cancelled'; error?: string }): Promise<void> {
-    await commitExecutionChange(this.prisma, executionId, {
-      execution: { status: outcome.status, error: outcome.error ?? null, completedAt: new Date() },
-    });
+    await this.recordChanges(executionId, [finishChange(outcome)]);
   }
 
   /**
@@ -116,6 +137,11 @@ export class ExecutionRecords {
    * it already has is a no-op, so a step that Restate replays records each transition once.
    */
   async recordNodeRun(executionId: string, change: NodeRunChange): Promise<void> {
+    await this.recordChanges(executionId, [{ kind: 'nodeRun', ...change }]);
+  }
+
+  /** recordNodeRun through an interactive transaction, large JSON values handed over as text. */
+  private async writeNodeRun(executionId: string, change: NodeRunChange): Promise<void> {
     const lane = change.lane ?? [];
     const laneKey = laneKeyOf(lane);
     const { nodeId, nodeType, ...fields } = change;
@@ -245,10 +271,34 @@ export class ExecutionRecords {
 
 class WorkStepRecords extends ExecutionRecords {
   private readonly kept: NodeRunChange[] = [];
+  private carried: readonly NodeRunChange[];
+
+  constructor(prisma: PrismaClient, carried: readonly NodeRunChange[]) {
+    super(prisma);
+    this.carried = carried;
+  }
 
   override async recordNodeRun(executionId: string, change: NodeRunChange): Promise<void> {
-    if (finalNodeRunStatuses.includes(change.status)) this.kept.push(change);
-    else await super.recordNodeRun(executionId, change);
+    if (finalNodeRunStatuses.includes(change.status)) {
+      this.kept.push(change);
+      return;
+    }
+    await this.recordChanges(executionId, [{ kind: 'nodeRun', ...change }]);
+  }
+
+  override async recordChanges(executionId: string, changes: readonly RecordedChange[]): Promise<void> {
+    await super.recordChanges(executionId, [...this.takeCarried(), ...changes]);
+  }
+
+  /** Writes what earlier steps deferred, if this step has not written it yet. */
+  async writeCarried(executionId: string): Promise<void> {
+    await super.recordChanges(executionId, this.takeCarried());
+  }
+
+  private takeCarried(): RecordedChange[] {
+    const carried = this.carried.map((change) => ({ kind: 'nodeRun' as const, ...change }));
+    this.carried = [];
+    return carried;
   }
 
   deferred(outputs?: unknown): DeferredNodeRun[] {
@@ -259,6 +309,62 @@ class WorkStepRecords extends ExecutionRecords {
       completedAt: change.completedAt?.toISOString(),
     }));
   }
+}
+
+/** A change of the execution's own status, as recordChanges writes it. */
+export interface ExecutionStatusChange {
+  kind: 'execution';
+  status: 'running' | 'waiting_for_input' | 'paused' | 'completed' | 'failed' | 'cancelled';
+  /** Written only when the execution has another status now. */
+  unlessSame?: boolean;
+  error?: string | null;
+  completedAt?: Date;
+}
+
+export type RecordedChange = ({ kind: 'nodeRun' } & NodeRunChange) | ExecutionStatusChange;
+
+export const statusChange = (status: 'running' | 'waiting_for_input' | 'paused'): ExecutionStatusChange => ({ kind: 'execution', status, unlessSame: true });
+
+export const finishChange = (outcome: { status: 'completed' | 'failed' | 'cancelled'; error?: string }): ExecutionStatusChange => ({
+  kind: 'execution',
+  status: outcome.status,
+  error: outcome.error ?? null,
+  completedAt: new Date(),
+});
+
+/** A deferred change as the workflow holds it between steps: its dates back as dates, its output from the outcome. */
+export function deferredChanges(deferred: readonly DeferredNodeRun[], outputs?: unknown): NodeRunChange[] {
+  return deferred.map((change) => ({
+    ...change,
+    output: change.output === 'fromOutcome' ? (outputs as Json) : change.output,
+    startedAt: change.startedAt ? new Date(change.startedAt) : undefined,
+    completedAt: change.completedAt ? new Date(change.completedAt) : undefined,
+  }));
+}
+
+/** The JSON row weft_record_changes reads (dates as ISO text; a key left out keeps the column's value). */
+function changeRow(change: RecordedChange): object {
+  if (change.kind === 'execution') return change;
+  const lane = change.lane ?? [];
+  return { ...change, id: uuidV7(), lane, laneKey: laneKeyOf(lane) };
+}
+
+function hasLargeJson(change: RecordedChange): boolean {
+  if (change.kind !== 'nodeRun') return false;
+  return jsonColumns.some((column) => change[column] !== undefined && JSON.stringify(change[column]).length >= largeJsonBytes);
+}
+
+/** A time-ordered UUID (version 7, RFC 9562), as Prisma's `uuid(7)` default makes for rows it creates. */
+function uuidV7(): string {
+  const bytes = randomBytes(16);
+  const ms = Date.now();
+  const high = Math.floor(ms / 2 ** 16);
+  bytes.writeUInt32BE(high, 0);
+  bytes.writeUInt16BE(ms % 2 ** 16, 4);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 type JsonColumn = 'inputs' | 'output' | 'details';

@@ -8,13 +8,13 @@ import * as restate from '@restatedev/restate-sdk';
  * has journaled its result, so that no finished side effect is run again after the restart.
  */
 export class WorkSteps {
-  private stopping = false;
+  private stoppingNow = false;
   private readonly running = new Map<string, AbortSignal>();
   private readonly waiters = new Set<() => void>();
 
   /** Called as a work step begins; throws once the platform is stopping. */
   begin(id: string, attempt: AbortSignal): void {
-    if (this.stopping) {
+    if (this.stoppingNow) {
       throw new restate.RetryableError('The platform is stopping; this node runs after it starts again', { retryAfter: { seconds: 1 } });
     }
     this.running.set(id, attempt);
@@ -33,7 +33,12 @@ export class WorkSteps {
   }
 
   stopStarting(): void {
-    this.stopping = true;
+    this.stoppingNow = true;
+  }
+
+  /** True once `stopStarting()` was called. */
+  get stopping(): boolean {
+    return this.stoppingNow;
   }
 
   /** Waits until no work step is under way, at most `graceMs`; resolves to the number still running then. */

@@ -5,7 +5,7 @@ import { fieldList } from '../nodes/feedback/formFields';
 import { buildForm, type FormSchema } from '../nodes/feedback/humanForm';
 import type { ExecutableNode } from '../weft/ir';
 import type { JsonValue } from '../weft/types';
-import { laneKeyOf, type DeferredNodeRun, type ExecutionRecords } from './records';
+import { deferredChanges, finishChange, laneKeyOf, type DeferredNodeRun, type ExecutionRecords, type NodeRunChange } from './records';
 import { planInWorker } from '../graphql/compiled';
 import { runNodeInstance } from './runNode';
 import type { WorkSteps } from './workSteps';
@@ -43,6 +43,12 @@ type Step =
   | { key: string; kind: 'pause' }
   | { key: string; kind: 'resume' };
 
+/** A node run's ending that its work step journaled and a later step writes (see ExecutionRecords.forWorkStep). */
+interface CarriedEnding {
+  key: string;
+  change: NodeRunChange;
+}
+
 const pauseCountKey = 'pauses';
 const pausedAtKey = 'pausedAt';
 const pausePromise = (n: number) => `pause-${n}`;
@@ -60,6 +66,13 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
     handlers: {
       run: async (ctx: restate.WorkflowContext, input: ExecutionInput): Promise<void> => {
         const { executionId } = input;
+        // Endings journaled and not written yet: the next step that runs anyway writes them first.
+        let carried: CarriedEnding[] = [];
+        const takeCarried = () => {
+          const taken = carried.map(({ change }) => change);
+          carried = [];
+          return taken;
+        };
         try {
           await ctx.run('start', () => records.setStatus(executionId, 'running'));
           // Compiled in the compile pool's worker threads: a large program would hold the event loop.
@@ -73,12 +86,16 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
           await drive(ctx, state, nodes);
           const summary = summarize(state);
           const error = summary.failed.map((f) => `${f.nodeId}${f.lane.length ? `[${f.lane.join('.')}]` : ''}: ${f.error}`).join('\n');
+          const endings = takeCarried();
           await ctx.run('finish', () =>
-            records.finish(executionId, summary.status === 'failed' ? { status: 'failed', error } : { status: 'completed' }),
+            records.recordDeferred(executionId, endings, finishChange(summary.status === 'failed' ? { status: 'failed', error } : { status: 'completed' })),
           );
         } catch (error) {
           if (error instanceof restate.TerminalError && error.code === 409) {
+            // What finished before the cancel is recorded as it ended; what did not, cancelled.
+            const endings = takeCarried();
             await ctx.run('cancelled', async () => {
+              await records.recordDeferred(executionId, endings);
               await records.finishCancelled(executionId);
             });
           }
@@ -100,7 +117,8 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
           while (true) {
             const batch = takeReady(state);
             if (hasSettledWithoutRunning(batch)) {
-              await ctx.run(`settle batch ${batchNumber++}`, () => recordSettledBatch(records, executionId, nodes, batch));
+              const endings = takeCarried();
+              await ctx.run(`settle batch ${batchNumber++}`, () => records.recordDeferred(executionId, [...endings, ...settledBatchChanges(nodes, batch)]));
             }
             for (const ready of batch.run) {
               waiting.push(ready);
@@ -112,7 +130,13 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
               const key = instanceKey(ready);
               inFlight.set(key, startInstance(ctx, nodes.get(ready.nodeId)!, ready, key));
             }
-            if (inFlight.size === 0 && !paused) return;
+            if (inFlight.size === 0 && !paused) return; // the finish step writes what is carried
+            if (carried.length > 0) {
+              // No step started that could write them: a record step of their own, before anything else waits.
+              const name = `record ${carried[0]!.key}${carried.length > 1 ? ` +${carried.length - 1}` : ''}`;
+              const endings = takeCarried();
+              await ctx.run(name, () => records.recordDeferred(executionId, endings));
+            }
             const step = await restate.RestatePromise.race([...inFlight.values(), controlRequest]);
             if (step.kind === 'pause' || step.kind === 'resume') {
               paused = step.kind === 'pause';
@@ -147,7 +171,8 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
               continue;
             }
             if (step.record?.length) {
-              await ctx.run(`record ${step.key}`, () => records.recordDeferred(executionId, step.record!, step.kind === 'outcome' && step.outcome.status === 'completed' ? step.outcome.outputs : undefined));
+              const outputs = step.outcome.status === 'completed' ? step.outcome.outputs : undefined;
+              for (const change of deferredChanges(step.record, outputs)) carried.push({ key: step.key, change });
             }
             settle(state, ready, step.outcome);
             readyByKey.delete(step.key);
@@ -158,14 +183,19 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
           if (node.type === humanQueryType && fieldList(node.config.fields).length > 0) {
             return ctx.run(`ask ${key}`, () => askHuman(node, ready)).map(() => ({ key, kind: 'asked' as const }));
           }
-          // The work and its ending's record are two steps: a failed record retries the record, not the work.
+          // The work's ending is recorded by a later step (first thing in the next work step, or a
+          // record step): a failed record retries that step before its own work, never this work.
+          // This step writes, in one statement before its work, the endings carried to it.
           const stepId = `${executionId}/${key}`;
+          const endings = takeCarried();
           return ctx
             .run(`run ${key}`, async () => {
               const attempt = ctx.request().attemptCompletedSignal;
+              const stepRecords = records.forWorkStep(endings);
+              // Stopping: this work waits for the restart, the endings of others need not.
+              if (workSteps?.stopping) await stepRecords.writeCarried(executionId);
               workSteps?.begin(stepId, attempt);
               try {
-                const stepRecords = records.forWorkStep();
                 const settings = { settings: nodeSettings, maxOutputBytesPerPort };
                 const outcome = await runNodeInstance(stepRecords, settings, executionId, node, ready, attempt);
                 return { outcome, record: stepRecords.deferred(outcome.status === 'completed' ? outcome.outputs : undefined) };
@@ -252,29 +282,25 @@ function hasSettledWithoutRunning(batch: ReadyBatch): boolean {
   return batch.skipped.length + batch.mocked.length + batch.triggered.length + batch.failed.length > 0;
 }
 
-/** Instances the scheduler settled itself (skips, mocks, triggers, lanes that do not line up) are recorded together. */
-async function recordSettledBatch(records: ExecutionRecords, executionId: string, nodes: Map<string, ExecutableNode>, batch: ReadyBatch) {
+/** Instances the scheduler settled itself (skips, mocks, triggers, lanes that do not line up), recorded together. */
+function settledBatchChanges(nodes: Map<string, ExecutableNode>, batch: ReadyBatch): NodeRunChange[] {
   const now = new Date();
   const typeOf = (nodeId: string) => nodes.get(nodeId)?.type ?? 'Unknown';
-  for (const skipped of batch.skipped) {
-    await records.recordNodeRun(executionId, {
+  return [
+    ...batch.skipped.map((skipped): NodeRunChange => ({
       nodeId: skipped.nodeId, nodeType: typeOf(skipped.nodeId), lane: skipped.lane, status: 'skipped',
       inputs: skipped.inputs as Prisma.InputJsonValue, details: { reason: skipped.reason, ...(skipped.cause ? { cause: { ...skipped.cause } } : {}) }, completedAt: now,
-    });
-  }
-  for (const done of [...batch.triggered, ...batch.mocked]) {
-    await records.recordNodeRun(executionId, {
+    })),
+    ...[...batch.triggered, ...batch.mocked].map((done): NodeRunChange => ({
       nodeId: done.nodeId, nodeType: typeOf(done.nodeId), lane: done.lane, status: 'completed',
       inputs: done.inputs as Prisma.InputJsonValue, output: done.outputs as Prisma.InputJsonValue,
       details: batch.mocked.includes(done) ? { mocked: true } : undefined, startedAt: now, completedAt: now,
-    });
-  }
-  for (const failed of batch.failed) {
-    await records.recordNodeRun(executionId, {
+    })),
+    ...batch.failed.map((failed): NodeRunChange => ({
       nodeId: failed.nodeId, nodeType: typeOf(failed.nodeId), lane: failed.lane, status: 'failed', error: failed.error, completedAt: now,
       inputs: failed.inputs as Prisma.InputJsonValue | undefined,
-    });
-  }
+    })),
+  ];
 }
 
 export type ExecutionWorkflow = ReturnType<typeof createExecutionWorkflow>;

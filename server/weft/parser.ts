@@ -24,7 +24,9 @@ const GROUP_EDGE = /^([a-zA-Z_][a-zA-Z0-9_.]*)\s*=\s*([a-zA-Z_][a-zA-Z0-9_.]*)$/
 /**
  * The program text as the reference sees it (§0): stored code is read as if fenced, so a line starting with
  * four backticks ends it. Text that holds a ````weft fence itself is read from the first fenced block (lines
- * outside it are blanked, so line numbers stay those of the file).
+ * outside it are blanked, so line numbers stay those of the file). The reference trims the block: blank lines
+ * at the end are dropped (so what is reported at the end of the text, e.g. an inline body left open, is at the
+ * last line that has text, as there); blank lines at the start are kept, to keep the file's line numbers.
  */
 export function programLines(code: string): string[] {
   const lines = code.replace(/\r\n?/g, '\n').split('\n');
@@ -33,6 +35,7 @@ export function programLines(code: string): string[] {
   const end = lines.findIndex((l, i) => i >= start && l.startsWith('````'));
   const body = lines.slice(0, end === -1 ? lines.length : end);
   for (let i = 0; i < start; i++) body[i] = '';
+  while (body.length > 1 && body[body.length - 1]!.trim() === '') body.pop();
   return body;
 }
 

@@ -13,6 +13,12 @@ describe('§0 input framing', () => {
     expect(graph.nodes.map((n) => n.id)).toEqual(['a']);
   });
 
+  it('§0 the program is trimmed at its end: an inline body left open at the end is reported at the last line with text', () => {
+    const code = program('d = Debug', 'd.data = Template {', '  template: "hi"', '', '   ', '');
+    rejected(code, 3, 'Unclosed inline expression body');
+    rejected(code, 3, "Inline expression missing required '.portName' after closing '}'");
+  });
+
   it('§0 lines keep their place in the file: leading blank lines do not shift diagnostics', () => {
     rejected(program('', '', 'x = Nope'), 3, 'Unknown node type: Nope');
   });

@@ -31,7 +31,8 @@ async function connect(wsUrl: string, token: string) {
   return {
     socket,
     closes,
-    subscribe: (id: string) => socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: feed } })),
+    subscribe: (id: string, query = feed, variables?: Record<string, unknown>) => socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } })),
+    nextsOf: (id: string) => messages.filter((m) => m.id === id && m.type === 'next').length,
     complete: (id: string) => socket.send(JSON.stringify({ id, type: 'complete' })),
     errorsOf,
     refused: (id: string) => errorsOf(id).some((error) => error.extensions?.code === 'TOO_MANY_SUBSCRIPTIONS'),
@@ -56,11 +57,11 @@ describe('subscription limits', () => {
     return Number(/^weft_graphql_active_subscriptions (\d+)/m.exec(text)?.[1]);
   };
   /** The answer of an SSE subscription: its first event, or 'streaming' when it has started and goes on. */
-  const sse = async (token: string, controller: AbortController) => {
+  const sse = async (token: string, controller: AbortController, request: { query: string; variables?: Record<string, unknown> } = { query: feed }) => {
     const response = await fetch(platform.current.graphqlUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: feed }),
+      body: JSON.stringify(request),
       signal: controller.signal,
     });
     return response;
@@ -187,4 +188,35 @@ describe('subscription limits', () => {
     await Promise.all(streams.map((stream) => stream.text().catch(() => undefined)));
     await waitFor(async () => (await active()) === 0);
   });
+
+  it('gives back the slots of executionEvents subscriptions (pushed by the execution\'s feed) when one is completed, its socket closes or its SSE stream is aborted mid-stream', async () => {
+    const admin = { authorization: `Bearer ${adminToken}` };
+    const waiting = 'greeting = Text { value: "hi" }\nreview = HumanQuery {\n  title: "Go on?"\n  fields: [{"fieldType": "approve_reject", "key": "decision"}]\n}\nreview.context = greeting.value\n';
+    const { body: created } = await graphqlPost(platform.current.graphqlUrl, `mutation ($code: String!) { createProject(name: "waits", code: $code) { ... on Project { id } } }`, { code: waiting }, admin);
+    const { body: run } = await graphqlPost(platform.current.graphqlUrl, `mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: created.data!.createProject.id }, admin);
+    const executionId = run.data!.runProject.id as string;
+    const events = 'subscription ($id: ID!) { executionEvents(executionId: $id) { seq } }';
+    const socket = await connect(wsUrl(), tokens.a);
+    socket.subscribe('e1', events, { id: executionId });
+    socket.subscribe('e2', events, { id: executionId });
+    const stream = new AbortController();
+    const streaming = await sse(tokens.a, stream, { query: events, variables: { id: executionId } });
+    expect(streaming.status).toBe(200);
+    await waitFor(() => socket.nextsOf('e1') > 0 && socket.nextsOf('e2') > 0);
+    await waitFor(async () => (await active()) === 3);
+    socket.complete('e1');
+    await waitFor(async () => (await active()) === 2);
+    socket.close();
+    await waitFor(async () => (await active()) === 1);
+    stream.abort();
+    await streaming.text().catch(() => undefined);
+    await waitFor(async () => (await active()) === 0);
+    // The slots are free: three more subscriptions of this caller are accepted.
+    const again = await connect(wsUrl(), tokens.a);
+    for (const id of ['f1', 'f2', 'f3']) again.subscribe(id, events, { id: executionId });
+    await waitFor(() => ['f1', 'f2', 'f3'].every((id) => again.nextsOf(id) > 0));
+    expect(['f1', 'f2', 'f3'].flatMap(again.errorsOf)).toEqual([]);
+    again.close();
+    await waitFor(async () => (await active()) === 0);
+  }, 60_000);
 });

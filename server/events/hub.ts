@@ -89,6 +89,23 @@ export class EventHub {
     return rows.map(toExecutionEvent);
   }
 
+  /**
+   * Calls `onEvent` with every live event of one execution, synchronously as the hub delivers
+   * it (no replay, no gap filling, no promise per event), until the returned function is
+   * called; `onEnd` once if the hub stops first. For server/events/executionFeed.ts, which
+   * hands each event once to all of a busy execution's subscribers.
+   */
+  liveEvents(executionId: string, onEvent: (event: ExecutionEvent) => void, onEnd: () => void): () => void {
+    const queue = this.subscribe(executionId);
+    queue.forwardTo(onEvent, onEnd);
+    return () => void queue.return();
+  }
+
+  /** The execution's status and newest seq (undefined when there is no such execution). */
+  async executionPosition(executionId: string) {
+    return (await this.database.prisma.execution.findUnique({ where: { id: executionId }, select: { status: true, lastSeq: true } })) ?? undefined;
+  }
+
   subscriberCount(): number {
     let count = 0;
     for (const queues of this.subscribers.values()) count += queues.size;

@@ -7,11 +7,26 @@ export class LiveQueue<T> implements AsyncIterableIterator<T> {
   private readonly buffered: T[] = [];
   private waiting: ((result: IteratorResult<T>) => void) | undefined;
   private closed = false;
+  private forwarded: { onValue: (value: T) => void; onEnd: () => void } | undefined;
 
   constructor(private readonly onClose: () => void) {}
 
+  /**
+   * From now on every pushed value goes straight to `onValue`, synchronously, instead of
+   * waiting for next(); `onEnd` is called once when the queue is closed. For a consumer that
+   * hands each value on at once (server/events/executionFeed.ts), with no promise per value.
+   */
+  forwardTo(onValue: (value: T) => void, onEnd: () => void): void {
+    this.forwarded = { onValue, onEnd };
+    for (const value of this.buffered.splice(0)) onValue(value);
+  }
+
   push(value: T): void {
     if (this.closed) return;
+    if (this.forwarded) {
+      this.forwarded.onValue(value);
+      return;
+    }
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = undefined;
@@ -35,6 +50,7 @@ export class LiveQueue<T> implements AsyncIterableIterator<T> {
       this.closed = true;
       this.buffered.length = 0;
       this.onClose();
+      this.forwarded?.onEnd();
       this.waiting?.({ value: undefined, done: true });
       this.waiting = undefined;
     }

@@ -1,6 +1,37 @@
 import { createSourceEventStream, type DocumentNode, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin, type PromiseOrValue } from 'graphql-yoga';
 import type { AuthContext } from '../auth/authorization';
+import { FollowedExecution } from '../events/executionFeed';
+import type { ExecutionEvent } from '../events/types';
+
+/** Where a transport writes a subscription's results, in order, once each. */
+export interface ResultSink {
+  next(result: ExecutionResult): void;
+  complete(): void;
+  error(error: unknown): void;
+}
+
+/**
+ * A subscription whose results are pushed rather than pulled: `start` makes the execution's
+ * feed (server/events/executionFeed.ts) call `sink.next` for each result, with no async
+ * iterator per subscriber and event; `stop` ends it. Envelop's per-operation hooks (limits,
+ * authorisation, metrics) ran when it was set up; their end hooks run when the transport
+ * returns the iterator the envelope gave it.
+ */
+export interface PushedResults {
+  start(sink: ResultSink): void;
+  stop(): void;
+}
+
+const pushedByContext = new WeakMap<object, PushedResults>();
+
+/**
+ * The pushed form of the subscription set up with this GraphQL context (graphql-ws: its
+ * operation's contextValue) or request (GraphQL over SSE), if it has one: `executionEvents`.
+ */
+export function pushedResultsOf(contextOrRequest: unknown): PushedResults | undefined {
+  return typeof contextOrRequest === 'object' && contextOrRequest !== null ? pushedByContext.get(contextOrRequest) : undefined;
+}
 
 /**
  * Subscribers that asked the same thing share one execution per event.
@@ -13,7 +44,8 @@ import type { AuthContext } from '../auth/authorization';
  * linkToken, code shown redacted below admin), so results are shared only between callers
  * whose authorization is identical: the same kind of caller, scopes and task.
  */
-export function useSharedSubscriptionResults(): Plugin {
+export function useSharedSubscriptionResults(options: { onDelivered?: (count: number) => void } = {}): Plugin {
+  const onDelivered = options.onDelivered ?? (() => undefined);
   const documentIds = new WeakMap<DocumentNode, number>();
   let nextDocumentId = 0;
   const resultsByEvent = new WeakMap<object, Map<string, PromiseOrValue<ExecutionResult>>>();
@@ -39,6 +71,13 @@ export function useSharedSubscriptionResults(): Plugin {
         const events = await createSourceEventStream(args);
         if (!isAsyncIterable(events)) return events as ExecutionResult;
         const key = requestKey(args);
+        if (events instanceof FollowedExecution && typeof args.contextValue === 'object' && args.contextValue !== null) {
+          const pushed = pushedResults(events, key, (event) => executeShared(args, key, event), onDelivered);
+          pushedByContext.set(args.contextValue, pushed);
+          const request = (args.contextValue as { request?: unknown }).request;
+          if (typeof request === 'object' && request !== null) pushedByContext.set(request, pushed);
+          return mapEvents(events, (event) => executeShared(args, key, event), () => pushed.stop());
+        }
         return mapEvents(events, (event) => executeShared(args, key, event));
       });
     },
@@ -50,7 +89,7 @@ export function useSharedSubscriptionResults(): Plugin {
  * mapAsyncIterator, without its extra promise per event when `map` answers at once (every
  * subscriber of a busy execution pays it for every event).
  */
-function mapEvents<T, R>(events: AsyncIterable<T>, map: (event: T) => PromiseOrValue<R>): AsyncIterableIterator<R> {
+function mapEvents<T, R>(events: AsyncIterable<T>, map: (event: T) => PromiseOrValue<R>, onReturn?: () => void): AsyncIterableIterator<R> {
   const source = events[Symbol.asyncIterator]();
   const mapped = (step: IteratorResult<T>): PromiseOrValue<IteratorResult<R>> => {
     if (step.done) return { done: true, value: undefined };
@@ -59,7 +98,7 @@ function mapEvents<T, R>(events: AsyncIterable<T>, map: (event: T) => PromiseOrV
   };
   const iterator: AsyncIterableIterator<R> = {
     next: () => source.next().then(mapped),
-    return: async () => (source.return ? source.return().then(() => ({ done: true, value: undefined })) : { done: true, value: undefined }),
+    return: async () => (onReturn?.(), source.return ? source.return().then(() => ({ done: true, value: undefined })) : { done: true, value: undefined }),
     throw: async (error: unknown) => {
       if (source.throw) return source.throw(error).then(mapped);
       await source.return?.();
@@ -68,6 +107,69 @@ function mapEvents<T, R>(events: AsyncIterable<T>, map: (event: T) => PromiseOrV
     [Symbol.asyncIterator]: () => iterator,
   };
   return iterator;
+}
+
+/**
+ * An execution's results pushed to a sink: one member of its feed, grouped with the
+ * subscribers whose `key` (selection, variables and authorisation) is the same. Results that
+ * are promises (a selection with asynchronous resolvers) are written in seq order all the same.
+ */
+function pushedResults(
+  followed: FollowedExecution,
+  key: string,
+  resultFor: (event: ExecutionEvent) => PromiseOrValue<ExecutionResult>,
+  onDelivered: (count: number) => void,
+): PushedResults {
+  let stopped = false;
+  let subscription: { stop(): void } | undefined;
+  let sink: ResultSink | undefined;
+  /** Set while a result that is a promise, or a step queued behind one, is still to be written. */
+  let pending: Promise<void> | undefined;
+  let queued = 0;
+  const fail = (error: unknown) => {
+    if (stopped) return;
+    stopped = true;
+    subscription?.stop();
+    sink?.error(error);
+  };
+  const afterPending = (step: () => PromiseOrValue<void>) => {
+    queued++;
+    pending = (pending ?? Promise.resolve()).then(step).then(() => {
+      if (--queued === 0) pending = undefined;
+    }, fail);
+  };
+  const write = (result: ExecutionResult) => {
+    if (stopped) return;
+    sink!.next(result);
+    onDelivered(1);
+  };
+  const complete = () => {
+    if (stopped) return;
+    stopped = true;
+    sink!.complete();
+  };
+  return {
+    start(target) {
+      if (stopped || sink) return;
+      sink = target;
+      const member = followed.follow<PromiseOrValue<ExecutionResult>>({
+        groupKey: key,
+        resultFor,
+        deliver: (result: PromiseOrValue<ExecutionResult>) => {
+          if (!pending && !isPromiseLike(result)) write(result);
+          else afterPending(async () => write(await result));
+        },
+        complete: () => (pending ? afterPending(complete) : complete()),
+        fail: (error: unknown) => (pending ? afterPending(() => fail(error)) : fail(error)),
+      });
+      subscription = member;
+      if (stopped) member.stop();
+    },
+    stop() {
+      stopped = true;
+      subscription?.stop();
+    },
+  };
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -7,7 +7,8 @@ import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { credentialOf } from '../auth/authorization';
 import type { Authenticator } from '../auth/caller';
 import type { GraphQLContext } from '../graphql/context';
-import { deliveredAsFrames } from './sharedFrames';
+import { pushedResultsOf } from '../graphql/sharedSubscriptionResults';
+import { deliveredAsFrames, pushedAsFrames } from './sharedFrames';
 import type { TokenConnections } from './tokenConnections';
 
 type Yoga = YogaServerInstance<Record<string, never>, GraphQLContext & Record<string, unknown>>;
@@ -47,10 +48,15 @@ export function createGraphQLWebSocketServer(yoga: Yoga, authenticator: Authenti
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       // A subscription's results are written by sharedFrames.ts: serialised once per result
       // shared between subscribers, corked per turn of the event loop.
-      onOperation: (context, id, _payload, _args, result) =>
-        isAsyncIterable(result)
-          ? deliveredAsFrames(result as AsyncIterable<ExecutionResult>, id, context.extra.socket, context.extra.request.socket as Socket)
-          : undefined,
+      // executionEvents is pushed by its execution's feed, without an iterator per subscriber.
+      onOperation: (context, id, _payload, args, result) => {
+        if (!isAsyncIterable(result)) return undefined;
+        const tcpSocket = context.extra.request.socket as Socket;
+        const pushed = pushedResultsOf(args.contextValue);
+        return pushed
+          ? pushedAsFrames(pushed, result[Symbol.asyncIterator](), id, context.extra.socket, tcpSocket)
+          : deliveredAsFrames(result as AsyncIterable<ExecutionResult>, id, context.extra.socket, tcpSocket);
+      },
       onSubscribe: async (context, _id, payload) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...context,

@@ -28,11 +28,23 @@ export class Metrics {
     help: 'Execution events committed by any process and announced to this one (NOTIFY)',
     registers: [this.registry],
   });
-  readonly eventsDelivered = new Counter({
+  /** Results written by the feeds' delivery loops since the last scrape (a plain count: one per subscriber and event). */
+  private deliveredSinceScrape = 0;
+  readonly eventsDelivered: Counter = new Counter({
     name: 'weft_events_delivered_total',
     help: 'Subscription results sent to clients of this process',
     registers: [this.registry],
+    collect: () => {
+      if (this.deliveredSinceScrape === 0) return;
+      this.eventsDelivered.inc(this.deliveredSinceScrape);
+      this.deliveredSinceScrape = 0;
+    },
   });
+
+  /** Counts results a delivery loop wrote (pushed subscriptions; iterated ones count in the plugin's onNext). */
+  countDelivered(count: number): void {
+    this.deliveredSinceScrape += count;
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'weft_' });

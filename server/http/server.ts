@@ -27,6 +27,7 @@ import { accessPolicy, checkOrigin, checkTarget, isConfiguredOrigin, securityHea
 import { graphiqlAssetsPath, renderGraphiQL, serveGraphiQLAsset } from './graphiql';
 import { createGraphQLWebSocketServer } from './graphqlWs';
 import { useSubscriptionLimits } from './subscriptionLimits';
+import { useSseFrames } from './sseFrames';
 import { TokenConnections } from './tokenConnections';
 import { useRequestBody } from './requestBody';
 import { checkHealth } from './health';
@@ -72,7 +73,8 @@ export async function startHttpServer(options: {
       useSubscriptionLimits(config.subscriptionLimits),
       tokenConnections.plugin(),
       metrics.plugin(),
-      useSharedSubscriptionResults(),
+      useSharedSubscriptionResults({ onDelivered: (count) => metrics.countDelivered(count) }),
+      useSseFrames(),
     ],
     // Only configured origins get CORS answers; the server's own pages need none.
     cors: (request) => {

@@ -5,7 +5,8 @@ import type { ExecutionResult } from 'graphql';
 import { GraphQLError } from 'graphql';
 import WebSocket, { WebSocketServer } from 'ws';
 import { LiveQueue } from '../events/liveQueue';
-import { deliveredAsFrames, serialisedResult } from './sharedFrames';
+import type { PushedResults, ResultSink } from '../graphql/sharedSubscriptionResults';
+import { deliveredAsFrames, maxUnsentBytesPerSocket, pushedAsFrames, serialisedResult, tooSlowCloseCode } from './sharedFrames';
 
 /** A real WebSocket pair on loopback: the server side (with its TCP socket) and a client that records every message. */
 async function connectedPair() {
@@ -26,7 +27,31 @@ async function connectedPair() {
     client.terminate();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
-  return { webSocket, tcp, messages, close };
+  return { webSocket, tcp, client, messages, close };
+}
+
+/** Results pushed by hand, as an execution's feed pushes them. */
+function pushedByHand() {
+  let sink: ResultSink | undefined;
+  let stopped = false;
+  const pushed: PushedResults = {
+    start: (target) => (sink = target),
+    stop: () => (stopped = true),
+  };
+  return { pushed, sink: () => sink!, stopped: () => stopped };
+}
+
+/** The envelope's iterator of a subscription: only its return() matters (the plugins' end hooks). */
+function envelope() {
+  let returned = 0;
+  const iterator: AsyncIterator<unknown> = {
+    next: async () => ({ done: true, value: undefined }),
+    return: async () => {
+      returned++;
+      return { done: true, value: undefined };
+    },
+  };
+  return { iterator, returned: () => returned };
 }
 
 const until = async (check: () => boolean) => {
@@ -105,5 +130,64 @@ describe('subscription results written as graphql-ws frames', () => {
     }
     await expect(deliveredAsFrames(failing(), 'a', pair.webSocket, pair.tcp).next()).rejects.toThrow('the hub went away');
     await until(() => pair.messages.length === 1);
+  });
+
+  it('writes pushed results as next messages at once, in order, and ends (with the end hooks) when they complete', async () => {
+    const pair = await connectedPair();
+    closing.push(pair.close);
+    const source = pushedByHand();
+    const hooks = envelope();
+    const frames = pushedAsFrames(source.pushed, hooks.iterator, 'p1', pair.webSocket, pair.tcp);
+    const delivery = frames.next();
+    for (const seq of [1, 2, 3]) source.sink().next({ data: { executionEvents: { seq } } });
+    await until(() => pair.messages.length === 3);
+    expect(pair.messages.map((message) => JSON.parse(message).payload.data.executionEvents.seq)).toEqual([1, 2, 3]);
+    expect(JSON.parse(pair.messages[0]!).id).toBe('p1');
+    source.sink().complete();
+    expect(await delivery).toEqual({ done: true, value: undefined });
+    expect(source.stopped()).toBe(true);
+    expect(hooks.returned()).toBe(1);
+  });
+
+  it('stops pushing when graphql-ws returns it, and passes a failure on as the error message', async () => {
+    const pair = await connectedPair();
+    closing.push(pair.close);
+    const source = pushedByHand();
+    const hooks = envelope();
+    const frames = pushedAsFrames(source.pushed, hooks.iterator, 'p2', pair.webSocket, pair.tcp);
+    const delivery = frames.next();
+    await frames.return!();
+    expect(await delivery).toEqual({ done: true, value: undefined });
+    expect(source.stopped()).toBe(true);
+    expect(hooks.returned()).toBe(1);
+
+    const failing = pushedByHand();
+    const failed = pushedAsFrames(failing.pushed, envelope().iterator, 'p3', pair.webSocket, pair.tcp).next();
+    failing.sink().error(new Error('storage is gone'));
+    await expect(failed).rejects.toThrow('storage is gone');
+    expect(failing.stopped()).toBe(true);
+  });
+
+  it('closes the socket of a client that does not read (1013) instead of buffering without bound, and stops its results', async () => {
+    const pair = await connectedPair();
+    closing.push(pair.close);
+    const closed = new Promise<number>((resolve) => pair.client.once('close', (code) => resolve(code)));
+    (pair.client as unknown as { _socket: Socket })._socket.pause();
+    const source = pushedByHand();
+    const hooks = envelope();
+    const frames = pushedAsFrames(source.pushed, hooks.iterator, 'slow', pair.webSocket, pair.tcp);
+    const delivery = frames.next();
+    const big: ExecutionResult = { data: { output: 'x'.repeat(1 << 20) } };
+    for (let sent = 0; !source.stopped() && sent < 4 * (maxUnsentBytesPerSocket >> 20); sent++) {
+      source.sink().next(big);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(source.stopped()).toBe(true);
+    expect(hooks.returned()).toBe(1);
+    (pair.client as unknown as { _socket: Socket })._socket.resume();
+    expect(await closed).toBe(tooSlowCloseCode);
+    // graphql-ws returns every subscription of a socket that closed.
+    await frames.return!();
+    expect(await delivery).toEqual({ done: true, value: undefined });
   });
 });

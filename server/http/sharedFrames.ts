@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
+import type { PushedResults } from '../graphql/sharedSubscriptionResults';
 
 /**
  * graphql-ws `next` messages written straight to the WebSocket, each result serialised once.
@@ -19,6 +20,13 @@ const serialisedResults = new WeakMap<object, Buffer>();
 const messageSuffix = Buffer.from('}');
 /** Above this much unsent data on a socket, the subscription waits for it to drain (a slow client). */
 const maxBufferedBytes = 1 << 20;
+/**
+ * Above this much unsent data on a socket whose results are pushed, the client reads too
+ * slowly to follow: the socket is closed (1013, try again later: graphql-ws clients reconnect
+ * and resume with afterSeq) rather than holding a growing buffer or the other subscribers.
+ */
+export const maxUnsentBytesPerSocket = 16 << 20;
+export const tooSlowCloseCode = 1013;
 
 /** The message body graphql-ws would send for `result` ({data, errors?, extensions?}), as bytes, once per result. */
 export function serialisedResult(result: ExecutionResult): Buffer {
@@ -93,6 +101,64 @@ export function deliveredAsFrames(
     return: async () => {
       stopped = true;
       await source.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => frames,
+  };
+  return frames;
+}
+
+/**
+ * What graphql-ws iterates in place of a pushed subscription (`executionEvents`): the
+ * execution's feed calls the sink for each result, which writes it as a `next` message for
+ * subscription `id` at once, with no iterator step per event; `next()` answers when the
+ * subscription ends (graphql-ws then sends `complete`, or `error` if it failed). `results` is
+ * the envelope's iterator of the same subscription, never iterated: returning it runs the
+ * end hooks of its per-operation plugins (limits, metrics, token connections).
+ */
+export function pushedAsFrames(
+  pushed: PushedResults,
+  results: AsyncIterator<unknown>,
+  id: string,
+  webSocket: WebSocket,
+  tcpSocket: Socket | undefined,
+): AsyncIterableIterator<never> {
+  const prefix = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
+  let ended: Promise<void> | undefined;
+  let settle: { resolve(): void; reject(error: unknown): void } | undefined;
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    pushed.stop();
+    void results.return?.();
+  };
+  const write = (result: ExecutionResult) => {
+    if (webSocket.readyState !== webSocket.OPEN) return;
+    if (webSocket.bufferedAmount > maxUnsentBytesPerSocket) {
+      finish();
+      webSocket.close(tooSlowCloseCode, 'The client reads too slowly to follow this subscription: reconnect');
+      return;
+    }
+    corkForThisTurn(tcpSocket);
+    webSocket.send(Buffer.concat([prefix, serialisedResult(result), messageSuffix]), { binary: false });
+  };
+  const frames: AsyncIterableIterator<never> & { return(): Promise<IteratorResult<never>> } = {
+    next: async () => {
+      ended ??= new Promise<void>((resolve, reject) => {
+        settle = { resolve, reject };
+        pushed.start({ next: write, complete: resolve, error: reject });
+      });
+      try {
+        await ended;
+      } finally {
+        finish();
+      }
+      return { done: true, value: undefined };
+    },
+    return: async () => {
+      finish();
+      settle?.resolve();
       return { done: true, value: undefined };
     },
     [Symbol.asyncIterator]: () => frames,

@@ -1,5 +1,6 @@
 import { Prisma } from '../../db/generated/client';
 import type { Execution, HumanTask, NodeRun } from '../../db/generated/client';
+import { FollowedExecution } from '../../events/executionFeed';
 import type { ExecutionEvent, ExecutionSnapshot, HumanTaskSnapshot, NodeRunSnapshot } from '../../events/types';
 import { builder } from '../builder';
 import type { GraphQLContext } from '../context';
@@ -78,8 +79,9 @@ builder.subscriptionFields((t) => ({
       executionId: t.arg.id({ required: true }),
       afterSeq: t.arg.int({ required: false, defaultValue: 0 }),
     },
-    subscribe: async (_root, args, context) =>
-      context.events.executionEvents(await existingExecution(context, args.executionId), args.afterSeq ?? 0),
+    // A FollowedExecution: graphql-ws and SSE have its events pushed to them by the execution's
+    // feed, once per event for all its subscribers (server/events/executionFeed.ts).
+    subscribe: async (_root, args, context) => new FollowedExecution(context.events, await existingExecution(context, args.executionId), args.afterSeq ?? 0),
     resolve: (event) => event,
   }),
   humanTaskEvents: t.field({

@@ -1,0 +1,129 @@
+import type { ServerResponse } from 'node:http';
+import type { ExecutionResult } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { pushedResultsOf } from '../graphql/sharedSubscriptionResults';
+
+/**
+ * GraphQL over SSE (distinct connections) for pushed subscriptions (`executionEvents`),
+ * written straight to the HTTP response.
+ *
+ * Yoga's own SSE writer pulls each result through the envelope's iterators and a web
+ * ReadableStream and serialises it per subscriber. Here the execution's feed pushes each
+ * result, whose `event: next` frame is the same bytes for every SSE subscriber and so is
+ * built once per shared result; writes of one turn of the event loop are corked into one
+ * system call per response. The stream is the one yoga writes: a first `:` comment, a `:`
+ * comment every `pingIntervalMs`, `event: next` per result, `event: complete` at the end. A
+ * client that lets more than `maxUnsentBytesPerResponse` pile up gets an error result
+ * (SUBSCRIBER_TOO_SLOW) and the end of the stream.
+ */
+export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin {
+  const pingIntervalMs = options.pingIntervalMs ?? 12_000;
+  return {
+    onResultProcess({ request, result, serverContext, setResultProcessor }) {
+      if (!isAsyncIterable(result)) return;
+      const pushed = pushedResultsOf(request);
+      const response = (serverContext as { res?: ServerResponse }).res;
+      if (!pushed || !response || !request.headers.get('accept')?.includes('text/event-stream')) return;
+      const results = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+      setResultProcessor((_result, fetchAPI) => {
+        let finished = false;
+        let ping: NodeJS.Timeout | undefined;
+        let endStream: (() => void) | undefined;
+        const finish = () => {
+          if (finished) return;
+          finished = true;
+          clearInterval(ping);
+          pushed.stop();
+          void results.return?.();
+          endStream?.();
+        };
+        response.once('close', finish);
+        const writeFrame = (frame: Buffer | string) => {
+          corkForThisTurn(response);
+          response.write(frame);
+        };
+        const body = new fetchAPI.ReadableStream<Uint8Array>({
+          start(controller) {
+            // Some browsers show nothing of a stream until its first bytes.
+            controller.enqueue(new TextEncoder().encode(':\n\n'));
+          },
+          // Called once the response's head is written; the frames then go to it directly,
+          // and the stream closes (yoga ends the response) when the subscription ends.
+          pull(controller) {
+            return new Promise<void>((resolve) => {
+              endStream = () => {
+                controller.close();
+                resolve();
+              };
+              if (finished) return endStream();
+              const begin = () => {
+                if (finished) return;
+                if (!response.headersSent) return void setImmediate(begin);
+                ping = setInterval(() => writeFrame(':\n\n'), pingIntervalMs);
+                pushed.start({
+                  next: (next) => {
+                    if (finished) return;
+                    if (response.writableLength > maxUnsentBytesPerResponse) {
+                      writeFrame(`event: next\ndata: ${JSON.stringify({ errors: [{ message: tooSlowMessage, extensions: { code: 'SUBSCRIBER_TOO_SLOW' } }] })}\n\n`);
+                      writeFrame(completeFrame);
+                      return finish();
+                    }
+                    writeFrame(nextFrame(next));
+                  },
+                  complete: () => {
+                    if (finished) return;
+                    writeFrame(completeFrame);
+                    finish();
+                  },
+                  error: (error) => {
+                    if (finished) return;
+                    const message = error instanceof Error ? error.message : String(error);
+                    writeFrame(`event: next\ndata: ${JSON.stringify({ errors: [{ message }] })}\n\n`);
+                    writeFrame(completeFrame);
+                    finish();
+                  },
+                });
+              };
+              begin();
+            });
+          },
+          cancel: finish,
+        });
+        return new fetchAPI.Response(body, {
+          status: 200,
+          headers: { 'Content-Type': 'text/event-stream', Connection: 'keep-alive', 'Cache-Control': 'no-cache', 'Content-Encoding': 'none' },
+        });
+      }, 'text/event-stream');
+    },
+  };
+}
+
+/** Above this much unsent data on one SSE response, its client is too slow to follow. */
+export const maxUnsentBytesPerResponse = 16 << 20;
+const tooSlowMessage = 'The client reads too slowly to follow this subscription: subscribe again with afterSeq';
+const completeFrame = Buffer.from('event: complete\ndata:\n\n');
+const nextFrames = new WeakMap<ExecutionResult, Buffer>();
+
+/** `event: next` with the result as its data, built once per result (results are shared). */
+function nextFrame(result: ExecutionResult): Buffer {
+  let frame = nextFrames.get(result);
+  if (!frame) nextFrames.set(result, (frame = Buffer.from(`event: next\ndata: ${JSON.stringify(result)}\n\n`)));
+  return frame;
+}
+
+const corked = new Set<ServerResponse>();
+let uncorkScheduled = false;
+
+function corkForThisTurn(response: ServerResponse): void {
+  if (corked.has(response)) return;
+  response.cork();
+  corked.add(response);
+  if (!uncorkScheduled) {
+    uncorkScheduled = true;
+    setImmediate(() => {
+      uncorkScheduled = false;
+      for (const each of corked) each.uncork();
+      corked.clear();
+    });
+  }
+}

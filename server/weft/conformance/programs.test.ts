@@ -327,6 +327,27 @@ const PROGRAM_GRAPHS: Record<string, Expected> = {
     lanes: { 'send.chatId': 'expand 1', 'send.text': 'single 0', 'results.ok': 'gather 1' },
     warnings: [[13, 'Implicit expand: chats.value (List[String]) feeds send.chatId (String)']],
   },
+  '30-discord-moderation.weft': {
+    nodes: ['confirm', 'delete', 'discord', 'judge', 'judge__config', 'log', 'message', 'only_toxic', 'removed'],
+    edges: ['confirm.remove_approved -> removed.pass', 'delete.success -> removed.value', 'discord.config -> delete.config', 'discord.config -> message.config',
+      'judge.reason -> confirm.reason', 'judge.toxic -> only_toxic.pass', 'judge__config.config -> judge.config', 'message.channelId -> delete.channelId',
+      'message.content -> judge.prompt', 'message.messageId -> only_toxic.value', 'only_toxic.value -> delete.messageId', 'removed.value -> log.data'],
+    outputs: { judge: ['response: JsonDict', 'toxic: Boolean', 'reason: String'], only_toxic: ['value: String'], removed: ['value: Boolean'] },
+    inputs: { only_toxic: ['pass: Boolean', 'value: String'], confirm: ['context: String?', 'reason: String'], log: ['data: Boolean'] },
+    config: {
+      judge: { systemPrompt: 'Reply with JSON {"toxic": bool, "reason": string}', parseJson: true },
+      judge__config: { model: 'openai/gpt-4o-mini', temperature: 0 },
+    },
+  },
+  '31-media.weft': {
+    nodes: ['banner', 'memo', 'ping', 'post', 'posted', 'transcribe', 'voice', 'x'],
+    edges: ['banner.value -> post.media', 'memo.value -> transcribe.audio', 'post.postId -> posted.data', 'transcribe.transcription -> post.text',
+      'voice.config -> transcribe.config', 'x.config -> post.config'],
+    outputs: { memo: ['value: Audio'], banner: ['value: Image'] },
+    inputs: { post: ['config: Dict[String, String]', 'text: String?', 'replyToPostId: String?', 'media: Media?'] },
+    config: { memo: { media: 'https://files.example.com/memo.mp3' }, transcribe: { language: 'eng' }, ping: { url: 'https://hooks.example.com/posted' } },
+    warnings: [[16, 'Node ping (Notify): has outputs (sent) but none are connected']],
+  },
 };
 
 describe('published-style programs are accepted with the graph the spec gives', () => {
@@ -476,6 +497,8 @@ const REJECTED_PROGRAMS: [string, number, string][] = [
   ['r34-inline-collision.weft', 3, 'Duplicate node ID: d__data'],
   ['r35-unknown-in-group.weft', 2, 'Unknown node type in group: Txt'],
   ['r36-new-port-untyped.weft', 2, 'Node p: new input port "x" requires a type declaration (e.g. x: String)'],
+  // §8.3 a declared type replaces the catalog T of that input only: the output's T is left to bind from edges, and a Debug binds nothing
+  ['r37-pinned-gate-output.weft', 3, 'Node removed: output port "value" has unresolved type variable in \'T\''],
 ];
 
 describe('programs the reference rejects are rejected at the same line', () => {

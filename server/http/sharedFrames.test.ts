@@ -6,7 +6,7 @@ import { GraphQLError } from 'graphql';
 import WebSocket, { WebSocketServer } from 'ws';
 import { LiveQueue } from '../events/liveQueue';
 import type { PushedResults, ResultSink } from '../graphql/sharedSubscriptionResults';
-import { deliveredAsFrames, maxUnsentBytesPerSocket, pushedAsFrames, serialisedResult, tooSlowCloseCode } from './sharedFrames';
+import { deliveredAsFrames, hardMaxUnsentBytesPerSocket, maxUnsentBytesPerSocket, pushedAsFrames, readsTooSlowly, serialisedResult, tooSlowAfterMs, tooSlowCloseCode } from './sharedFrames';
 
 /** A real WebSocket pair on loopback: the server side (with its TCP socket) and a client that records every message. */
 async function connectedPair() {
@@ -178,9 +178,10 @@ describe('subscription results written as graphql-ws frames', () => {
     const frames = pushedAsFrames(source.pushed, hooks.iterator, 'slow', pair.webSocket, pair.tcp);
     const delivery = frames.next();
     const big: ExecutionResult = { data: { output: 'x'.repeat(1 << 20) } };
-    for (let sent = 0; !source.stopped() && sent < 4 * (maxUnsentBytesPerSocket >> 20); sent++) {
+    // Over the limit for longer than the grace a large result gets (or far over it): closed.
+    for (let sent = 0; !source.stopped() && sent < 2 * (hardMaxUnsentBytesPerSocket >> 20); sent++) {
       source.sink().next(big);
-      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, sent < maxUnsentBytesPerSocket >> 20 ? 0 : tooSlowAfterMs / 10));
     }
     expect(source.stopped()).toBe(true);
     expect(hooks.returned()).toBe(1);
@@ -189,5 +190,17 @@ describe('subscription results written as graphql-ws frames', () => {
     // graphql-ws returns every subscription of a socket that closed.
     await frames.return!();
     expect(await delivery).toEqual({ done: true, value: undefined });
+  });
+
+  it('lets one large result drain at the reader\'s speed, and calls a consumer too slow only after a grace or far over the limit', () => {
+    const state: { overSince?: number } = {};
+    expect(readsTooSlowly(maxUnsentBytesPerSocket, state)).toBe(false);
+    expect(readsTooSlowly(maxUnsentBytesPerSocket + 1, state)).toBe(false);
+    expect(state.overSince).toBeDefined();
+    state.overSince! -= tooSlowAfterMs + 1;
+    expect(readsTooSlowly(maxUnsentBytesPerSocket + 1, state)).toBe(true);
+    expect(readsTooSlowly(1, state)).toBe(false);
+    expect(state.overSince).toBeUndefined();
+    expect(readsTooSlowly(hardMaxUnsentBytesPerSocket + 1, state)).toBe(true);
   });
 });

@@ -21,11 +21,27 @@ const messageSuffix = Buffer.from('}');
 /** Above this much unsent data on a socket, the subscription waits for it to drain (a slow client). */
 const maxBufferedBytes = 1 << 20;
 /**
- * Above this much unsent data on a socket whose results are pushed, the client reads too
- * slowly to follow: the socket is closed (1013, try again later: graphql-ws clients reconnect
- * and resume with afterSeq) rather than holding a growing buffer or the other subscribers.
+ * A client whose socket (or SSE response) holds more than `maxUnsentBytesPerSocket` unsent for
+ * longer than `tooSlowAfterMs`, or more than `hardMaxUnsentBytesPerSocket` at all, reads too slowly
+ * to follow: it is closed (graphql-ws: 1013, try again later; its client reconnects and resumes
+ * with afterSeq) rather than holding a growing buffer. The grace lets one large result (a big
+ * node output) drain at the reader's speed without the socket being closed for it.
  */
 export const maxUnsentBytesPerSocket = 16 << 20;
+export const hardMaxUnsentBytesPerSocket = 64 << 20;
+export const tooSlowAfterMs = 2_000;
+
+/** Whether a consumer with `unsentBytes` waiting is too slow; `state` remembers since when it has been over the limit. */
+export function readsTooSlowly(unsentBytes: number, state: { overSince?: number }): boolean {
+  if (unsentBytes <= maxUnsentBytesPerSocket) {
+    state.overSince = undefined;
+    return false;
+  }
+  if (unsentBytes > hardMaxUnsentBytesPerSocket) return true;
+  const now = performance.now();
+  state.overSince ??= now;
+  return now - state.overSince > tooSlowAfterMs;
+}
 export const tooSlowCloseCode = 1013;
 
 /** The message body graphql-ws would send for `result` ({data, errors?, extensions?}), as bytes, once per result. */
@@ -127,6 +143,7 @@ export function pushedAsFrames(
   let ended: Promise<void> | undefined;
   let settle: { resolve(): void; reject(error: unknown): void } | undefined;
   let finished = false;
+  const slowness: { overSince?: number } = {};
   const finish = () => {
     if (finished) return;
     finished = true;
@@ -135,7 +152,7 @@ export function pushedAsFrames(
   };
   const write = (result: ExecutionResult) => {
     if (webSocket.readyState !== webSocket.OPEN) return;
-    if (webSocket.bufferedAmount > maxUnsentBytesPerSocket) {
+    if (readsTooSlowly(webSocket.bufferedAmount, slowness)) {
       finish();
       webSocket.close(tooSlowCloseCode, 'The client reads too slowly to follow this subscription: reconnect');
       return;

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { pushedResultsOf } from '../graphql/sharedSubscriptionResults';
+import { readsTooSlowly } from './sharedFrames';
 
 /**
  * GraphQL over SSE (distinct connections) for pushed subscriptions (`executionEvents`),
@@ -13,7 +14,7 @@ import { pushedResultsOf } from '../graphql/sharedSubscriptionResults';
  * built once per shared result; writes of one turn of the event loop are corked into one
  * system call per response. The stream is the one yoga writes: a first `:` comment, a `:`
  * comment every `pingIntervalMs`, `event: next` per result, `event: complete` at the end. A
- * client that lets more than `maxUnsentBytesPerResponse` pile up gets an error result
+ * client that reads too slowly (`readsTooSlowly`, as for WebSockets) gets an error result
  * (SUBSCRIBER_TOO_SLOW) and the end of the stream.
  */
 export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin {
@@ -27,6 +28,7 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
       const results = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]();
       setResultProcessor((_result, fetchAPI) => {
         let finished = false;
+        const slowness: { overSince?: number } = {};
         let ping: NodeJS.Timeout | undefined;
         let endStream: (() => void) | undefined;
         const finish = () => {
@@ -63,7 +65,7 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
                 pushed.start({
                   next: (next) => {
                     if (finished) return;
-                    if (response.writableLength > maxUnsentBytesPerResponse) {
+                    if (readsTooSlowly(response.writableLength, slowness)) {
                       writeFrame(`event: next\ndata: ${JSON.stringify({ errors: [{ message: tooSlowMessage, extensions: { code: 'SUBSCRIBER_TOO_SLOW' } }] })}\n\n`);
                       writeFrame(completeFrame);
                       return finish();
@@ -98,8 +100,6 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
   };
 }
 
-/** Above this much unsent data on one SSE response, its client is too slow to follow. */
-export const maxUnsentBytesPerResponse = 16 << 20;
 const tooSlowMessage = 'The client reads too slowly to follow this subscription: subscribe again with afterSeq';
 const completeFrame = Buffer.from('event: complete\ndata:\n\n');
 const nextFrames = new WeakMap<ExecutionResult, Buffer>();

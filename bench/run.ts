@@ -13,7 +13,7 @@ import { measureEditorTyping } from './editorTyping';
 import { measureExecutionDetail } from './executionDetail';
 import { measureExecutor } from './executor';
 import { measureHealthUnderLoad } from './healthUnderLoad';
-import { measurePythonNode } from './pythonNode';
+import { measurePythonNode, summarisePythonNode } from './pythonNode';
 import { measureExecutionsPage } from './executionsPage';
 import { measureSoak } from './soak';
 import { measureStartup } from './startup';
@@ -67,9 +67,7 @@ const benchmarks: { name: string; run: () => Promise<unknown>; summary: (result:
   {
     name: 'python-node',
     run: () => measurePythonNode(quick),
-    summary: (r) =>
-      `python node (${r.python}, ${r.runs} runs): sandboxed ${r.sandboxed.medianMs} ms median (${r.sandboxed.bestMs} best), ` +
-      `unsandboxed ${r.unsandboxed.medianMs} ms (${r.unsandboxed.bestMs}), bare interpreter start ${r.bareInterpreter.medianMs} ms (${r.bareInterpreter.bestMs})`,
+    summary: summarisePythonNode,
   },
   {
     name: 'startup',

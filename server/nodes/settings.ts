@@ -49,7 +49,7 @@ const commonModelPrices: NodeSettings['llm']['prices'] = {
 export const defaultNodeSettings: NodeSettings = {
   // Debian's interpreter starts in ~8 ms; a pyenv shim on PATH takes ~170 ms and is not visible in the sandbox.
   python: { binary: existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', timeoutMs: 10_000, memoryMb: 256 },
-  pythonSandbox: { mode: 'bwrap', bwrapBinary: '/usr/bin/bwrap', maxProcesses: 64, maxFileMb: 64, tmpMb: 64, poolSize: 4, poolIdleSeconds: 300 },
+  pythonSandbox: { mode: 'bwrap', bwrapBinary: '/usr/bin/bwrap', maxProcesses: 64, maxFileMb: 64, tmpMb: 64, poolSize: 10, poolIdleSeconds: 300 },
   egress: defaultEgressGuard,
   httpRetries: { attempts: 3, delayMs: 200 },
   http: { timeoutMs: 10_000, maxBodyBytes: 5 * 1024 * 1024 },

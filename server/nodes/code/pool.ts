@@ -28,11 +28,28 @@ export interface SandboxPoolOptions {
   idleMs: number;
 }
 
+interface Idle {
+  process: PoolProcess;
+  exited: Promise<void>;
+  /** The runner wrote its ready mark: started, imported, waiting for its job. */
+  ready: boolean;
+  stopWatching: () => void;
+}
+
 interface Slot {
-  idle: { process: PoolProcess; exited: Promise<void> }[];
+  idle: Idle[];
   start: () => PoolProcess;
   reaper?: NodeJS.Timeout;
+  refiller?: NodeJS.Timeout;
 }
+
+/**
+ * Starting a sandbox costs ~30 ms of CPU (namespaces, interpreter, the runner's imports). While
+ * warm sandboxes remain, refills wait until no run of their kind was taken for this long, so that
+ * the nodes of a chain, which follow each other a few milliseconds apart, do not share the cores
+ * with refills; a run that finds the pool empty starts its own sandbox.
+ */
+const REFILL_AFTER_QUIET_MS = 30;
 
 /** Whether a held process keeps this server's event loop alive (its pipes included). */
 function setHeld(process: PoolProcess, held: boolean): void {
@@ -69,21 +86,20 @@ export class SandboxPool {
       this.slots.set(key, slot);
     }
     this.keepFor(key, slot);
-    const warm = slot.idle.shift();
+    // A ready one first; else the oldest, the nearest to ready.
+    const at = Math.max(0, slot.idle.findIndex((entry) => entry.ready));
+    const warm = slot.idle.splice(at, 1)[0];
+    warm?.stopWatching();
     // One key, one command line: what was started for it is what `start` starts.
     const process = (warm?.process as P | undefined) ?? start();
     if (warm) setHeld(warm.process, true);
-    // After the caller has handed its job over: spawning costs this thread a few milliseconds.
-    setImmediate(() => {
-      if (!this.closed && this.slots.get(key) === slot) this.refill(slot);
-    });
+    this.refillWhenQuiet(key, slot);
     return process;
   }
 
-  /** Idle processes per command line (for tests and the benchmark). */
-  idleCount(key?: string): number {
-    if (key !== undefined) return this.slots.get(key)?.idle.length ?? 0;
-    return [...this.slots.values()].reduce((sum, slot) => sum + slot.idle.length, 0);
+  /** Idle processes (with `ready`: those waiting for their job), for tests and the benchmark. */
+  idleCount(which: { ready?: boolean } = {}): number {
+    return [...this.slots.values()].reduce((sum, slot) => sum + slot.idle.filter((entry) => !which.ready || entry.ready).length, 0);
   }
 
   get isClosed(): boolean {
@@ -97,25 +113,49 @@ export class SandboxPool {
     await Promise.all(this.ending);
   }
 
-  private refill(slot: Slot): void {
-    while (slot.idle.length < this.options.size) {
-      const process = slot.start();
-      setHeld(process, false);
-      const entry = {
-        process,
-        exited: new Promise<void>((resolve) => {
-          process.once('exit', resolve);
-          process.once('error', resolve);
-        }),
-      };
-      slot.idle.push(entry);
-      // A process that ends while idle (killed from outside, a broken sandbox) leaves the pool;
-      // it is not restarted until the next run, so a sandbox that cannot start never loops.
-      void entry.exited.then(() => {
-        const at = slot.idle.indexOf(entry);
-        if (at >= 0) slot.idle.splice(at, 1);
-      });
-    }
+  private refillWhenQuiet(key: string, slot: Slot): void {
+    if (slot.refiller) clearTimeout(slot.refiller);
+    // An empty pool refills at once: the next run would otherwise start its own sandbox.
+    slot.refiller = setTimeout(() => this.refillOne(key, slot), slot.idle.length === 0 ? 0 : REFILL_AFTER_QUIET_MS);
+    slot.refiller.unref();
+  }
+
+  /** One sandbox per event-loop turn: spawning blocks this thread for a few milliseconds each. */
+  private refillOne(key: string, slot: Slot): void {
+    slot.refiller = undefined;
+    if (this.closed || this.slots.get(key) !== slot || slot.idle.length >= this.options.size) return;
+    this.startIdle(slot);
+    slot.refiller = setTimeout(() => this.refillOne(key, slot), 0);
+    slot.refiller.unref();
+  }
+
+  private startIdle(slot: Slot): void {
+    const process = slot.start();
+    setHeld(process, false);
+    const channel = process.stdio[3] as Readable | null | undefined;
+    const entry: Idle = {
+      process,
+      exited: new Promise<void>((resolve) => {
+        process.once('exit', resolve);
+        process.once('error', resolve);
+      }),
+      ready: false,
+      stopWatching: () => channel?.off('data', onReady),
+    };
+    // The mark is all the runner writes before its job arrives; the run's collector reads the rest.
+    const onReady = () => {
+      entry.ready = true;
+      channel?.pause();
+      entry.stopWatching();
+    };
+    channel?.on('data', onReady);
+    slot.idle.push(entry);
+    // A process that ends while idle (killed from outside, a broken sandbox) leaves the pool;
+    // it is not restarted until the next run, so a sandbox that cannot start never loops.
+    void entry.exited.then(() => {
+      const at = slot.idle.indexOf(entry);
+      if (at >= 0) slot.idle.splice(at, 1);
+    });
   }
 
   private keepFor(key: string, slot: Slot): void {
@@ -129,7 +169,9 @@ export class SandboxPool {
     if (!slot) return;
     this.slots.delete(key);
     if (slot.reaper) clearTimeout(slot.reaper);
+    if (slot.refiller) clearTimeout(slot.refiller);
     for (const { process, exited } of slot.idle.splice(0)) {
+      setHeld(process, true); // its end is waited for
       killProcessGroup(process.pid);
       const ending = exited.finally(() => this.ending.delete(ending));
       this.ending.add(ending);

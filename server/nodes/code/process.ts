@@ -10,7 +10,7 @@ import { killProcessGroup } from './pool';
 export interface FinishedProcess {
   stdout: string;
   stderr: string;
-  /** What the runner wrote on file descriptor 3 (its JSON result), '' when nothing. */
+  /** What the runner wrote on file descriptor 3 (its JSON result, without its ready mark), '' when nothing. */
   result: string;
   exitCode?: number;
   signal?: string;
@@ -45,6 +45,7 @@ export function finishedProcess(child: ChildProcess, limits: OutputLimits): Prom
       }
       chunks.push(chunk);
     });
+    stream?.resume(); // a pooled process's channel was paused after its ready mark
     return { text: () => Buffer.concat(chunks).toString('utf8'), bytes: () => bytes };
   };
   const stdout = collect(child.stdout, limits.stdout);
@@ -52,11 +53,11 @@ export function finishedProcess(child: ChildProcess, limits: OutputLimits): Prom
   const channel = child.stdio[3] as Readable | null | undefined;
   const result = collect(channel, limits.result);
   channel?.once('end', () => {
-    if (result.bytes() > 0) killProcessGroup(child.pid);
+    if (result.text().trim() !== '') killProcessGroup(child.pid);
   });
   return new Promise((resolve) => {
     const done = (ended: { exitCode?: number; signal?: string; startError?: string }) =>
-      resolve({ stdout: stdout.text(), stderr: stderr.text(), result: overLimit ? '' : result.text(), overLimit, ...ended });
+      resolve({ stdout: stdout.text(), stderr: stderr.text(), result: overLimit ? '' : result.text().trim(), overLimit, ...ended });
     child.once('error', (error: NodeJS.ErrnoException) => {
       // A process that started and then failed to be signalled still ends with 'close'.
       if (child.pid === undefined) done({ startError: `${error.code ?? ''} ${error.message}`.trim() });

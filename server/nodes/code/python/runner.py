@@ -1,7 +1,8 @@
 """Runs the code of one ExecPython node, in its own python3 process.
 
 Reads {"code", "inputs", "outputs", "memoryMb", "limits"} as JSON on stdin and writes one JSON
-result on file descriptor 3, leaving stdout and stderr to the user's code:
+result on file descriptor 3, leaving stdout and stderr to the user's code. Before reading, it writes
+a newline there: it has started and is ready for its job (the platform may start it ahead of time).
   {"ok": true, "outputs": {...}, "ignoredKeys": [...]}
   {"ok": false, "kind": "syntax" | "exception" | "memory" | "result", "message": ..., "traceback": ..., "line": ...}
 
@@ -23,6 +24,8 @@ FUNCTION = "node"
 
 
 def main():
+    # Started and imported: a pooled sandbox is now ready (whitespace, which the JSON result may follow).
+    os.write(3, b"\n")
     request = json.load(sys.stdin)
     channel = os.fdopen(3, "w", encoding="utf-8")
     limit_process_tree(request.get("limits") or {})

@@ -21,8 +21,9 @@ function writeTemp(files: Record<string, string>): string {
 }
 
 describe('weft CLI', () => {
-  it('check passes every shared example with exit code 0 and no error', () => {
-    const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.weft')).map((f) => join(EXAMPLES, f));
+  it('check passes every shared example, programs and JSON exports, with exit code 0 and no error', () => {
+    const files = readdirSync(EXAMPLES).filter((f) => f.endsWith('.weft') || f.endsWith('.json')).map((f) => join(EXAMPLES, f));
+    expect(files.some((f) => f.endsWith('.json'))).toBe(true);
     const result = weft('check', ...files);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).not.toContain(': error:');
@@ -80,6 +81,26 @@ describe('weft CLI', () => {
     const bad = weft('check', join(dir, 'bad.json'));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('2:1: error: Connection references unknown source node: nope');
+  });
+
+  it("check reports an export's layoutCode problems at their line in the layout, and its loomCode's", () => {
+    const weftCode = 'g = Group(x: String?) -> (y: String?) {\n  t = Text { value: "a" }\n  self.y = t.value\n}\nshow = Debug\nshow.data = g.y';
+    const dir = writeTemp({
+      'placed.json': JSON.stringify({ name: 'p', description: '', weftCode, layoutCode: 'g @layout 0 0 400x300 expanded\ng.t @layout 20 40\nshow @layout 500 0 collapsed', loomCode: '' }),
+      'misplaced.json': JSON.stringify({
+        name: 'm', description: '', weftCode, loomCode: 'output show nothing',
+        layoutCode: 'g @layout 0 0 400x300 expanded\ng.ghost @layout 20 40\nshow @layout somewhere',
+      }),
+    });
+    const placed = weft('check', join(dir, 'placed.json'));
+    expect(placed).toMatchObject({ code: 0 });
+    expect(placed.stdout).not.toContain('layoutCode');
+    const misplaced = weft('check', join(dir, 'misplaced.json'));
+    const lines = misplaced.stdout.trim().split('\n');
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${join(dir, 'misplaced.json')} \\(layoutCode\\):2:1: warning: the layout places "g.ghost", which is not a node of the program`)));
+    expect(lines).toContainEqual(`${join(dir, 'misplaced.json')} (layoutCode):3:1: warning: a layout line reads "id @layout X Y", optionally followed by WxH and expanded or collapsed`);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${join(dir, 'misplaced.json')} \\(loomCode\\):1:1: error: `)));
+    expect(misplaced.code).toBe(1);
   });
 
   it('graph takes a JSON export, placed by its layoutCode', () => {

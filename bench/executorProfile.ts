@@ -15,6 +15,8 @@ import { chainProgram } from './executor';
 
 const nodes = Number(process.env.PROFILE_NODES ?? 100);
 const runs = Number(process.env.PROFILE_RUNS ?? 5);
+/** Runs at once (PROFILE_IN_FLIGHT), as the throughput figure has 50 of 10 nodes. */
+const inFlight = Number(process.env.PROFILE_IN_FLIGHT ?? 1);
 const profileDir = await mkdtemp(path.join(os.tmpdir(), 'weft-prof-'));
 const dataDir = await makeDataDir();
 const database = process.env.DATABASE_URL ? await createTestDatabase() : undefined;
@@ -26,8 +28,7 @@ const platform = await startPlatform({
 const subscriber = webSocketSubscriber(platform.graphqlUrl);
 try {
   const projectId = await createProject(platform.graphqlUrl, 'profile', chainProgram(nodes));
-  for (let run = 0; run < runs; run++) {
-    const began = performance.now();
+  const runOnce = async () => {
     const executionId = await runProject(platform.graphqlUrl, projectId);
     const events = subscriber.subscribe<{ executionEvents: { execution: { status: string } } }>(
       'subscription ($id: ID!) { executionEvents(executionId: $id) { seq execution { status } } }',
@@ -35,7 +36,12 @@ try {
     );
     await events.until((all) => all.some((e) => e.executionEvents.execution.status === 'completed'), 120_000);
     events.stop();
-    console.log(`run ${run}: ${((performance.now() - began) / nodes).toFixed(2)} ms per node`);
+  };
+  for (let run = 0; run < runs; run++) {
+    const began = performance.now();
+    await Promise.all(Array.from({ length: inFlight }, runOnce));
+    const ms = performance.now() - began;
+    console.log(`round ${run}: ${(ms / nodes).toFixed(2)} ms per node, ${((1000 * inFlight) / ms).toFixed(1)} runs/s`);
   }
   if (process.env.PROFILE_SQL) {
     const durations = [...platform.output().matchAll(/"msg":"sql record".*?"durationMs":([\d.]+)/g)].map((m) => Number(m[1])).sort((a, b) => a - b);

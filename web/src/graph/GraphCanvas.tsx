@@ -62,10 +62,11 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, 
   const wrapper = useRef<HTMLDivElement>(null);
   const clicked = useRef<string | null>(null);
 
-  useEffect(() => {
-    setNodes((current) => current.map((node) => (node.selected === (node.id === selectedNodeId) ? node : { ...node, selected: node.id === selectedNodeId })));
-    // A node chosen from the code is brought into view; one clicked on the canvas only if the
-    // panel that opens for it (the inspector) would cover it. Either way into the part left clear.
+  // Keeps the selected node in the part of the canvas a floating panel (the inspector) leaves
+  // clear: `always` for a node chosen from the code; otherwise only when it is not all in that part
+  // (clicked under where the inspector opens, or a re-fit moved it) and there is room beside the panel
+  // (on a phone the panel covers the canvas).
+  const keepSelectedClear = useCallback((always: boolean) => {
     if (!selectedNodeId) return;
     const node = getInternalNode(selectedNodeId);
     if (!node || node.hidden) return;
@@ -73,16 +74,22 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, 
     const width = node.measured?.width ?? 240;
     const height = node.measured?.height ?? 80;
     const clearWidth = (wrapper.current?.clientWidth ?? 0) - coveredRight;
-    if (selectedNodeId === clicked.current) {
-      const viewport = getViewport();
-      const right = (x + width) * viewport.zoom + viewport.x;
-      // In view, or no room beside the panel (a phone, where it covers the canvas) to move it into.
-      if (right <= clearWidth || clearWidth < width * viewport.zoom) return;
-    }
-    const zoom = Math.max(getZoom(), MIN_FIT_ZOOM);
+    const viewport = getViewport();
+    const left = x * viewport.zoom + viewport.x;
+    const right = (x + width) * viewport.zoom + viewport.x;
+    if (!always && (clearWidth < width * viewport.zoom || (left >= 0 && right <= clearWidth))) return;
+    // Only a node chosen from the code zooms in (to a readable size); otherwise the view just moves.
+    const zoom = always ? Math.max(getZoom(), MIN_FIT_ZOOM) : viewport.zoom;
     const shift = clearWidth >= width * zoom ? coveredRight / 2 / zoom : 0;
     void setCenter(x + width / 2 + shift, y + height / 2, { zoom, duration: 200 });
   }, [selectedNodeId, coveredRight, getInternalNode, setCenter, getZoom, getViewport]);
+  const keepClearAfterFit = useRef(keepSelectedClear);
+  keepClearAfterFit.current = keepSelectedClear;
+
+  useEffect(() => {
+    setNodes((current) => current.map((node) => (node.selected === (node.id === selectedNodeId) ? node : { ...node, selected: node.id === selectedNodeId })));
+    keepSelectedClear(selectedNodeId !== clicked.current);
+  }, [selectedNodeId, keepSelectedClear]);
 
   useEffect(() => {
     setNodes((previous) => {
@@ -94,7 +101,7 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, 
   // Fit the view when what is drawn changes (first draw, a node added or removed, a group opened), not on every drag.
   const shape = useMemo(() => graph.nodes.map((node) => `${node.id}${node.expanded ? '+' : ''}`).join(' '), [graph]);
   useEffect(() => {
-    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2, minZoom: MIN_FIT_ZOOM }));
+    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2, minZoom: MIN_FIT_ZOOM }).then(() => keepClearAfterFit.current(false)));
     return () => cancelAnimationFrame(frame);
   }, [shape, panelsKey, fitView]);
   // The canvas resized (a panel opened, the window changed): fit again, once it settles.
@@ -106,7 +113,7 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, 
     const observer = new ResizeObserver(() => {
       if (first) return void (first = false);
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2, minZoom: MIN_FIT_ZOOM }));
+      frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2, minZoom: MIN_FIT_ZOOM }).then(() => keepClearAfterFit.current(false)));
     });
     observer.observe(element);
     return () => {

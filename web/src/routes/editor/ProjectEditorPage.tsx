@@ -161,7 +161,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
   const [showCurrentCode, setShowCurrentCode] = useState(false);
   // At phone width the editor shows one pane at a time: the graph or the code.
   const [phonePane, setPhonePane] = useState<'graph' | 'code'>('graph');
-  usePhonePaneFollowsFocus(setPhonePane);
+  usePhonePaneFollowsWork(setPhonePane);
   // The inspector floats over the canvas's right side; the canvas keeps the selected node beside it.
   const graphSection = useRef<HTMLElement>(null);
   const [inspectorWidth, setInspectorWidth] = useState(0);
@@ -445,16 +445,29 @@ const ignoreChange = () => undefined;
 
 /**
  * A window narrowed to phone width while the user works in the code (typing, a completion open)
- * keeps showing the code rather than switching them to the graph. The width matches editor.css.
+ * keeps showing the code rather than switching them to the graph. Where they work is where they
+ * last pointed, typed or edited: not where the focus is, which a click on a node moves into the
+ * code (to its line). The width matches editor.css.
  */
-function usePhonePaneFollowsFocus(setPhonePane: (pane: 'graph' | 'code') => void) {
+function usePhonePaneFollowsWork(setPhonePane: (pane: 'graph' | 'code') => void) {
   useEffect(() => {
+    let workingIn: 'graph' | 'code' = 'graph';
+    const onInput = (event: Event) => {
+      const target = event.target instanceof Element ? event.target : null;
+      if (target?.closest('.editor-code')) workingIn = 'code';
+      else if (target?.closest('.editor-graph')) workingIn = 'graph';
+    };
     const phone = window.matchMedia('(max-width: 800px)');
     const narrowed = () => {
-      if (phone.matches && document.activeElement?.closest('.editor-code')) setPhonePane('code');
+      if (phone.matches && workingIn === 'code') setPhonePane('code');
     };
+    const inputs = ['pointerdown', 'keydown', 'input'] as const;
+    for (const type of inputs) document.addEventListener(type, onInput, true);
     phone.addEventListener('change', narrowed);
-    return () => phone.removeEventListener('change', narrowed);
+    return () => {
+      for (const type of inputs) document.removeEventListener(type, onInput, true);
+      phone.removeEventListener('change', narrowed);
+    };
   }, [setPhonePane]);
 }
 

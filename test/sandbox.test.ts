@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProject, runProject, waitForStatus } from './support/executions';
@@ -105,5 +105,81 @@ describe('a project cannot reach the platform through ExecPython', () => {
     expect(execution.node('graphql')?.error).toMatch(/^could not reach GET http:\/\/127\.0\.0\.1:\d+\/health: refused: 127\.0\.0\.1:\d+ is the platform's own GraphQL server, which project code may not call/);
     expect(execution.node('admin')?.error).toMatch(/refused: localhost:\d+ \(\S+\) is the platform's own Restate admin API/);
     expect(execution.node('ingress')?.error).toMatch(/refused: 127\.0\.0\.1:\d+ is the platform's own Restate ingress/);
+  }, 90_000);
+});
+
+/** The processes under `root` (its children, theirs…), with their names. */
+async function descendants(root: number): Promise<{ pid: number; name: string }[]> {
+  const parents = new Map<number, { parent: number; name: string }>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (!stat) continue;
+    parents.set(Number(entry), { name: /\((.*)\)/.exec(stat)?.[1] ?? '', parent: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) });
+  }
+  const found: { pid: number; name: string }[] = [];
+  const under = (pid: number): boolean => {
+    for (let at = parents.get(pid); at; at = parents.get(at.parent)) if (at.parent === root) return true;
+    return false;
+  };
+  for (const [pid, { name }] of parents) if (under(pid)) found.push({ pid, name });
+  return found;
+}
+
+/** Those of `pids` that still run (a zombie has ended: only its parent, or init, has not collected it yet). */
+async function stillRunning(pids: number[]): Promise<number[]> {
+  const running: number[] = [];
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (stat && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') running.push(pid);
+  }
+  return running;
+}
+
+describe("the platform's warm sandboxes", () => {
+  const platform = usePlatform({ env: { PYTHON_POOL_SIZE: '3' } });
+
+  it('give each node of a run a sandbox of its own, and none is left once the platform stops', async () => {
+    const { graphqlUrl } = platform.current;
+    const program = [
+      'first = ExecPython -> (pid: Number) {',
+      '  code: ```',
+      'import builtins, os',
+      'open("/tmp/from-first.txt", "w").write("first")',
+      'builtins.FROM_FIRST = True',
+      'os.environ["FROM_FIRST"] = "1"',
+      'return {"pid": os.getpid()}',
+      '  ```',
+      '}',
+      'second = ExecPython(pid: Number) -> (report: JsonDict) {',
+      '  code: ```',
+      'import builtins, os',
+      'return {"report": {"tmp": os.listdir("/tmp"), "global": hasattr(builtins, "FROM_FIRST"), "environment": os.environ.get("FROM_FIRST")}}',
+      '  ```',
+      '}',
+      'second.pid = first.pid',
+    ].join('\n');
+    const projectId = await createProject(graphqlUrl, 'two sandboxes', program);
+    for (let run = 0; run < 3; run += 1) {
+      const execution = await waitForStatus(graphqlUrl, await runProject(graphqlUrl, projectId), ['completed', 'failed']);
+      expect(execution.node('second')?.error ?? null).toBeNull();
+      expect(execution.node('second')!.output.report).toEqual({ tmp: [], global: false, environment: null });
+    }
+    const server = platform.current.process.pid!;
+    let sandboxes: { pid: number; name: string }[] = [];
+    for (let waited = 0; waited < 20_000; waited += 100) {
+      sandboxes = (await descendants(server)).filter(({ name }) => /^(setpriv|bwrap|python)/.test(name));
+      if (sandboxes.filter(({ name }) => name.startsWith('python')).length === 3) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(sandboxes.filter(({ name }) => name.startsWith('python'))).toHaveLength(3); // the pool, refilled, waiting
+    await platform.stop();
+    // The pool ends its sandboxes before the server exits; what is inside a sandbox dies with its bwrap at once.
+    let left = await stillRunning(sandboxes.map(({ pid }) => pid));
+    for (let waited = 0; left.length > 0 && waited < 2_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      left = await stillRunning(left);
+    }
+    expect(left).toEqual([]);
   }, 90_000);
 });

@@ -139,9 +139,12 @@ describe('subscription results written as graphql-ws frames', () => {
     const hooks = envelope();
     const frames = pushedAsFrames(source.pushed, hooks.iterator, 'p1', pair.webSocket, pair.tcp);
     const delivery = frames.next();
-    for (const seq of [1, 2, 3]) source.sink().next({ data: { executionEvents: { seq } } });
+    // Short, medium (16-bit length) and long (64-bit length) frames.
+    const outputs = ['', 'm'.repeat(300), 'l'.repeat(70_000)];
+    for (const seq of [1, 2, 3]) source.sink().next({ data: { executionEvents: { seq, output: outputs[seq - 1] } } });
     await until(() => pair.messages.length === 3);
     expect(pair.messages.map((message) => JSON.parse(message).payload.data.executionEvents.seq)).toEqual([1, 2, 3]);
+    expect(pair.messages.map((message) => JSON.parse(message).payload.data.executionEvents.output)).toEqual(outputs);
     expect(JSON.parse(pair.messages[0]!).id).toBe('p1');
     source.sink().complete();
     expect(await delivery).toEqual({ done: true, value: undefined });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { openDesktopPage, screenshotWidthsAndThemes, screenshotsFolder } from '../test/support/browser';
 import { createProject, executionDetails, runProject, waitForNode, waitForStatus } from '../test/support/executions';
+import { graphqlData } from '../test/support/graphql';
 import { usePlatform } from '../test/support/usePlatform';
 
 const screenshots = screenshotsFolder('media');
@@ -197,5 +198,15 @@ describe('run values on the canvas and in the inspector, in Chromium', () => {
     const shown = await loadedImage(photo.locator('img'));
     expect(shown.width).toBe(120);
     await shoot(page, 'task-display-image');
+
+    // The form is served with its stored file's link signed afresh (a form may stay open longer
+    // than FILE_URL_TTL_SECONDS): later than the link the program was given, and it downloads.
+    const { humanTasks } = await graphqlData(url, '{ humanTasks(first: 20) { edges { node { title form } } } }');
+    const task = (humanTasks.edges as { node: { title: string; form: unknown } }[]).find(({ node }) => node.title === 'Is the square red?')!;
+    const served = /\/files\/[^"\s]+/.exec(JSON.stringify(task.node.form))?.[0];
+    const expiresOf = (link: string) => Number(new URL(link, platform.current.url).searchParams.get('expires'));
+    expect(served).toBeDefined();
+    expect(expiresOf(served!)).toBeGreaterThan(expiresOf(file.url));
+    await expect(fetch(new URL(served!, platform.current.url)).then((response) => response.status)).resolves.toBe(200);
   }, 60_000);
 });

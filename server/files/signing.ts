@@ -3,6 +3,9 @@ import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
 export const filesPathPrefix = '/files';
 
+/** A signed link: optional origin, the file id, the query `signedPath` writes. */
+const signedLinkPattern = /^((?:https?:\/\/[^/?#\s]+)?)\/files\/([^/?#\s]+)\?(expires=\d+&signature=[A-Za-z0-9_-]+)$/;
+
 export class FileLinks {
   private readonly key: Buffer;
 
@@ -18,6 +21,24 @@ export class FileLinks {
   signedPath(fileId: string, now = Date.now()): string {
     const expires = Math.floor(now / 1000) + this.ttlSeconds;
     return `${filesPathPrefix}/${fileId}?expires=${expires}&signature=${this.signature(fileId, expires)}`;
+  }
+
+  /**
+   * `value` with every download link this store signed (`/files/<id>?expires=…&signature=…`, alone
+   * or after an http(s) origin), expired or not, signed afresh; everything else as it is. A link
+   * whose signature does not check out is left alone, so nothing gains access it did not have.
+   */
+  renewLinks(value: unknown, now = Date.now()): unknown {
+    if (typeof value === 'string') {
+      const link = signedLinkPattern.exec(value);
+      if (!link || this.check(link[2]!, new URLSearchParams(link[3]!), now) === 'invalid') return value;
+      return `${link[1]}${this.signedPath(link[2]!, now)}`;
+    }
+    if (Array.isArray(value)) return value.map((item) => this.renewLinks(item, now));
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.renewLinks(item, now)]));
+    }
+    return value;
   }
 
   check(fileId: string, query: URLSearchParams, now = Date.now()): 'ok' | 'expired' | 'invalid' {

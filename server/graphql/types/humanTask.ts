@@ -4,6 +4,7 @@ import { HumanTaskKind, HumanTaskState } from '../../db/generated/enums';
 import { commitActionTaskDone, commitTaskClosed, type TaskClosing } from '../../events/humanTasks';
 import type { ExecutionSnapshot, HumanTaskSnapshot } from '../../events/types';
 import { validateAnswer, type FormSchema } from '../../nodes/feedback/humanForm';
+import { optionalNodeService } from '../../nodes/services';
 import type { JsonValue } from '../../weft/types';
 import type { HumanAnswer } from '../../executor/workflow';
 import { builder } from '../builder';
@@ -28,7 +29,12 @@ export const HumanTaskRef = builder.prismaObject('HumanTask', {
     title: t.exposeString('title'),
     actionUrl: t.exposeString('actionUrl', { nullable: true, description: 'The link an `action` task asks a person to open; null for a form.' }),
     description: t.exposeString('description'),
-    form: t.expose('form', { type: 'JSON', description: 'The fields to show and answer: key, fieldType, label, required, options, value.' }),
+    form: t.field({
+      type: 'JSON',
+      description: 'The fields to show and answer: key, fieldType, label, required, options, value. Links to stored files in it are signed afresh each time it is read.',
+      // A form can stay open for longer than a download link lives (FILE_URL_TTL_SECONDS).
+      resolve: (task) => optionalNodeService('files')?.links.renewLinks(task.form) ?? task.form,
+    }),
     state: t.expose('state', { type: HumanTaskStateEnum }),
     answer: t.expose('answer', { type: 'JSON', nullable: true }),
     answeredBy: t.exposeString('answeredBy', { nullable: true }),

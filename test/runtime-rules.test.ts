@@ -34,6 +34,18 @@ const programs = {
     'show = Debug',
     'show.data = split.degrees',
   ].join('\n'),
+  outputMisfit: [
+    'make = ExecPython -> (n: Number, label: String, unread: Number) {',
+    '  code: "return {\'n\': \'three\', \'label\': \'kept\', \'unread\': \'never checked\'}"',
+    '}',
+    'count = Debug',
+    'count.data = make.n',
+    'name = Debug',
+    'name.data = make.label',
+    'loose = ExecPython -> (unread: Number) {',
+    '  code: "return {\'unread\': \'not a number\'}"',
+    '}',
+  ].join('\n'),
   configAndEdge: [
     'city = Text { value: "Oslo" }',
     'byEdge = Template(city: String) {',
@@ -265,6 +277,17 @@ describe('the runtime rules of NODES.md Part 1', () => {
     });
     expect(execution.node('show')).toMatchObject({ status: 'skipped', details: { reason: 'required input data is null (split failed)' } });
     expect(execution.error).toContain('split: type mismatch');
+  });
+
+  it('checks the outputs that are connected: a misfit fails the node and nulls only that port, its other outputs still flow', async () => {
+    const execution = await run('outputMisfit');
+    expect(execution.status).toBe('failed');
+    expect(execution.node('make')).toMatchObject({ status: 'failed' });
+    expect(execution.node('make')?.error).toContain("Output port 'n': expected Number, got String");
+    expect(execution.node('make')?.error).not.toContain('unread');
+    expect(execution.node('count')).toMatchObject({ status: 'skipped' });
+    expect(execution.node('name')).toMatchObject({ status: 'completed', inputs: { data: 'kept' } });
+    expect(execution.node('loose')).toMatchObject({ status: 'completed', output: { unread: 'not a number' } });
   });
 
   it('fills an unwired port from config; an edge wins over config, even an edge that carries null', async () => {

@@ -59,7 +59,7 @@ export async function runNodeInstance(
     details: result.details as Json | undefined,
     completedAt: new Date(),
   });
-  return { status: 'failed', error: result.error };
+  return result.outputs ? { status: 'failed', error: result.error, outputs: result.outputs } : { status: 'failed', error: result.error };
 }
 
 /** The reference's extra key by which a node (Notify) asks for an Action task: a link a person opens. */
@@ -71,7 +71,8 @@ function notifyActionOf(details: Record<string, JsonValue> | undefined): { actio
 
 export type DefinitionResult =
   | { ok: true; outputs: Record<string, JsonValue>; costUsd?: string; details?: Record<string, JsonValue> }
-  | { ok: false; error: string; details?: Record<string, JsonValue> };
+  /** `outputs`: the ports a failed output check kept (the others are null downstream). */
+  | { ok: false; error: string; outputs?: Record<string, JsonValue>; details?: Record<string, JsonValue> };
 
 async function runDefinition(settings: NodeSettings, node: ExecutableNode, ready: ReadyInstance, signal: AbortSignal, executionId?: string): Promise<DefinitionResult> {
   const definition = nodeDefinition(node.type);
@@ -96,19 +97,21 @@ async function runDefinition(settings: NodeSettings, node: ExecutableNode, ready
 }
 
 /**
- * Every output value must fit its port's declared type (NODES.md 1.4): one that does not fails the
- * node with each such port named, where the reference nulls the port and fails the execution.
+ * Each connected output port of lane mode Single must carry a value of its declared type (NODES.md 1.4),
+ * as in the reference: a value that does not fit fails the node with the port named, becomes null on that
+ * port only, and the node's other outputs still flow. Ports no edge reads are not checked.
  */
 export function checkOutputTypes(node: Pick<ExecutableNode, 'outputs'>, result: DefinitionResult): DefinitionResult {
   if (!result.ok) return result;
-  // An Expand output (StackTrim's value) gives a list of values of its type, one per lane it opens.
-  const fits = (port: ExecutableNode['outputs'][number], value: JsonValue) =>
-    port.laneMode === 'expand' ? Array.isArray(value) && value.every((item) => item === null || valueFitsPort(item, port.type)) : valueFitsPort(value, port.type);
-  const problems = node.outputs
-    .filter((port) => port.laneMode !== 'gather' && result.outputs[port.name] !== null && !fits(port, result.outputs[port.name]!))
-    .map((port) => `output ${port.name} is declared ${port.type}, but the node gave ${inferredType(result.outputs[port.name]!)} ${shortValue(result.outputs[port.name]!)}`);
-  if (problems.length === 0) return result;
-  return { ok: false, error: `type mismatch: ${problems.join('; ')}`, details: { ...result.details, outputs: result.outputs } };
+  const misfits = node.outputs.filter((port) => {
+    const value = result.outputs[port.name] ?? null;
+    return port.connected && port.laneMode === undefined && value !== null && !valueFitsPort(value, port.type);
+  });
+  if (misfits.length === 0) return result;
+  const error = misfits.map((port) => `Output port '${port.name}': expected ${port.type}, got ${inferredType(result.outputs[port.name]!)} ${shortValue(result.outputs[port.name]!)}`).join('; ');
+  const kept = { ...result.outputs };
+  for (const port of misfits) kept[port.name] = null;
+  return { ok: false, error, outputs: kept, details: { ...result.details, outputs: result.outputs } };
 }
 
 /** Outputs are stored whole; one larger than the limit fails the node instead of the database. */

@@ -34,6 +34,8 @@ export interface ExecutableOutput {
    * reference); a trigger may use this to refuse a payload that lacks the field (ApiPost webhooks do).
    */
   declaredRequired?: boolean;
+  /** Some edge leaves this port (into a node or a group boundary). Only such ports are type-checked at run time (NODES.md 1.4). */
+  connected?: boolean;
 }
 
 export interface ExecutableNode {
@@ -95,13 +97,14 @@ export function flatten(nodes: readonly NodeInstance[], edges: readonly Edge[], 
   const traces = new Map(runnable.map((n) => [n.id, n.inputs.map((p) => trace({ node: n.id, port: p.name }))]));
   const order = orderNodes(runnable, traces);
   const runnableById = new Map(runnable.map((n) => [n.id, n]));
+  const connectedOutputs = new Set(edges.map((edge) => `${edge.source}\u0000${edge.sourceHandle}`));
   return {
-    nodes: order.map((id) => executableNode(runnableById.get(id)!, traces.get(id)!, resolution.runDepth.get(id) ?? 0)),
+    nodes: order.map((id) => executableNode(runnableById.get(id)!, traces.get(id)!, resolution.runDepth.get(id) ?? 0, connectedOutputs)),
     order,
   };
 }
 
-function executableNode(node: NodeInstance, traces: Trace[], laneDepth: number): ExecutableNode {
+function executableNode(node: NodeInstance, traces: Trace[], laneDepth: number, connectedOutputs: ReadonlySet<string>): ExecutableNode {
   const executable: ExecutableNode = {
     id: node.id,
     type: node.type,
@@ -123,6 +126,7 @@ function executableNode(node: NodeInstance, traces: Trace[], laneDepth: number):
     outputs: node.outputs.map((port) => {
       const output: ExecutableOutput = { name: port.name, type: port.type, optional: !port.required };
       if (port.declared && port.writtenRequired) output.declaredRequired = true;
+      if (connectedOutputs.has(`${node.id}\u0000${port.name}`)) output.connected = true;
       if (port.laneMode === 'Expand') output.laneMode = 'expand';
       else if (port.laneMode === 'Gather') output.laneMode = 'gather';
       return output;

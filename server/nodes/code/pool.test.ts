@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runExecPython } from './execPython';
 import { activeSandboxPool, openSandboxPool, type SandboxPool } from './pool';
-import { sandboxChildren } from './poolTesting';
+import { sandboxChildren, sandboxChildrenOf } from './poolTesting';
 import { defaultNodeSettings } from '../settings';
 import { failureOf, runContext, type TestRun } from '../testing';
 
@@ -119,4 +123,46 @@ describe('the pool of warm sandboxes', () => {
     expect(pool.idleCount()).toBe(0);
     expect((await python('return {"x": 2}', { outputs: ['x'] })).outputs.x).toBe(2);
   });
+
+  it('does not outlive a server that is killed: its idle sandboxes die with it', async () => {
+    const checkout = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+    const script = [
+      "const { openSandboxPool } = await import('./server/nodes/code/pool.ts');",
+      "const { runExecPython } = await import('./server/nodes/code/execPython.ts');",
+      "const { defaultNodeSettings } = await import('./server/nodes/settings.ts');",
+      'const pool = openSandboxPool({ size: 2, idleMs: 60000 });',
+      "await runExecPython({ nodeId: 'n', inputs: {}, config: { code: 'return {}' }, outputs: [], settings: defaultNodeSettings, signal: new AbortController().signal });",
+      'while (pool.idleCount({ ready: true }) < 2) await new Promise((resolve) => setTimeout(resolve, 20));',
+      "console.log('ready');",
+      'setInterval(() => {}, 1000);',
+    ].join('\n');
+    const server = spawn('node', ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: checkout, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+        server.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+      });
+      const sandboxes = await sandboxChildrenOf(server.pid!, { deep: true });
+      expect(sandboxes.length).toBeGreaterThanOrEqual(6); // two sandboxes: outer bwrap, bwrap in the namespace, python3
+      server.kill('SIGKILL');
+      let left = sandboxes;
+      for (let waited = 0; left.length > 0 && waited < 3_000; waited += 50) {
+        await settle(50);
+        left = await running(left);
+      }
+      expect(left).toEqual([]);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  }, 60_000);
 });
+
+/** Those of `pids` still running (a zombie has ended; init collects it). */
+async function running(pids: number[]): Promise<number[]> {
+  const alive: number[] = [];
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (stat && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') alive.push(pid);
+  }
+  return alive;
+}

@@ -21,14 +21,22 @@ export function usePool(size: number): () => SandboxPool | undefined {
 }
 
 /** This process's child processes that are a sandbox or an interpreter (setpriv, bwrap, python3…). */
-export async function sandboxChildren(): Promise<number[]> {
-  const found: number[] = [];
+export function sandboxChildren(): Promise<number[]> {
+  return sandboxChildrenOf(process.pid);
+}
+
+/** Those processes under `parent`: its children, or with `deep` every descendant. */
+export async function sandboxChildrenOf(parent: number, { deep = false } = {}): Promise<number[]> {
+  const processes = new Map<number, { name: string; parent: number }>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const name = /\((.*)\)/.exec(stat)?.[1] ?? '';
-    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (parent === process.pid && /^(setpriv|bwrap|python)/.test(name)) found.push(Number(entry));
+    if (!stat) continue;
+    processes.set(Number(entry), { name: /\((.*)\)/.exec(stat)?.[1] ?? '', parent: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) });
   }
-  return found;
+  const under = (pid: number) => {
+    for (let at = processes.get(pid); at; at = deep ? processes.get(at.parent) : undefined) if (at.parent === parent) return true;
+    return false;
+  };
+  return [...processes].filter(([pid, { name }]) => under(pid) && /^(setpriv|bwrap|python)/.test(name)).map(([pid]) => pid);
 }

@@ -141,7 +141,7 @@ describe('the executions page in Chromium', () => {
   it('re-runs an execution: the new run appears as a new row, and the trigger filter finds it', async () => {
     await expand(executions.failed);
     await details(executions.failed).getByRole('button', { name: 'Re-run' }).click();
-    const notice = details(executions.failed).locator('.action-notice');
+    const notice = details(executions.failed).locator('.run-notice');
     await notice.waitFor();
     const newRow = page.locator('tr[data-execution-id]').first();
     await page.locator('tr[data-execution-id] .cell-trigger', { hasText: 'Re-run' }).waitFor();

@@ -18,7 +18,8 @@ export interface PoolProcess {
   readonly stdio: readonly (Readable | Writable | null | undefined)[];
   ref(): void;
   unref(): void;
-  once(event: 'exit' | 'error', listener: () => void): unknown;
+  once(event: 'exit', listener: () => void): unknown;
+  on(event: 'error', listener: () => void): unknown;
 }
 
 export interface SandboxPoolOptions {
@@ -137,7 +138,7 @@ export class SandboxPool {
       process,
       exited: new Promise<void>((resolve) => {
         process.once('exit', resolve);
-        process.once('error', resolve);
+        process.on('error', () => resolve()); // every error handled: one would otherwise throw
       }),
       ready: false,
       stopWatching: () => channel?.off('data', onReady),

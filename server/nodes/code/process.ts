@@ -58,7 +58,7 @@ export function finishedProcess(child: ChildProcess, limits: OutputLimits): Prom
   return new Promise((resolve) => {
     const done = (ended: { exitCode?: number; signal?: string; startError?: string }) =>
       resolve({ stdout: stdout.text(), stderr: stderr.text(), result: overLimit ? '' : result.text().trim(), overLimit, ...ended });
-    child.once('error', (error: NodeJS.ErrnoException) => {
+    child.on('error', (error: NodeJS.ErrnoException) => {
       // A process that started and then failed to be signalled still ends with 'close'.
       if (child.pid === undefined) done({ startError: `${error.code ?? ''} ${error.message}`.trim() });
     });

@@ -54,6 +54,34 @@ describe('test configs and run inputs through the API', () => {
     expect(testConfig.mocks).toEqual({ sum: { total: 5 } });
   }, 60_000);
 
+  it('runs with a test config that mocks a group: the nodes inside skip, and a Debug after the group gets the mock', async () => {
+    const code = [
+      'src = Text { value: "real" }',
+      'g = Group(x: String) -> (out: String, extra: String?) {',
+      '  t = Template(x: String) { template: "<{{x}}>" }',
+      '  t.x = self.x',
+      '  self.out = t.text',
+      '}',
+      'g.x = src.value',
+      'show = Debug',
+      'show.data = g.out',
+      '',
+    ].join('\n');
+    const projectId = await createProject(url(), 'mocked group', code);
+    const wrong = await graphqlRequest(url(), `mutation ($id: ID!, $mocks: JSON!) {
+      createTestConfig(projectId: $id, name: "bad", mocks: $mocks) { __typename ... on Problem { message } } }`, { id: projectId, mocks: { g: { out: 3 } } });
+    expect(wrong.data?.createTestConfig.message).toBe('These mocks do not fit the program: mock for g.out is a Number, which is not a String');
+    const { createTestConfig: config } = await graphqlData(url(), `mutation ($id: ID!, $mocks: JSON!) {
+      createTestConfig(projectId: $id, name: "canned group", mocks: $mocks) { __typename ... on TestConfig { id mocks } } }`, { id: projectId, mocks: { g: { out: 'canned' } } });
+    expect(config).toMatchObject({ __typename: 'TestConfig', mocks: { g: { out: 'canned' } } });
+
+    const run = await waitForStatus(url(), await runProject(url(), projectId, { testConfigId: config.id }), ['completed', 'failed']);
+    expect(run.status).toBe('completed');
+    expect(run.node('g')).toMatchObject({ status: 'completed', output: { out: 'canned', extra: null }, details: { mocked: true } });
+    expect(run.node('g.t')).toMatchObject({ status: 'skipped', details: { reason: 'group g is mocked' } });
+    expect(run.node('show')).toMatchObject({ status: 'completed', inputs: { data: 'canned' } });
+  }, 60_000);
+
   it("runs a project with its ApiPost trigger's fields as inputs, and refuses inputs of the wrong type", async () => {
     const projectId = await createProject(url(), 'hook', apiPostProgram);
     const refused = await graphqlRequest(url(), `mutation ($id: ID!, $inputs: JSON) {

@@ -2,8 +2,8 @@ import { nodeDefinition } from '../nodes/catalog';
 import { weftCatalogEntry } from '../nodes/weftCatalog';
 import { withGroupGates } from './groupGates';
 import { compileWeft, type Diagnostic } from '../weft';
-import type { ExecutableGraph } from '../weft/ir';
-import { describeValue, parseType, valueFits, type JsonValue } from '../weft/types';
+import type { Endpoint, ExecutableGraph, ExecutableInput, ExecutableNode, GraphIR, IREdge, IRNode } from '../weft/ir';
+import { describeValue, laneDelta, laneFromDelta, parseType, valueFits, type JsonValue } from '../weft/types';
 
 type OutputsByNode = Record<string, Record<string, JsonValue>>;
 
@@ -28,11 +28,12 @@ export function planExecution(source: {
   const executable = applyConfigOverrides(compiled.executable, source.configOverrides);
   if (typeof executable === 'string') return { ok: false, error: executable };
   const graph = { ...compiled, executable };
-  const mocks = checkOutputs(graph.executable, source.mocks ?? {}, 'mock');
+  const mocks = checkOutputs(graph.executable, source.mocks ?? {}, 'mock', compiled.nodes);
   if (typeof mocks === 'string') return { ok: false, error: mocks };
   const triggerOutputs = checkOutputs(graph.executable, source.triggerPayload ?? {}, 'input');
   if (typeof triggerOutputs === 'string') return { ok: false, error: triggerOutputs };
-  const runnable = withGroupGates(compiled, withCatalogRequirements(graph.executable));
+  const withMocks = withMockedGroups(compiled, withCatalogRequirements(graph.executable), Object.keys(mocks));
+  const runnable = withGroupGates(compiled, withMocks);
   return { ok: true, graph: runnable, mocks, triggerOutputs: { ...dormantTriggerOutputs(runnable), ...triggerOutputs } };
 }
 
@@ -100,13 +101,21 @@ export function describeErrors(errors: readonly Diagnostic[]): string {
 }
 
 /** `{ node: { port: value } }` given for a run: every node, port and value must fit the program. */
-export function checkOutputs(graph: ExecutableGraph, given: unknown, what: 'mock' | 'input'): OutputsByNode | string {
+export function checkOutputs(
+  graph: ExecutableGraph,
+  given: unknown,
+  what: 'mock' | 'input',
+  /** The compiled graph's nodes: a mock may name a group (NODES.md 1.5), checked against the group's outputs. */
+  irNodes: readonly IRNode[] = [],
+): OutputsByNode | string {
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
     return `Each ${what} must be given as { "<node id>": { "<output port>": value } }`;
   }
   const problems: string[] = [];
   for (const [nodeId, outputs] of Object.entries(given)) {
-    const node = graph.nodes.find((candidate) => candidate.id === nodeId);
+    const node =
+      graph.nodes.find((candidate) => candidate.id === nodeId) ??
+      (what === 'mock' ? irNodes.find((candidate) => candidate.kind === 'group' && candidate.id === nodeId) : undefined);
     if (!node) {
       problems.push(`${what} for unknown node "${nodeId}"`);
       continue;
@@ -129,4 +138,92 @@ export function checkOutputs(graph: ExecutableGraph, given: unknown, what: 'mock
     }
   }
   return problems.length > 0 ? `This run cannot start: ${problems.join('; ')}` : (given as OutputsByNode);
+}
+
+/**
+ * Mocked groups (NODES.md 1.5): the group completes with its mock without running what is inside.
+ * Groups are flattened away in the executable graph, so each outermost mocked group comes back as one
+ * node of its own (type `Group`, the group's ports and lane depth, its inputs fed by what feeds the
+ * group) that the scheduler mocks like any node; every reader of the group's outputs reads that node
+ * instead of the producer inside; every node inside (nested groups too) is marked `mockedGroup` and skips.
+ */
+export function withMockedGroups(graph: GraphIR, executable: ExecutableGraph, mocked: readonly string[]): ExecutableGraph {
+  const irById = new Map(graph.nodes.map((node) => [node.id, node]));
+  const groups = new Set(mocked.filter((id) => irById.get(id)?.kind === 'group'));
+  if (groups.size === 0) return executable;
+  // Only the outermost mocked group counts: one mocked inside it is skipped with everything else.
+  const outermost = (node: IRNode | undefined): string | undefined => node?.scope.find((id) => groups.has(id));
+  const active = new Set([...groups].filter((id) => outermost(irById.get(id)) === undefined));
+  const depths = new Map<string, number>([
+    ...executable.nodes.map((node): [string, number] => [node.id, node.laneDepth]),
+    ...[...active].map((id): [string, number] => [id, irById.get(id)!.laneDepth]),
+  ]);
+  const trace = (start: IREdge | undefined) => traceToProducer(graph, start, active);
+  const into = (node: string, port: string, kinds: IREdge['kind'][]) =>
+    graph.edges.find((edge) => edge.target.node === node && edge.target.port === port && kinds.includes(edge.kind));
+
+  const rerouted = (node: ExecutableNode): ExecutableNode => {
+    let changed = false;
+    const inputs = node.inputs.map((input) => {
+      if (!input.wired) return input;
+      const found = trace(into(node.id, input.name, ['flow', 'groupInput', 'groupOutput', 'groupThrough']));
+      if (!found.source || !active.has(found.source.node)) return input;
+      changed = true;
+      return { ...input, source: found.source, lane: laneFromDelta(found.delta) };
+    });
+    return changed ? { ...node, inputs } : node;
+  };
+  const nodes: ExecutableNode[] = executable.nodes.map((node) => {
+    const group = outermost(irById.get(node.id));
+    return group ? { ...node, mockedGroup: group } : rerouted(node);
+  });
+  const order = [...executable.order];
+  for (const id of active) {
+    const group = irById.get(id)!;
+    const inputs: ExecutableInput[] = [];
+    for (const port of group.inputs) {
+      const found = trace(into(id, port.name, ['flow', 'groupInput']));
+      if (!found.source) continue;
+      // What the group only gathers inside does not give the mocked group lanes of its own.
+      const arrival = (depths.get(found.source.node) ?? 0) + found.delta;
+      if (arrival < 0 || arrival > group.laneDepth) continue;
+      inputs.push({ name: port.name, type: port.type, optional: true, lane: laneFromDelta(found.delta), source: found.source, configurable: false, wired: true });
+    }
+    const node: ExecutableNode = {
+      id, type: 'Group', config: {}, isTrigger: false, isInfrastructure: false, laneDepth: group.laneDepth, requireOneOf: [],
+      inputs, outputs: group.outputs.map((port) => ({ name: port.name, type: port.type, optional: true, connected: true })),
+    };
+    if (group.label !== undefined) node.label = group.label;
+    if (group.parent) node.parent = group.parent;
+    nodes.push(node);
+    // After its sources and before its readers: place it before the first node that reads it.
+    const firstReader = order.findIndex((other) => nodes.find((n) => n.id === other)?.inputs.some((input) => input.source?.node === id));
+    order.splice(firstReader < 0 ? order.length : firstReader, 0, id);
+  }
+  return { nodes, order };
+}
+
+/**
+ * Follows an edge back through group boundaries to the node output that feeds it, stopping at the output
+ * of a group in `stopAt`; with the lanes added (or removed) on the way.
+ */
+function traceToProducer(graph: GraphIR, start: IREdge | undefined, stopAt: ReadonlySet<string>): { source?: Endpoint; delta: number } {
+  const kinds = new Map(graph.nodes.map((node) => [node.id, node.kind]));
+  const into = (node: string, port: string, inside: boolean) =>
+    graph.edges.find((edge) => edge.target.node === node && edge.target.port === port &&
+      (inside ? edge.kind === 'groupOutput' || edge.kind === 'groupThrough' : edge.kind === 'flow' || edge.kind === 'groupInput'));
+  let delta = 0;
+  const seen = new Set<IREdge>();
+  let edge = start;
+  while (edge && !seen.has(edge)) {
+    seen.add(edge);
+    delta += laneDelta(edge.lane);
+    const { node, port } = edge.source;
+    if (edge.kind === 'groupInput' || edge.kind === 'groupThrough') edge = into(node, port, false);
+    else if (kinds.get(node) === 'group') {
+      if (stopAt.has(node)) return { source: { node, port }, delta };
+      edge = into(node, port, true);
+    } else return { source: { node, port }, delta };
+  }
+  return { delta };
 }

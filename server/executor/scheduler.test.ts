@@ -9,7 +9,7 @@ import {
   type NodeInstance, type Outcome, type ReadyInstance, type RunOptions, type RunState,
 } from './scheduler';
 import { examplesPath } from '../../test/support/executions';
-import { dormantTriggerOutputs, withCatalogRequirements } from './plan';
+import { dormantTriggerOutputs, planExecution, withCatalogRequirements } from './plan';
 import { withGroupGates } from './groupGates';
 
 type Inputs = Record<string, JsonValue>;
@@ -722,5 +722,70 @@ describe('the runtime rules of NODES.md Part 1', () => {
     expect(ended.trim).toMatchObject({ status: 'completed', inputs: { value: [2, 4, 6], count: 2 }, outputs: { value: [2, 4] } });
     expect([ended['after[0]']?.inputs?.v, ended['after[1]']?.inputs?.v, ended['after[2]']]).toEqual([2, 4, undefined]);
     expect(ended.all).toMatchObject({ status: 'completed', inputs: { vs: ['<2>', '<4>'] } });
+  });
+});
+
+describe('mocked groups (NODES.md 1.5)', () => {
+  const runPlanned = (code: string, mocks: unknown, python: Record<string, Fake> = {}) => {
+    const plan = planExecution({ code, layout: '', mocks });
+    if (!plan.ok) throw new Error(plan.error);
+    const state = createRunState(plan.graph, { mocks: plan.mocks, triggerOutputs: plan.triggerOutputs });
+    return { ended: runToEnd(state, fakeNodes(plan.graph, python)), plan };
+  };
+  const nested = [
+    'src = Text { value: "in" }',
+    'outer = Group(x: String) -> (out: String, extra: String?) {',
+    '  inner = Group(y: String) -> (r: String) {',
+    '    t = Template(y: String) { template: "<{{y}}>" }',
+    '    t.y = self.y',
+    '    self.r = t.text',
+    '  }',
+    '  inner.y = self.x',
+    '  self.out = inner.r',
+    '}',
+    'outer.x = src.value',
+    'show = Template(v: String, e: String?) { template: "{{v}}" }',
+    'show.v = outer.out',
+    'show.e = outer.extra',
+  ].join('\n');
+
+  it('completes a mocked group with its mock (missing ports null), skips every node inside, and readers get the mock', () => {
+    const { ended } = runPlanned(nested, { outer: { out: 'canned' } });
+    expect(ended.outer).toEqual({ status: 'completed', inputs: { x: 'in' }, outputs: { out: 'canned', extra: null } });
+    expect(ended['outer.inner.t']).toMatchObject({ status: 'skipped', reason: 'group outer is mocked' });
+    expect(ended.show).toMatchObject({ status: 'completed', inputs: { v: 'canned', e: null } });
+  });
+
+  it('mocks a nested group by its scoped id, and the nodes around it still run', () => {
+    const { ended } = runPlanned(nested, { 'outer.inner': { r: 'from inner' } });
+    expect(ended['outer.inner']).toMatchObject({ status: 'completed', inputs: { y: 'in' }, outputs: { r: 'from inner' } });
+    expect(ended['outer.inner.t']).toMatchObject({ status: 'skipped', reason: 'group outer.inner is mocked' });
+    expect(ended.show).toMatchObject({ status: 'completed', inputs: { v: 'from inner', e: null } });
+  });
+
+  it('checks a group mock against the group outputs, and still refuses unknown ids', () => {
+    const wrongType = planExecution({ code: nested, layout: '', mocks: { outer: { out: 5 } } });
+    expect(wrongType).toMatchObject({ ok: false, error: 'This run cannot start: mock for outer.out is a Number, which is not a String' });
+    const noPort = planExecution({ code: nested, layout: '', mocks: { 'outer.inner': { out: 'x' } } });
+    expect(noPort).toMatchObject({ ok: false, error: 'This run cannot start: "outer.inner" has no output "out" (its outputs are r)' });
+    expect(planExecution({ code: nested, layout: '', mocks: { nope: {} } })).toMatchObject({ ok: false, error: 'This run cannot start: mock for unknown node "nope"' });
+  });
+
+  it('mocks a group that runs in lanes once per lane, and a gather after it gets every lane', () => {
+    const code = [
+      'nums = List -> (value: List[Number]) {', '  value: [1, 2, 3]', '}',
+      'g = Group(n: Number) -> (out: String) {',
+      '  t = Template(n: Number) { template: "<{{n}}>" }',
+      '  t.n = self.n',
+      '  self.out = t.text',
+      '}',
+      'g.n = nums.value',
+      'all = ExecPython(texts: List[String]) -> (joined: String) { code: "x" }',
+      'all.texts = g.out',
+    ].join('\n');
+    const { ended } = runPlanned(code, { g: { out: 'm' } }, { all: ({ texts }) => ({ joined: (texts as string[]).join('') }) });
+    expect(['g[0]', 'g[1]', 'g[2]'].map((id) => ended[id])).toEqual([1, 2, 3].map((n) => ({ status: 'completed', inputs: { n }, outputs: { out: 'm' } })));
+    expect(ended['g.t']).toMatchObject({ status: 'skipped', reason: 'group g is mocked' });
+    expect(ended.all).toMatchObject({ status: 'completed', inputs: { texts: ['m', 'm', 'm'] } });
   });
 });

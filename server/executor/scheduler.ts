@@ -20,6 +20,7 @@
  *   carries no inputs.
  * - Mocks replace a node's work, not its place in the flow: a mocked node still waits for its inputs
  *   and lanes, then completes with the mocked outputs in every lane, even where a null would skip it.
+ *   A mocked group is one such node (plan.ts); the nodes inside it skip at once, once each.
  * - Triggers complete at once with this run's trigger outputs (the plan gives a trigger that did not
  *   fire its dormant outputs); output ports given no value are null (for mocks too).
  * - A node that failed gives null on every output, except those its failure says it gave (a failure
@@ -280,6 +281,12 @@ function touchReaders(state: RunState, node: NodeState, path: LanePath): void {
  * as far as both go.
  */
 function advanceNode(state: RunState, node: NodeState, changed: LanePath[] | 'all'): void {
+  if (node.node.mockedGroup !== undefined) {
+    // Inside a mocked group (NODES.md 1.5): skipped once, without waiting for inputs or lanes.
+    if (node.open.length > 0 && !node.slots.has(laneKey([]))) settleHere(state, node, [], { kind: 'skipped', reason: `group ${node.node.mockedGroup} is mocked` });
+    node.open = [];
+    return;
+  }
   const queue = node.open;
   const tried = queue.length;
   node.open = [];

@@ -47,7 +47,7 @@ export default function compileTask(task: CompileTask): DisplayResult | PlanChec
       const { graph, diagnostics } = compileWeft(task.code, task.layout);
       const errors = diagnostics.filter((d) => d.severity === 'error');
       if (!graph || errors.length > 0) return { ok: false, error: 'Fix the errors in the code before saving mocks: they are checked against it', diagnostics: errors };
-      const checked = checkOutputs(graph.executable, task.mocks, 'mock');
+      const checked = checkOutputs(graph.executable, task.mocks, 'mock', graph.nodes);
       return typeof checked === 'string' ? { ok: false, error: checked.replace('This run cannot start: ', 'These mocks do not fit the program: ') } : { ok: true, mocks: checked };
     }
     case 'display': {

@@ -54,6 +54,8 @@ export interface ExecutableNode {
   outputs: ExecutableOutput[];
   /** Enclosing group, if any. */
   parent?: string;
+  /** Set by the executor's plan, never by the compiler: an enclosing group that is mocked, so this node skips (NODES.md 1.5). */
+  mockedGroup?: string;
 }
 
 export interface ExecutableGraph {

@@ -177,10 +177,10 @@ describe('run values on the canvas and in the inspector, in Chromium', () => {
     await closeInspector();
     await lineShow.click();
     const why = page.locator('.inspector section[aria-label="Why it was skipped"] .skip-reason');
-    await expect(why.textContent()).resolves.toBe('Skipped: the required input data got null from line.text, which was skipped.');
+    await expect(why.textContent()).resolves.toBe('Skipped: the required input data got null from Line (line.text), which was skipped.');
     await closeInspector();
     await graphNode(page, 'line').click();
-    await expect(why.textContent()).resolves.toBe('Skipped: the required input v got null from gate.value.');
+    await expect(why.textContent()).resolves.toBe('Skipped: the required input v got null from Closed gate (gate.value).');
     await expect(why.getAttribute('data-from-node')).resolves.toBe('gate');
     await shoot(page, 'skip-reason');
   }, 60_000);

@@ -12,8 +12,10 @@ import { pythonErrorLine, weftLineOfPython } from './pythonLines';
 import './inspector.css';
 
 /** What one node of the run received, produced or failed with, lane by lane. */
-export function NodeInspector({ node, runStore, onClose, source, onGoToLine }: {
+export function NodeInspector({ node, runStore, onClose, source, onGoToLine, nodeLabel }: {
   node: GraphNode;
+  /** The label of another node of the program, if it has one (a skip reason names the node it came from). */
+  nodeLabel?: (nodeId: string) => string | null | undefined;
   runStore: RunStore | null;
   onClose: () => void;
   /** The Weft source the node is written in, to point a Python traceback at its line. */
@@ -50,12 +52,14 @@ export function NodeInspector({ node, runStore, onClose, source, onGoToLine }: {
           <span className="muted">{lanes.length} lanes</span>
         </nav>
       )}
-      {current && <LaneRun run={current} node={node} source={source} onGoToLine={onGoToLine} />}
+      {current && <LaneRun run={current} node={node} source={source} onGoToLine={onGoToLine} nodeLabel={nodeLabel} />}
     </aside>
   );
 }
 
-function LaneRun({ run, node, source, onGoToLine }: { run: NodeRunSnapshot; node: GraphNode; source?: string; onGoToLine?: (line: number) => void }) {
+function LaneRun({ run, node, source, onGoToLine, nodeLabel }: {
+  run: NodeRunSnapshot; node: GraphNode; source?: string; onGoToLine?: (line: number) => void; nodeLabel?: (nodeId: string) => string | null | undefined;
+}) {
   const pythonLine = run.error && node.type === 'ExecPython' ? pythonErrorLine(run.error) : null;
   const weftLine = pythonLine !== null && source ? weftLineOfPython(source, node.code, pythonLine) : null;
   const started = run.startedAt ? Date.parse(run.startedAt) : null;
@@ -78,7 +82,7 @@ function LaneRun({ run, node, source, onGoToLine }: { run: NodeRunSnapshot; node
       {run.status === 'skipped' && run.skipReason && (
         <section className="inspector-section" aria-label="Why it was skipped">
           <h3>Why it was skipped</h3>
-          <p className="skip-reason" data-from-node={run.skipReason.fromNodeId ?? undefined}>{skipSentence(run.skipReason)}</p>
+          <p className="skip-reason" data-from-node={run.skipReason.fromNodeId ?? undefined}>{skipSentence(run.skipReason, (run.skipReason.fromNodeId && nodeLabel?.(run.skipReason.fromNodeId)) || undefined)}</p>
         </section>
       )}
       {run.error && (

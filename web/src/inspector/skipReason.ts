@@ -4,15 +4,16 @@ export type SkipReason = NonNullable<NodeRunSnapshot['skipReason']>;
 
 const ended = { skipped: ', which was skipped', failed: ', which failed' } as Record<string, string>;
 
-/** Where the null came from, e.g. `mid.text, which was skipped`. */
-function source(reason: SkipReason): string {
-  return `${reason.fromNodeId}.${reason.fromPort}${ended[reason.fromStatus ?? ''] ?? ''}`;
+/** Where the null came from, e.g. `mid.text, which was skipped`, or `Middle (mid.text), …` when the node has a label. */
+function source(reason: SkipReason, fromLabel?: string): string {
+  const port = `${reason.fromNodeId}.${reason.fromPort}`;
+  return `${fromLabel ? `${fromLabel} (${port})` : port}${ended[reason.fromStatus ?? ''] ?? ''}`;
 }
 
 /** The skip in a sentence: which required input got null, from which node (NODES.md 1.2). */
-export function skipSentence(reason: SkipReason): string {
+export function skipSentence(reason: SkipReason, fromLabel?: string): string {
   if (!reason.input) return `Skipped: ${reason.message}.`;
-  const from = reason.fromNodeId && reason.fromPort ? ` from ${source(reason)}` : '';
+  const from = reason.fromNodeId && reason.fromPort ? ` from ${source(reason, fromLabel)}` : '';
   if (reason.group) return `Skipped with its group ${reason.group}: the group’s required input ${reason.input} got null${from}.`;
   return `Skipped: the required input ${reason.input} got null${from}.`;
 }

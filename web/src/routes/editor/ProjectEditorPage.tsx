@@ -423,6 +423,7 @@ function ProjectEditor({ initial }: { initial: ProjectEditorFieldsFragment }) {
                   source={shownCode}
                   onGoToLine={(line) => codePanel.current?.moveTo(line, 1)}
                   onClose={() => setSelectedNodeId(null)}
+                  nodeLabel={(nodeId) => graph?.nodes.find((node) => node.id === nodeId)?.label}
                 />
               )}
             </section>

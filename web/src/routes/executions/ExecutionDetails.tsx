@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../../graphql/generated';
@@ -33,6 +33,12 @@ const ExecutionDetailsQuery = graphql(`
       nodeRuns {
         ...RunNodeRunFields
       }
+      graph {
+        nodes {
+          id
+          label
+        }
+      }
     }
   }
 `);
@@ -55,6 +61,7 @@ function LiveExecutionDetails({ stored, standalone }: { stored: StoredExecution;
   useExecutionEvents(store, stored.id);
   const { execution, nodes } = useRunState(store);
   const current = execution ?? stored;
+  const labels = useMemo(() => new Map((stored.graph?.nodes ?? []).flatMap((node) => (node.label ? [[node.id, node.label] as const] : []))), [stored]);
 
   return (
     <div className="execution-details" aria-label={`Details of execution ${stored.id}`}>
@@ -86,7 +93,7 @@ function LiveExecutionDetails({ stored, standalone }: { stored: StoredExecution;
         <dt>Cost</dt><dd className="mono">{formatUsd(current.costUsd)}</dd>
       </dl>
       {current.error && <RunError error={current.error} />}
-      <NodeRunList nodes={nodes} />
+      <NodeRunList nodes={nodes} labels={labels} />
     </div>
   );
 }

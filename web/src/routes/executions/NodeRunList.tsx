@@ -33,7 +33,11 @@ type Item =
  * opens on its output). Only the lines in view are drawn, so ten thousand lanes scroll as
  * smoothly as ten.
  */
-export function NodeRunList({ nodes }: { nodes: ReadonlyMap<string, NodeRunSummary> }) {
+export function NodeRunList({ nodes, labels = new Map() }: {
+  nodes: ReadonlyMap<string, NodeRunSummary>;
+  /** The label of each node that has one in the program the run used: shown first, the id after it. */
+  labels?: ReadonlyMap<string, string>;
+}) {
   const [opened, setOpened] = useState<ReadonlySet<string>>(new Set());
   const scroller = useRef<HTMLDivElement>(null);
   const inRunOrder = useMemo(() => [...nodes.values()].map(withRunOrder).sort(byRunOrder).map(({ node }) => node), [nodes]);
@@ -65,7 +69,7 @@ export function NodeRunList({ nodes }: { nodes: ReadonlyMap<string, NodeRunSumma
             return (
               <div key={virtual.key} ref={virtualizer.measureElement} data-index={virtual.index}
                 className={`node-runs-item node-runs-${item.kind}`} style={{ transform: `translateY(${virtual.start}px)` }}>
-                {item.kind === 'node' && <NodeLine node={item.node} open={opened.has(item.key)} onToggle={() => toggle(item.key)} />}
+                {item.kind === 'node' && <NodeLine node={item.node} label={labels.get(item.node.nodeId)} open={opened.has(item.key)} onToggle={() => toggle(item.key)} />}
                 {item.kind === 'lane' && <LaneLine run={item.run} open={opened.has(item.key)} onToggle={() => toggle(item.key)} />}
                 {item.kind === 'output' && <RunOutput run={item.run} />}
               </div>
@@ -125,7 +129,7 @@ function laneCounts(lanes: readonly NodeRunSnapshot[]): string {
   return `${lanes.length.toLocaleString('en')} lanes · ${parts.join(', ')}`;
 }
 
-function NodeLine({ node, open, onToggle }: { node: NodeRunSummary; open: boolean; onToggle: () => void }) {
+function NodeLine({ node, label, open, onToggle }: { node: NodeRunSummary; label?: string; open: boolean; onToggle: () => void }) {
   const inLanes = node.lanes.length > 1 || (node.lanes[0]?.lane.length ?? 0) > 0;
   const only = node.lanes.length === 1 ? node.lanes[0]! : null;
   return (
@@ -134,7 +138,8 @@ function NodeLine({ node, open, onToggle }: { node: NodeRunSummary; open: boolea
         aria-label={`${open ? 'Hide' : 'Show'} ${inLanes && !only ? 'the lanes' : 'the output'} of ${node.nodeId}`}>
         <span aria-hidden="true">{open ? '▾' : '▸'}</span>
       </button>
-      <span className="mono node-line-id">{node.nodeId}</span>
+      {label && <span className="node-line-label">{label}</span>}
+      <span className={`mono node-line-id${label ? ' muted' : ''}`}>{node.nodeId}</span>
       <span className="muted node-line-type">{only?.nodeType ?? node.lanes[0]?.nodeType}</span>
       <StatusBadge status={node.status} />
       {inLanes && <span className="muted lane-count">{laneCounts(node.lanes)}</span>}

@@ -262,6 +262,37 @@ describe('the builder in Chromium', () => {
     const projectId = await createProject(url, 'approval', await readExample('approval'));
     await page.goto(`${platform.current.url}/projects/${projectId}`);
     await graphNode(page, 'review').waitFor();
+
+    // The fit keeps text readable: a 7-node graph in 5 columns does not fit beside the code at a
+    // readable zoom, so it is shown from its start and the rest is reached by scrolling.
+    const canvas = page.locator('.react-flow').first();
+    await settledViewport(page);
+    const sizes = await page.evaluate(() => {
+      const scale = new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a;
+      const drawn = (selector: string) => Math.min(...Array.from(document.querySelectorAll(selector)).map((element) => parseFloat(getComputedStyle(element).fontSize) * scale));
+      const label = document.querySelector('.react-flow__node[data-id="customer"] .node-label')!.getBoundingClientRect();
+      return { label: drawn('.node-label'), port: drawn('.port-name'), labelBoxHeight: label.height };
+    });
+    expect(sizes.label).toBeGreaterThanOrEqual(10);
+    expect(sizes.port).toBeGreaterThanOrEqual(8.5);
+    expect(sizes.labelBoxHeight).toBeGreaterThanOrEqual(10);
+    const frame = (await canvas.boundingBox())!;
+    const inCanvas = async (nodeId: string) => {
+      const box = (await page.locator(`.react-flow__node[data-id="${nodeId}"]`).boundingBox())!;
+      return box.x >= frame.x && box.x + box.width <= frame.x + frame.width && box.y >= frame.y && box.y + box.height <= frame.y + frame.height;
+    };
+    await expect(inCanvas('customer')).resolves.toBe(true); // the start of the graph, not its middle
+    await expect(inCanvas('sent')).resolves.toBe(false);
+    await shoot(page, 'graph-readable-fit');
+    await settledViewport(page);
+    await page.mouse.move(frame.x + frame.width / 2, frame.y + frame.height / 2);
+    // Scrolled sideways, as a touchpad or shift+wheel does, until the graph's end is in view.
+    await eventually(async () => {
+      if (await inCanvas('sent')) return true;
+      await page.mouse.wheel(300, 0);
+      return false;
+    }, 'the last node scrolled into view');
+
     await page.getByRole('button', { name: 'Run' }).click();
     const header = page.locator('.run-header');
     await page.locator('.run-header[data-status="waiting_for_input"]').waitFor({ timeout: 45_000 });
@@ -296,6 +327,19 @@ describe('the builder in Chromium', () => {
     for (const internal of ['Last seq', '[GraphQL]', '[Network]']) expect(text).not.toContain(internal);
   }, 120_000);
 });
+
+/** Waits until the canvas's fit has happened and its viewport has stayed put for a moment. */
+async function settledViewport(page: Page): Promise<void> {
+  const transform = () => page.locator('.react-flow__viewport').first().evaluate((viewport) => getComputedStyle(viewport).transform);
+  let last = await transform();
+  for (let stable = 0; stable < 3;) {
+    await page.waitForTimeout(100);
+    const now = await transform();
+    // Before the first fit the viewport is React Flow's initial one, at the origin.
+    stable = now === last && now !== 'matrix(1, 0, 0, 1, 0, 0)' ? stable + 1 : 0;
+    last = now;
+  }
+}
 
 async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,7 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   applyNodeChanges, Background, Controls, ReactFlow, ReactFlowProvider, useReactFlow,
-  type Edge, type NodeChange, type NodeMouseHandler, type OnNodeDrag,
+  type Edge, type NodeChange, type NodeMouseHandler, type OnNodeDrag, type Viewport,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import type { GraphFieldsFragment } from '../graphql/generated/graphql';
@@ -38,8 +38,17 @@ export interface GraphCanvasProps {
  */
 export const VIRTUALISE_OVER_NODES = 200;
 
-/** Fitting never zooms out below this, so that labels stay readable; a larger project scrolls. */
-export const MIN_FIT_ZOOM = 0.5;
+/**
+ * Fitting never zooms out below this, so that text stays readable (a node's 13 px label is drawn at
+ * 10.4 px, its 12 px port names at 9.6 px); a project larger than the canvas at this zoom is shown
+ * from its start (or from the selected node) and the rest is reached by scrolling or dragging.
+ */
+export const MIN_FIT_ZOOM = 0.8;
+
+/** The room, in screen pixels, left between the canvas's edge and a graph shown from its start. */
+const START_MARGIN = 24;
+
+const fitOptions = { padding: 0.15, maxZoom: 1.2, minZoom: MIN_FIT_ZOOM };
 
 /**
  * The compiled graph drawn with React Flow, with the run being shown (if any) layered on it.
@@ -58,7 +67,7 @@ export const GraphCanvas = memo(function GraphCanvas(props: GraphCanvasProps) {
 
 function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, selectedNodeId = null, panelsKey = '', coveredRight = 0 }: GraphCanvasProps) {
   const [nodes, setNodes] = useState<WeftFlowNode[]>(() => flowNodes(graph));
-  const { fitView, getInternalNode, setCenter, getZoom, getViewport } = useReactFlow();
+  const { fitView, getInternalNode, setCenter, getZoom, getViewport, getNodes, getNodesBounds, setViewport } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   const clicked = useRef<string | null>(null);
 
@@ -81,10 +90,61 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, 
     // Only a node chosen from the code zooms in (to a readable size); otherwise the view just moves.
     const zoom = always ? Math.max(getZoom(), MIN_FIT_ZOOM) : viewport.zoom;
     const shift = clearWidth >= width * zoom ? coveredRight / 2 / zoom : 0;
-    void setCenter(x + width / 2 + shift, y + height / 2, { zoom, duration: 200 });
+    const moving = setCenter(x + width / 2 + shift, y + height / 2, { zoom, duration: 200 });
+    // Moved aside for the panel only: the view goes back when the panel closes.
+    if (!always && coveredRight > 0) {
+      const aside = { before: viewport, after: null as Viewport | null };
+      movedAside.current = aside;
+      void moving.then(() => void (aside.after = getViewport()));
+    } else movedAside.current = null;
   }, [selectedNodeId, coveredRight, getInternalNode, setCenter, getZoom, getViewport]);
+  const movedAside = useRef<{ before: Viewport; after: Viewport | null } | null>(null);
+  // The panel closed: a view moved aside for it goes back where it was, unless the user moved it since.
+  useEffect(() => {
+    const aside = movedAside.current;
+    if (coveredRight > 0 || !aside) return;
+    movedAside.current = null;
+    const now = getViewport();
+    if (aside.after && now.x === aside.after.x && now.y === aside.after.y && now.zoom === aside.after.zoom) void setViewport(aside.before, { duration: 200 });
+  }, [coveredRight, getViewport, setViewport]);
   const keepClearAfterFit = useRef(keepSelectedClear);
   keepClearAfterFit.current = keepSelectedClear;
+
+  // After a fit at the smallest zoom, a graph that still overflows the canvas along an axis is
+  // shown from its start along that axis (its left or top edge) rather than centred with both
+  // ends cut off; when a selected node would then be out of the part the inspector leaves
+  // clear, it is the selected node that is brought to the start instead.
+  const showStartIfOverflowing = useCallback(async () => {
+    const element = wrapper.current;
+    if (!element) return;
+    const drawn = getNodes().filter((node) => !node.hidden);
+    if (drawn.length === 0) return;
+    const bounds = getNodesBounds(drawn);
+    const viewport = getViewport();
+    const { zoom } = viewport;
+    const width = element.clientWidth;
+    const height = element.clientHeight;
+    const selected = selectedNodeId ? getInternalNode(selectedNodeId) : undefined;
+    const place = (start: number, size: number, view: number, clear: number, current: number, node?: { at: number; size: number }) => {
+      if (size * zoom + 2 * START_MARGIN <= view) return current;
+      const fromStart = START_MARGIN - start * zoom;
+      if (!node || (node.at + node.size) * zoom + fromStart <= clear) return fromStart;
+      const lowest = view - START_MARGIN - (start + size) * zoom;
+      return Math.min(fromStart, Math.max(lowest, START_MARGIN - node.at * zoom));
+    };
+    const nodeBox = selected && !selected.hidden ? {
+      x: selected.internals.positionAbsolute.x, y: selected.internals.positionAbsolute.y,
+      width: selected.measured?.width ?? 240, height: selected.measured?.height ?? 80,
+    } : undefined;
+    const x = place(bounds.x, bounds.width, width, width - coveredRight, viewport.x, nodeBox && { at: nodeBox.x, size: nodeBox.width });
+    const y = place(bounds.y, bounds.height, height, height, viewport.y, nodeBox && { at: nodeBox.y, size: nodeBox.height });
+    if (x !== viewport.x || y !== viewport.y) await setViewport({ x, y, zoom });
+  }, [selectedNodeId, coveredRight, getNodes, getNodesBounds, getViewport, getInternalNode, setViewport]);
+  const fitReadable = useRef<() => void>(() => undefined);
+  fitReadable.current = () => {
+    movedAside.current = null;
+    void fitView(fitOptions).then(showStartIfOverflowing).then(() => keepClearAfterFit.current(false));
+  };
 
   useEffect(() => {
     setNodes((current) => current.map((node) => (node.selected === (node.id === selectedNodeId) ? node : { ...node, selected: node.id === selectedNodeId })));
@@ -101,9 +161,9 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, 
   // Fit the view when what is drawn changes (first draw, a node added or removed, a group opened), not on every drag.
   const shape = useMemo(() => graph.nodes.map((node) => `${node.id}${node.expanded ? '+' : ''}`).join(' '), [graph]);
   useEffect(() => {
-    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2, minZoom: MIN_FIT_ZOOM }).then(() => keepClearAfterFit.current(false)));
+    const frame = requestAnimationFrame(() => fitReadable.current());
     return () => cancelAnimationFrame(frame);
-  }, [shape, panelsKey, fitView]);
+  }, [shape, panelsKey]);
   // The canvas resized (a panel opened, the window changed): fit again, once it settles.
   useEffect(() => {
     const element = wrapper.current;
@@ -113,14 +173,14 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, 
     const observer = new ResizeObserver(() => {
       if (first) return void (first = false);
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2, minZoom: MIN_FIT_ZOOM }).then(() => keepClearAfterFit.current(false)));
+      frame = requestAnimationFrame(() => fitReadable.current());
     });
     observer.observe(element);
     return () => {
       observer.disconnect();
       cancelAnimationFrame(frame);
     };
-  }, [fitView]);
+  }, []);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<WeftFlowNode>[]) => setNodes((current) => applyNodeChanges(changes, current)),
@@ -185,6 +245,7 @@ function Canvas({ graph, runStore, onSelectNode, onPlaceNode, readOnly = false, 
         nodesDraggable={!readOnly}
         edgesFocusable={false}
         minZoom={0.1}
+        panOnScroll
         onlyRenderVisibleElements={graph.nodes.length > VIRTUALISE_OVER_NODES}
         proOptions={proOptions}
       >

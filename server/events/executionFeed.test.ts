@@ -86,7 +86,7 @@ describe('one feed per execution for all its subscribers', () => {
     expect(early.seqs).toEqual(all);
     expect(late.seqs).toEqual(all);
     expect(fromFive.seqs).toEqual(all.slice(5));
-    expect(feedCounts(hub)).toEqual({ feeds: 0, members: 0 });
+    expect(feedCounts(hub)).toEqual({ feeds: 0, members: 0, live: 0 });
   });
 
   it('computes a live event once for a group of members and hands them the same result; another group gets its own', async () => {
@@ -94,9 +94,8 @@ describe('one feed per execution for all its subscribers', () => {
     const members = Array.from({ length: 5 }, () => recorder('reader'));
     const admin = recorder('admin');
     for (const each of [...members, admin]) followExecution(hub, executionId, 1, each.member);
-    await until(() => feedCounts(hub).members === 6);
-    // Let the members finish replaying (nothing stored after seq 1) and go live.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Every member has replayed what is stored (nothing after seq 1) and is live.
+    await until(() => feedCounts(hub).live === 6);
     for (let i = 0; i < 3; i++) await commitExecutionChange(database.prisma, executionId, { execution: { status: 'running' } });
     await commitExecutionChange(database.prisma, executionId, { execution: { status: 'completed' } });
     await Promise.all([...members, admin].map((each) => each.ended));
@@ -147,6 +146,6 @@ describe('one feed per execution for all its subscribers', () => {
     expect(await staying.ended).toBe('complete');
     expect(staying.seqs).toEqual([2, 3]);
     expect(leaving.seqs).toEqual([2]);
-    expect(feedCounts(hub)).toEqual({ feeds: 0, members: 0 });
+    expect(feedCounts(hub)).toEqual({ feeds: 0, members: 0, live: 0 });
   });
 });

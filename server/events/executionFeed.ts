@@ -71,12 +71,16 @@ export function followExecution<R>(hub: EventHub, executionId: string, afterSeq:
   return feed.add(member as FeedMember<unknown>, afterSeq);
 }
 
-/** How many feeds (executions followed) and members this hub's feeds have. */
-export function feedCounts(hub: EventHub): { feeds: number; members: number } {
+/** How many feeds (executions followed) and members this hub's feeds have, and how many members are live (done replaying). */
+export function feedCounts(hub: EventHub): { feeds: number; members: number; live: number } {
   const feeds = feedsByHub.get(hub);
   let members = 0;
-  for (const feed of feeds?.values() ?? []) members += feed.memberCount();
-  return { feeds: feeds?.size ?? 0, members };
+  let live = 0;
+  for (const feed of feeds?.values() ?? []) {
+    members += feed.memberCount();
+    live += feed.liveMemberCount();
+  }
+  return { feeds: feeds?.size ?? 0, members, live };
 }
 
 interface Member {
@@ -105,17 +109,23 @@ class ExecutionFeed {
   ) {
     // Listening starts before the start position is read: nothing committed in between is missed.
     this.stopListening = hub.liveEvents(executionId, (event) => this.onLive(event), () => this.onHubStopped());
-    this.ready = hub.executionPosition(executionId).then(
-      (current) => {
+    this.ready = hub
+      .executionPosition(executionId)
+      .then((current) => {
         this.position = current?.lastSeq ?? 0;
-        return this.drainWaiting();
-      },
-      (error: unknown) => this.failAll(error),
-    );
+        this.drainWaiting();
+      })
+      .catch((error: unknown) => this.failAll(error));
   }
 
   memberCount(): number {
     return this.members;
+  }
+
+  liveMemberCount(): number {
+    let live = 0;
+    for (const group of this.groups.values()) for (const member of group) if (!member.buffered) live++;
+    return live;
   }
 
   add(target: FeedMember<unknown>, afterSeq: number): FeedSubscription {
@@ -172,9 +182,7 @@ class ExecutionFeed {
       }
       if (!member.done) member.buffered = undefined;
     } catch (error) {
-      if (member.done) return;
-      this.remove(member);
-      member.target.fail(error);
+      this.fail(member, error);
     }
   }
 
@@ -206,13 +214,13 @@ class ExecutionFeed {
     if (event.seq <= position) return;
     if (event.seq === position + 1) return this.dispatch(event);
     this.waiting = [event];
-    this.hub.storedEvents(this.executionId, position, event.seq).then(
-      (missed) => {
+    this.hub
+      .storedEvents(this.executionId, position, event.seq)
+      .then((missed) => {
         for (const stored of missed) if (stored.seq > this.position!) this.dispatch(stored);
-        return this.drainWaiting();
-      },
-      (error: unknown) => this.failAll(error),
-    );
+        this.drainWaiting();
+      })
+      .catch((error: unknown) => this.failAll(error));
   }
 
   private drainWaiting(): void {
@@ -230,23 +238,39 @@ class ExecutionFeed {
 
   private dispatch(event: ExecutionEvent): void {
     this.position = event.seq;
-    const ends = endsExecution(event);
     for (const group of [...this.groups.values()]) {
-      let result: unknown;
-      let computed = false;
-      for (const member of ends ? [...group] : group) {
+      let outcome: { result: unknown } | { error: unknown } | undefined;
+      for (const member of [...group]) {
         if (member.buffered) {
           member.buffered.push(event);
           continue;
         }
         if (event.seq <= member.lastSeq) continue;
-        if (!computed) {
-          result = member.target.resultFor(event);
-          computed = true;
+        // A group whose result fails, or a subscriber whose write fails, ends alone: the others and the hub's other events go on.
+        if (!outcome) {
+          try {
+            outcome = { result: member.target.resultFor(event) };
+          } catch (error) {
+            outcome = { error };
+          }
         }
-        this.handOver(member, event, result);
+        if ('error' in outcome) {
+          this.fail(member, outcome.error);
+          continue;
+        }
+        try {
+          this.handOver(member, event, outcome.result);
+        } catch (error) {
+          this.fail(member, error);
+        }
       }
     }
+  }
+
+  private fail(member: Member, error: unknown): void {
+    if (member.done) return;
+    this.remove(member);
+    member.target.fail(error);
   }
 
   private onHubStopped(): void {
@@ -256,11 +280,7 @@ class ExecutionFeed {
   }
 
   private failAll(error: unknown): void {
-    for (const group of [...this.groups.values()])
-      for (const member of [...group]) {
-        this.remove(member);
-        member.target.fail(error);
-      }
+    for (const group of [...this.groups.values()]) for (const member of [...group]) this.fail(member, error);
     this.close();
   }
 }

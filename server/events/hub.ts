@@ -134,13 +134,15 @@ export class EventHub {
   private onNotification(payload: string): void {
     if (payload.startsWith('{')) {
       let event: ExecutionEvent;
+      let id: bigint;
       try {
         event = JSON.parse(payload) as ExecutionEvent;
+        id = BigInt(event.id);
       } catch (error) {
         this.log.error('could not read a notified event', { error });
         return;
       }
-      this.pending.push({ id: BigInt(event.id), event });
+      this.pending.push({ id, event });
     } else if (/^\d+$/.test(payload)) {
       this.pending.push({ id: BigInt(payload) });
     } else {

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
 import type { PushedResults } from '../graphql/sharedSubscriptionResults';
+import { corkForThisTurn } from './corkForThisTurn';
 
 /**
  * graphql-ws `next` messages written straight to the WebSocket, each result serialised once.
@@ -53,26 +54,6 @@ export function serialisedResult(result: ExecutionResult): Buffer {
     serialisedResults.set(result, bytes);
   }
   return bytes;
-}
-
-const corked = new Set<Socket>();
-let uncorkScheduled = false;
-
-function uncorkAll(): void {
-  uncorkScheduled = false;
-  for (const socket of corked) socket.uncork();
-  corked.clear();
-}
-
-/** Holds the socket's writes until the end of this turn of the event loop (after every queued microtask). */
-function corkForThisTurn(socket: Socket | undefined): void {
-  if (!socket || corked.has(socket) || socket.destroyed) return;
-  socket.cork();
-  corked.add(socket);
-  if (!uncorkScheduled) {
-    uncorkScheduled = true;
-    setImmediate(uncorkAll);
-  }
 }
 
 /**

@@ -3,6 +3,7 @@ import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { pushedResultsOf } from '../graphql/sharedSubscriptionResults';
 import { readsTooSlowly } from './sharedFrames';
+import { corkForThisTurn } from './corkForThisTurn';
 
 /**
  * GraphQL over SSE (distinct connections) for pushed subscriptions (`executionEvents`),
@@ -111,19 +112,3 @@ function nextFrame(result: ExecutionResult): Buffer {
   return frame;
 }
 
-const corked = new Set<ServerResponse>();
-let uncorkScheduled = false;
-
-function corkForThisTurn(response: ServerResponse): void {
-  if (corked.has(response)) return;
-  response.cork();
-  corked.add(response);
-  if (!uncorkScheduled) {
-    uncorkScheduled = true;
-    setImmediate(() => {
-      uncorkScheduled = false;
-      for (const each of corked) each.uncork();
-      corked.clear();
-    });
-  }
-}

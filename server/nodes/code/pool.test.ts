@@ -81,8 +81,8 @@ describe('the pool of warm sandboxes', () => {
     pool = openSandboxPool({ size: 1, idleMs: 60_000 });
     await python('return {}');
     await untilIdle(pool, 1);
-    await settle(1_500); // the warm sandbox has waited longer than the next run's limit
-    const result = await python('import time\ntime.sleep(0.3)\nreturn {"slept": True}', { outputs: ['slept'], config: { timeoutSeconds: 1 } });
+    await settle(2_500); // the warm sandbox has waited longer than the next run's limit
+    const result = await python('import time\ntime.sleep(0.3)\nreturn {"slept": True}', { outputs: ['slept'], config: { timeoutSeconds: 2 } });
     expect(result.outputs.slept).toBe(true);
     const failure = await failureOf(python('import time\ntime.sleep(5)', { config: { timeoutSeconds: 0.5 } }));
     expect(failure.message).toBe('timed out after 0.5 s');
@@ -107,7 +107,8 @@ describe('the pool of warm sandboxes', () => {
     pool = openSandboxPool({ size: 2, idleMs: 2_000 });
     await python('return {}');
     await untilIdle(pool, 2);
-    await settle(3_000);
+    await settle(2_000);
+    for (let waited = 0; pool.idleCount() > 0 && waited < 5_000; waited += 50) await settle(50);
     expect(pool.idleCount()).toBe(0);
     for (let waited = 0; (await sandboxChildren()).length > 0 && waited < 2_000; waited += 50) await settle(50);
     expect(await sandboxChildren()).toEqual([]);

@@ -42,6 +42,8 @@ interface Slot {
   start: () => PoolProcess;
   reaper?: NodeJS.Timeout;
   refiller?: NodeJS.Timeout;
+  /** The last sandbox started ended before it was ready (a sandbox that cannot start): keep one, not `size`. */
+  failing?: boolean;
 }
 
 /**
@@ -124,7 +126,8 @@ export class SandboxPool {
   /** One sandbox per event-loop turn: spawning blocks this thread for a few milliseconds each. */
   private refillOne(key: string, slot: Slot): void {
     slot.refiller = undefined;
-    if (this.closed || this.slots.get(key) !== slot || slot.idle.length >= this.options.size) return;
+    const wanted = slot.failing ? 1 : this.options.size;
+    if (this.closed || this.slots.get(key) !== slot || slot.idle.length >= wanted) return;
     this.startIdle(slot);
     slot.refiller = setTimeout(() => this.refillOne(key, slot), 0);
     slot.refiller.unref();
@@ -146,16 +149,21 @@ export class SandboxPool {
     // The mark is all the runner writes before its job arrives; the run's collector reads the rest.
     const onReady = () => {
       entry.ready = true;
+      slot.failing = false;
       channel?.pause();
       entry.stopWatching();
     };
     channel?.on('data', onReady);
     slot.idle.push(entry);
-    // A process that ends while idle (killed from outside, a broken sandbox) leaves the pool;
-    // it is not restarted until the next run, so a sandbox that cannot start never loops.
+    // A process that ends while idle (killed from outside, a broken sandbox) leaves the pool and
+    // its pipes are closed; it is not restarted until the next run, and a sandbox that ended before it
+    // was ready makes the pool keep one instead of `size`, so one that cannot start costs little.
     void entry.exited.then(() => {
       const at = slot.idle.indexOf(entry);
-      if (at >= 0) slot.idle.splice(at, 1);
+      if (at < 0) return; // taken: the run owns it
+      slot.idle.splice(at, 1);
+      if (!entry.ready) slot.failing = true;
+      for (const stream of process.stdio) stream?.destroy();
     });
   }
 
@@ -174,7 +182,10 @@ export class SandboxPool {
     for (const { process, exited } of slot.idle.splice(0)) {
       setHeld(process, true); // its end is waited for
       killProcessGroup(process.pid);
-      const ending = exited.finally(() => this.ending.delete(ending));
+      const ending = exited.finally(() => {
+        for (const stream of process.stdio) stream?.destroy();
+        this.ending.delete(ending);
+      });
       this.ending.add(ending);
     }
   }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { openDesktopPage, screenshotWidthsAndThemes, screenshotsFolder } from '../test/support/browser';
+import { openDesktopPage, screenshotWidthsAndThemes, screenshotsFolder, settledViewport } from '../test/support/browser';
 import { createProject, readExample, runProject, waitForStatus } from '../test/support/executions';
 import { graphqlData } from '../test/support/graphql';
 import { usePlatform } from '../test/support/usePlatform';
@@ -329,18 +329,6 @@ describe('the builder in Chromium', () => {
 });
 
 /** Waits until the canvas's fit has happened and its viewport has stayed put for a moment. */
-async function settledViewport(page: Page): Promise<void> {
-  const transform = () => page.locator('.react-flow__viewport').first().evaluate((viewport) => getComputedStyle(viewport).transform);
-  let last = await transform();
-  for (let stable = 0; stable < 3;) {
-    await page.waitForTimeout(100);
-    const now = await transform();
-    // Before the first fit the viewport is React Flow's initial one, at the origin.
-    stable = now === last && now !== 'matrix(1, 0, 0, 1, 0, 0)' ? stable + 1 : 0;
-    last = now;
-  }
-}
-
 async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { openDesktopPage, screenshotWidthsAndThemes, screenshotsFolder } from '../test/support/browser';
+import { openDesktopPage, screenshotWidthsAndThemes, screenshotsFolder, settledViewport } from '../test/support/browser';
 import { createProject, executionDetails, runProject, waitForNode, waitForStatus } from '../test/support/executions';
 import { graphqlData } from '../test/support/graphql';
 import { usePlatform } from '../test/support/usePlatform';
@@ -170,15 +170,23 @@ describe('run values on the canvas and in the inspector, in Chromium', () => {
     const lineShow = graphNode(page, 'line_show', 'skipped');
     await expect(lineShow.locator('.node-skip-preview').textContent()).resolves.toBe('data ← null from line.text (skipped)');
 
+    // Closing the inspector may move the view back, and a click on a node may move it aside: each
+    // click waits for the view to be still, as a person's would.
     const closeInspector = async () => {
       const close = page.getByRole('button', { name: 'Close the inspector' });
       if (await close.isVisible()) await close.click();
+      await settledViewport(page);
     };
     await closeInspector();
     await lineShow.click();
+    await settledViewport(page);
     const why = page.locator('.inspector section[aria-label="Why it was skipped"] .skip-reason');
     await expect(why.textContent()).resolves.toBe('Skipped: the required input data got null from Line (line.text), which was skipped.');
     await closeInspector();
+    // The graph is wider than the pane at its readable zoom and the view may have moved to line_show: the
+    // Controls' fit button shows the whole graph again, as a user would use it to find a node.
+    await page.locator('.react-flow__controls-fitview').click();
+    await settledViewport(page);
     await graphNode(page, 'line').click();
     await expect(why.textContent()).resolves.toBe('Skipped: the required input v got null from Closed gate (gate.value).');
     await expect(why.getAttribute('data-from-node')).resolves.toBe('gate');

@@ -74,3 +74,21 @@ export async function screenshotThemes(page: Page, folder: string, name: string,
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
+
+/**
+ * Waits until the graph's view has stopped moving (a fit, a move aside for the inspector and its way
+ * back are short animations): the same transform three polls in a row, after the first fit.
+ */
+export async function settledViewport(page: Page, timeoutMs = 10_000): Promise<void> {
+  const transform = () => page.locator('.react-flow__viewport').first().evaluate((viewport) => getComputedStyle(viewport).transform);
+  const deadline = Date.now() + timeoutMs;
+  let last = await transform();
+  for (let stable = 0; stable < 3;) {
+    if (Date.now() > deadline) throw new Error(`the graph's view kept moving (or never got its first fit) for ${timeoutMs} ms`);
+    await page.waitForTimeout(100);
+    const now = await transform();
+    // Before the first fit the viewport is React Flow's initial one, at the origin.
+    stable = now === last && now !== 'matrix(1, 0, 0, 1, 0, 0)' ? stable + 1 : 0;
+    last = now;
+  }
+}

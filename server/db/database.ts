@@ -95,14 +95,16 @@ async function openEmbedded(directory: string, logQueries: boolean, log: Logger)
   // PGlite is one connection: its adapter queues transactions itself, so only a long queue could time out.
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions, ...queryEvents(logQueries) });
   setTransactionGate(prisma, new TransactionGate(1));
-  setRecordSql(prisma, loggedRecordSql({ query: async <Row>(text: string, params: unknown[]) => (await pglite.query<Row>(text, params)).rows }, logQueries ? log : undefined));
+  const sql: Database['sql'] = {
+    exec: async (text) => void (await pglite.exec(text)),
+    query: async <Row>(text: string, params?: unknown[]) => (await pglite.query<Row>(text, params)).rows,
+  };
+  // PGlite is one connection: the record statement goes the way every other statement does.
+  setRecordSql(prisma, loggedRecordSql(sql, logQueries ? log : undefined));
   return {
     kind: 'embedded',
     prisma,
-    sql: {
-      exec: async (text) => void (await pglite.exec(text)),
-      query: async <Row>(text: string, params?: unknown[]) => (await pglite.query<Row>(text, params)).rows,
-    },
+    sql,
     listen: (channel, onNotification) => pglite.listen(channel, onNotification),
     close: async () => {
       await prisma.$disconnect();

@@ -1,12 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Database, openDatabase } from '../db/database';
-import { createLogger } from '../log';
+import { describe, expect, it } from '@jest/globals';
 import { feedCounts, followExecution } from './executionFeed';
-import { EventHub } from './hub';
-import { commitExecutionChange, commitNewExecution } from './record';
+import { useEmbeddedHub } from './embeddedHub.testing';
+import { commitExecutionChange } from './record';
 import type { ExecutionEvent } from './types';
 
 /** A member that records what it is given; `results` counts how often a result was computed. */
@@ -45,40 +40,20 @@ const until = async (check: () => boolean) => {
 };
 
 describe('one feed per execution for all its subscribers', () => {
-  let directory: string;
-  let database: Database;
-  let hub: EventHub;
-  const log = createLogger('silent');
-
-  beforeAll(async () => {
-    directory = await mkdtemp(path.join(os.tmpdir(), 'weft-feed-'));
-    database = await openDatabase({ kind: 'embedded', directory }, log);
-    hub = new EventHub(database, log);
-    await hub.start();
-  });
-
-  afterAll(async () => {
-    await hub.stop();
-    await database.close();
-    await rm(directory, { recursive: true, force: true });
-  });
-
-  async function newExecution(): Promise<string> {
-    const project = await database.prisma.project.create({ data: { name: 'p' } });
-    return (await commitNewExecution(database.prisma, { projectId: project.id })).id;
-  }
+  const embedded = useEmbeddedHub('weft-feed-');
+  const newExecution = () => embedded.newExecution();
 
   it('gives members that join during a burst, from different afterSeq, every event once in seq order, and ends them after the last', async () => {
     const executionId = await newExecution();
     const early = recorder();
-    followExecution(hub, executionId, 0, early.member);
-    const burst = Array.from({ length: 30 }, () => commitExecutionChange(database.prisma, executionId, { execution: { status: 'running' } }));
+    followExecution(embedded.hub, executionId, 0, early.member);
+    const burst = Array.from({ length: 30 }, () => commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'running' } }));
     const late = recorder();
     const fromFive = recorder();
-    followExecution(hub, executionId, 0, late.member);
-    followExecution(hub, executionId, 5, fromFive.member);
+    followExecution(embedded.hub, executionId, 0, late.member);
+    followExecution(embedded.hub, executionId, 5, fromFive.member);
     await Promise.all(burst);
-    await commitExecutionChange(database.prisma, executionId, { execution: { status: 'completed' } });
+    await commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'completed' } });
     expect(await early.ended).toBe('complete');
     expect(await late.ended).toBe('complete');
     expect(await fromFive.ended).toBe('complete');
@@ -86,18 +61,18 @@ describe('one feed per execution for all its subscribers', () => {
     expect(early.seqs).toEqual(all);
     expect(late.seqs).toEqual(all);
     expect(fromFive.seqs).toEqual(all.slice(5));
-    expect(feedCounts(hub)).toEqual({ feeds: 0, members: 0, live: 0 });
+    expect(feedCounts(embedded.hub)).toEqual({ feeds: 0, members: 0, live: 0 });
   });
 
   it('computes a live event once for a group of members and hands them the same result; another group gets its own', async () => {
     const executionId = await newExecution();
     const members = Array.from({ length: 5 }, () => recorder('reader'));
     const admin = recorder('admin');
-    for (const each of [...members, admin]) followExecution(hub, executionId, 1, each.member);
+    for (const each of [...members, admin]) followExecution(embedded.hub, executionId, 1, each.member);
     // Every member has replayed what is stored (nothing after seq 1) and is live.
-    await until(() => feedCounts(hub).live === 6);
-    for (let i = 0; i < 3; i++) await commitExecutionChange(database.prisma, executionId, { execution: { status: 'running' } });
-    await commitExecutionChange(database.prisma, executionId, { execution: { status: 'completed' } });
+    await until(() => feedCounts(embedded.hub).live === 6);
+    for (let i = 0; i < 3; i++) await commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'running' } });
+    await commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'completed' } });
     await Promise.all([...members, admin].map((each) => each.ended));
     for (const each of [...members, admin]) expect(each.seqs).toEqual([2, 3, 4, 5]);
     for (let index = 0; index < 4; index++) {
@@ -110,42 +85,42 @@ describe('one feed per execution for all its subscribers', () => {
   it('fills a gap from storage when an event was committed without its notification', async () => {
     const executionId = await newExecution();
     const member = recorder();
-    followExecution(hub, executionId, 0, member.member);
-    await commitExecutionChange(database.prisma, executionId, { execution: { status: 'running' } });
+    followExecution(embedded.hub, executionId, 0, member.member);
+    await commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'running' } });
     await until(() => member.seqs.length === 2);
-    const [stored] = await database.sql.query<{ payload: unknown }>(`SELECT payload FROM "ExecutionEvent" WHERE "executionId" = $1::uuid AND seq = 2`, [executionId]);
+    const [stored] = await embedded.database.sql.query<{ payload: unknown }>(`SELECT payload FROM "ExecutionEvent" WHERE "executionId" = $1::uuid AND seq = 2`, [executionId]);
     // Seq 3 stored without NOTIFY (a lost notification); seq 4 committed as usual.
-    await database.sql.query(
+    await embedded.database.sql.query(
       `WITH bumped AS (UPDATE "Execution" SET "lastSeq" = "lastSeq" + 1 WHERE id = $1::uuid RETURNING "lastSeq")
        INSERT INTO "ExecutionEvent" ("executionId", seq, kind, payload) SELECT $1::uuid, "lastSeq", 'execution', $2::jsonb FROM bumped`,
       [executionId, JSON.stringify(stored!.payload)],
     );
-    await commitExecutionChange(database.prisma, executionId, { execution: { status: 'completed' } });
+    await commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'completed' } });
     expect(await member.ended).toBe('complete');
     expect(member.seqs).toEqual([1, 2, 3, 4]);
   });
 
   it('ends a member at once when the execution had ended by its afterSeq, and stops delivering to a member that left', async () => {
     const executionId = await newExecution();
-    await commitExecutionChange(database.prisma, executionId, { execution: { status: 'completed' } });
+    await commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'completed' } });
     const after = recorder();
-    followExecution(hub, executionId, 2, after.member);
+    followExecution(embedded.hub, executionId, 2, after.member);
     expect(await after.ended).toBe('complete');
     expect(after.seqs).toEqual([]);
 
     const running = await newExecution();
     const leaving = recorder();
     const staying = recorder();
-    const subscription = followExecution(hub, running, 1, leaving.member);
-    followExecution(hub, running, 1, staying.member);
-    await commitExecutionChange(database.prisma, running, { execution: { status: 'running' } });
+    const subscription = followExecution(embedded.hub, running, 1, leaving.member);
+    followExecution(embedded.hub, running, 1, staying.member);
+    await commitExecutionChange(embedded.database.prisma, running, { execution: { status: 'running' } });
     await until(() => leaving.seqs.length === 1 && staying.seqs.length === 1);
     subscription.stop();
-    expect(feedCounts(hub).members).toBe(1);
-    await commitExecutionChange(database.prisma, running, { execution: { status: 'completed' } });
+    expect(feedCounts(embedded.hub).members).toBe(1);
+    await commitExecutionChange(embedded.database.prisma, running, { execution: { status: 'completed' } });
     expect(await staying.ended).toBe('complete');
     expect(staying.seqs).toEqual([2, 3]);
     expect(leaving.seqs).toEqual([2]);
-    expect(feedCounts(hub)).toEqual({ feeds: 0, members: 0, live: 0 });
+    expect(feedCounts(embedded.hub)).toEqual({ feeds: 0, members: 0, live: 0 });
   });
 });

@@ -1,4 +1,4 @@
-import type { EventHub } from './hub';
+import { endsExecution, type EventHub } from './hub';
 import { finalStatuses } from './record';
 import type { ExecutionEvent } from './types';
 
@@ -285,6 +285,3 @@ class ExecutionFeed {
   }
 }
 
-function endsExecution(event: ExecutionEvent): boolean {
-  return event.kind === 'execution' && finalStatuses.includes(event.execution.status);
-}

@@ -1,11 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Database, openDatabase } from '../db/database';
-import { createLogger } from '../log';
-import { EventHub } from './hub';
-import { commitExecutionChange, commitNewExecution } from './record';
+import { describe, expect, it } from '@jest/globals';
+import { useEmbeddedHub } from './embeddedHub.testing';
+import { commitExecutionChange } from './record';
 import type { ExecutionEvent } from './types';
 
 async function take(events: AsyncIterator<ExecutionEvent>, count: number): Promise<ExecutionEvent[]> {
@@ -20,33 +15,13 @@ async function take(events: AsyncIterator<ExecutionEvent>, count: number): Promi
 }
 
 describe('EventHub', () => {
-  let directory: string;
-  let database: Database;
-  let hub: EventHub;
-  const log = createLogger('silent');
-
-  beforeAll(async () => {
-    directory = await mkdtemp(path.join(os.tmpdir(), 'weft-hub-'));
-    database = await openDatabase({ kind: 'embedded', directory }, log);
-    hub = new EventHub(database, log);
-    await hub.start();
-  });
-
-  afterAll(async () => {
-    await hub.stop();
-    await database.close();
-    await rm(directory, { recursive: true, force: true });
-  });
-
-  async function newExecution(): Promise<string> {
-    const project = await database.prisma.project.create({ data: { name: 'p' } });
-    return (await commitNewExecution(database.prisma, { projectId: project.id })).id;
-  }
+  const embedded = useEmbeddedHub('weft-hub-');
+  const newExecution = () => embedded.newExecution();
 
   it('gives a subscriber who joins during a burst of changes every event once, in seq order', async () => {
     const executionId = await newExecution();
-    const burst = Array.from({ length: 40 }, () => commitExecutionChange(database.prisma, executionId, { execution: { status: 'running' } }));
-    const subscriber = hub.executionEvents(executionId, 0);
+    const burst = Array.from({ length: 40 }, () => commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'running' } }));
+    const subscriber = embedded.hub.executionEvents(executionId, 0);
     const received = take(subscriber, 41);
     await Promise.all(burst);
     expect((await received).map((event) => event.seq)).toEqual(Array.from({ length: 41 }, (_, index) => index + 1));
@@ -54,10 +29,10 @@ describe('EventHub', () => {
 
   it('replays stored events after afterSeq, then continues live', async () => {
     const executionId = await newExecution();
-    await commitExecutionChange(database.prisma, executionId, { execution: { status: 'running' } });
-    const subscriber = hub.executionEvents(executionId, 1);
+    await commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'running' } });
+    const subscriber = embedded.hub.executionEvents(executionId, 1);
     const received = take(subscriber, 2);
-    await commitExecutionChange(database.prisma, executionId, { execution: { status: 'completed' } });
+    await commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'completed' } });
     expect((await received).map((event) => [event.seq, event.execution.status])).toEqual([
       [2, 'running'],
       [3, 'completed'],
@@ -66,15 +41,15 @@ describe('EventHub', () => {
 
   it('does not deliver the events of a transaction that rolled back', async () => {
     const executionId = await newExecution();
-    const subscriber = hub.allEvents();
-    const failing = database.prisma.$transaction(async (tx) => {
+    const subscriber = embedded.hub.allEvents();
+    const failing = embedded.database.prisma.$transaction(async (tx) => {
       await tx.execution.update({ where: { id: executionId }, data: { lastSeq: { increment: 1 } } });
       await tx.executionEvent.create({ data: { executionId, seq: 2, kind: 'execution', payload: {} } });
       await tx.$executeRaw`SELECT pg_notify('weft_execution_events', '999999')`;
       throw new Error('rolled back on purpose');
     });
     await expect(failing).rejects.toThrow('rolled back on purpose');
-    await commitExecutionChange(database.prisma, executionId, { execution: { status: 'cancelled' } });
+    await commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'cancelled' } });
     const seen: ExecutionEvent[] = [];
     for await (const event of subscriber) {
       if (event.executionId !== executionId) continue;
@@ -87,10 +62,10 @@ describe('EventHub', () => {
   });
 
   it('forgets a subscriber once it stops listening', async () => {
-    const before = hub.subscriberCount();
-    const subscriber = hub.allEvents();
-    expect(hub.subscriberCount()).toBe(before + 1);
+    const before = embedded.hub.subscriberCount();
+    const subscriber = embedded.hub.allEvents();
+    expect(embedded.hub.subscriberCount()).toBe(before + 1);
     await subscriber.return?.();
-    expect(hub.subscriberCount()).toBe(before);
+    expect(embedded.hub.subscriberCount()).toBe(before);
   });
 });

@@ -58,7 +58,7 @@ export class EventHub {
   async *executionEvents(executionId: string, afterSeq: number): AsyncGenerator<ExecutionEvent> {
     const live = this.subscribe(executionId);
     try {
-      const current = await this.database.prisma.execution.findUnique({ where: { id: executionId }, select: { status: true, lastSeq: true } });
+      const current = await this.executionPosition(executionId);
       let lastSeq = afterSeq;
       for (const event of await this.storedEvents(executionId, afterSeq)) {
         lastSeq = event.seq;
@@ -217,7 +217,8 @@ export class EventHub {
   }
 }
 
-function endsExecution(event: ExecutionEvent): boolean {
+/** The event that ends an execution: its status became final. */
+export function endsExecution(event: ExecutionEvent): boolean {
   return event.kind === 'execution' && finalStatuses.includes(event.execution.status);
 }
 

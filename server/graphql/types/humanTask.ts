@@ -127,6 +127,13 @@ async function openTask(context: GraphQLContext, id: string) {
   return task;
 }
 
+/** An open form task (answered or skipped; an action task is marked done instead). */
+async function openFormTask(context: GraphQLContext, id: string) {
+  const task = await openTask(context, id);
+  if (task.kind === 'action') throw new InvalidInput(`Task ${task.id} is an action: mark it done (completeActionTask)`);
+  return task;
+}
+
 /** Resumes the waiting execution, then records the closing (the executor records it too; the first one wins). */
 async function close(context: GraphQLContext, task: HumanTask, answer: HumanAnswer, closing: TaskClosing) {
   await resumeWith(context, task, answer);
@@ -159,8 +166,7 @@ builder.mutationFields((t) => ({
       answeredBy: t.arg.string({ required: false }),
     },
     resolve: async (query, _parent, args, context) => {
-      const task = await openTask(context, String(args.id));
-      if (task.kind === 'action') throw new InvalidInput(`Task ${task.id} is an action: mark it done (completeActionTask)`);
+      const task = await openFormTask(context, String(args.id));
       const check = validateAnswer(task.form as unknown as FormSchema, args.answer);
       if (!check.ok) throw new InvalidAnswer(check.problems);
       const answeredBy = args.answeredBy ?? undefined;
@@ -178,8 +184,7 @@ builder.mutationFields((t) => ({
     errors: { types: [NotFound, TaskClosed, InvalidInput] },
     args: { id: t.arg.id({ required: true }), answeredBy: t.arg.string({ required: false }) },
     resolve: async (query, _parent, args, context) => {
-      const task = await openTask(context, String(args.id));
-      if (task.kind === 'action') throw new InvalidInput(`Task ${task.id} is an action: mark it done (completeActionTask)`);
+      const task = await openFormTask(context, String(args.id));
       const answeredBy = args.answeredBy ?? undefined;
       await close(context, task, { kind: 'skipped', answeredBy }, { state: 'skipped', answeredBy });
       return context.prisma.humanTask.findUniqueOrThrow({ ...query, where: { id: task.id } });

@@ -71,14 +71,16 @@ export class ExecutionRecords {
   async recordChanges(executionId: string, changes: readonly RecordedChange[]): Promise<void> {
     if (changes.length === 0) return;
     const rows = JSON.stringify(changes.map(changeRow));
-    if (rows.length >= largeJsonBytes && changes.some(hasLargeJson)) {
-      for (const change of changes) {
+    // Each value is serialised once more only when the batch is large, and what is found is kept for the write.
+    const large = rows.length >= largeJsonBytes ? changes.map((change) => (change.kind === 'nodeRun' ? largeJsonOf(change) : [])) : [];
+    if (large.some((values) => values.length > 0)) {
+      for (const [index, change] of changes.entries()) {
         if (change.kind !== 'nodeRun') {
           await this.recordChanges(executionId, [change]);
           continue;
         }
         const { kind: _kind, ...nodeRun } = change;
-        await this.writeNodeRun(executionId, nodeRun);
+        await this.writeNodeRun(executionId, nodeRun, large[index]);
       }
       return;
     }
@@ -141,13 +143,13 @@ export class ExecutionRecords {
   }
 
   /** recordNodeRun through an interactive transaction, large JSON values handed over as text. */
-  private async writeNodeRun(executionId: string, change: NodeRunChange): Promise<void> {
+  private async writeNodeRun(executionId: string, change: NodeRunChange, large: LargeJson[] = largeJsonOf(change)): Promise<void> {
     const lane = change.lane ?? [];
     const laneKey = laneKeyOf(lane);
     const { nodeId, nodeType, ...fields } = change;
     const where = { executionId_nodeId_laneKey: { executionId, nodeId, laneKey } };
     const cost = change.costUsd && change.costUsd !== '0' ? change.costUsd : undefined;
-    const { small, large } = splitLargeJson(fields);
+    const small = withoutColumns(fields, large);
     await commitExecutionChange(this.prisma, executionId, {
       alreadyRecorded: async (tx) => (await tx.nodeRun.findUnique({ where, select: { status: true } }))?.status === change.status,
       execution: cost ? { costUsd: { increment: cost } } : undefined,
@@ -349,11 +351,6 @@ function changeRow(change: RecordedChange): object {
   return { ...change, id: uuidV7(), lane, laneKey: laneKeyOf(lane) };
 }
 
-function hasLargeJson(change: RecordedChange): boolean {
-  if (change.kind !== 'nodeRun') return false;
-  return jsonColumns.some((column) => change[column] !== undefined && JSON.stringify(change[column]).length >= largeJsonBytes);
-}
-
 /** A time-ordered UUID (version 7, RFC 9562), as Prisma's `uuid(7)` default makes for rows it creates. */
 function uuidV7(): string {
   const bytes = randomBytes(16);
@@ -377,19 +374,23 @@ interface LargeJson {
   text: string;
 }
 
-/** The JSON fields of a change that are large (LARGE_JSON_BYTES), serialised once, apart from the rest. */
-function splitLargeJson<T extends Partial<Record<JsonColumn, Json>>>(fields: T): { small: T; large: LargeJson[] } {
-  const small = { ...fields };
+/** The JSON fields of a change that are large (LARGE_JSON_BYTES), each serialised once. */
+function largeJsonOf(fields: Partial<Record<JsonColumn, Json>>): LargeJson[] {
   const large: LargeJson[] = [];
   for (const column of jsonColumns) {
     const value = fields[column];
     if (value === undefined) continue;
     const text = JSON.stringify(value);
-    if (text.length < largeJsonBytes) continue;
-    large.push({ column, value, text });
-    delete small[column];
+    if (text.length >= largeJsonBytes) large.push({ column, value, text });
   }
-  return { small, large };
+  return large;
+}
+
+/** The fields without the large ones, which are written apart. */
+function withoutColumns<T extends Partial<Record<JsonColumn, Json>>>(fields: T, large: readonly LargeJson[]): T {
+  const small = { ...fields };
+  for (const { column } of large) delete small[column];
+  return small;
 }
 
 function selectAllBut(columns: readonly JsonColumn[]): Record<(typeof nodeRunColumns)[number], boolean> {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sandboxProcessesOf, stillRunning } from '../server/nodes/code/poolTesting';
 import { createProject, runProject, waitForStatus } from './support/executions';
 import { usePlatform } from './support/usePlatform';
 
@@ -108,34 +109,6 @@ describe('a project cannot reach the platform through ExecPython', () => {
   }, 90_000);
 });
 
-/** The processes under `root` (its children, theirs…), with their names. */
-async function descendants(root: number): Promise<{ pid: number; name: string }[]> {
-  const parents = new Map<number, { parent: number; name: string }>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    if (!stat) continue;
-    parents.set(Number(entry), { name: /\((.*)\)/.exec(stat)?.[1] ?? '', parent: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) });
-  }
-  const found: { pid: number; name: string }[] = [];
-  const under = (pid: number): boolean => {
-    for (let at = parents.get(pid); at; at = parents.get(at.parent)) if (at.parent === root) return true;
-    return false;
-  };
-  for (const [pid, { name }] of parents) if (under(pid)) found.push({ pid, name });
-  return found;
-}
-
-/** Those of `pids` that still run (a zombie has ended: only its parent, or init, has not collected it yet). */
-async function stillRunning(pids: number[]): Promise<number[]> {
-  const running: number[] = [];
-  for (const pid of pids) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    if (stat && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') running.push(pid);
-  }
-  return running;
-}
-
 describe("the platform's warm sandboxes", () => {
   const platform = usePlatform({ env: { PYTHON_POOL_SIZE: '3' } });
 
@@ -168,7 +141,7 @@ describe("the platform's warm sandboxes", () => {
     const server = platform.current.process.pid!;
     let sandboxes: { pid: number; name: string }[] = [];
     for (let waited = 0; waited < 20_000; waited += 100) {
-      sandboxes = (await descendants(server)).filter(({ name }) => /^(setpriv|bwrap|python)/.test(name));
+      sandboxes = await sandboxProcessesOf(server, { deep: true });
       if (sandboxes.filter(({ name }) => name.startsWith('python')).length === 3) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runExecPython } from './execPython';
 import { activeSandboxPool, openSandboxPool, type SandboxPool } from './pool';
-import { sandboxChildren, sandboxChildrenOf } from './poolTesting';
+import { sandboxChildren, sandboxChildrenOf, stillRunning } from './poolTesting';
 import { defaultNodeSettings } from '../settings';
 import { failureOf, runContext, type TestRun } from '../testing';
 
@@ -149,7 +148,7 @@ describe('the pool of warm sandboxes', () => {
       let left = sandboxes;
       for (let waited = 0; left.length > 0 && waited < 3_000; waited += 50) {
         await settle(50);
-        left = await running(left);
+        left = await stillRunning(left);
       }
       expect(left).toEqual([]);
     } finally {
@@ -158,12 +157,3 @@ describe('the pool of warm sandboxes', () => {
   }, 60_000);
 });
 
-/** Those of `pids` still running (a zombie has ended; init collects it). */
-async function running(pids: number[]): Promise<number[]> {
-  const alive: number[] = [];
-  for (const pid of pids) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    if (stat && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') alive.push(pid);
-  }
-  return alive;
-}

@@ -26,7 +26,12 @@ export function sandboxChildren(): Promise<number[]> {
 }
 
 /** Those processes under `parent`: its children, or with `deep` every descendant. */
-export async function sandboxChildrenOf(parent: number, { deep = false } = {}): Promise<number[]> {
+export async function sandboxChildrenOf(parent: number, options: { deep?: boolean } = {}): Promise<number[]> {
+  return (await sandboxProcessesOf(parent, options)).map(({ pid }) => pid);
+}
+
+/** The sandbox and interpreter processes under `parent`, with their names. */
+export async function sandboxProcessesOf(parent: number, { deep = false } = {}): Promise<{ pid: number; name: string }[]> {
   const processes = new Map<number, { name: string; parent: number }>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -38,5 +43,15 @@ export async function sandboxChildrenOf(parent: number, { deep = false } = {}): 
     for (let at = processes.get(pid); at; at = deep ? processes.get(at.parent) : undefined) if (at.parent === parent) return true;
     return false;
   };
-  return [...processes].filter(([pid, { name }]) => under(pid) && /^(setpriv|bwrap|python)/.test(name)).map(([pid]) => pid);
+  return [...processes].filter(([pid, { name }]) => under(pid) && /^(setpriv|bwrap|python)/.test(name)).map(([pid, { name }]) => ({ pid, name }));
+}
+
+/** Those of `pids` still running (a zombie has ended: only its parent, or init, has not collected it yet). */
+export async function stillRunning(pids: number[]): Promise<number[]> {
+  const alive: number[] = [];
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    if (stat && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z') alive.push(pid);
+  }
+  return alive;
 }

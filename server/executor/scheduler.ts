@@ -438,10 +438,7 @@ function settleHere(state: RunState, node: NodeState, path: number[], slot: Extr
  * lane; one that does not fit becomes null there, as in the reference (NODES.md 1.6), saying why.
  */
 function nullMisfitElements(node: NodeState, seen: Map<string, Seen>): void {
-  for (const wire of node.wires) {
-    if (wire.shift <= 0 || isGate(wire.input)) continue;
-    const { value } = seen.get(wire.input.name)!;
-    if (value === null || valueFitsPort(value, wire.input.type)) continue;
+  for (const { wire, value } of misfits(node, seen, (shift) => shift > 0)) {
     const because = `the element of ${wire.source.node.id}.${wire.port} in this lane is ${inferredType(value)} ${shortValue(value)}, not ${wire.input.type}`;
     seen.set(wire.input.name, { value: null, because });
   }
@@ -452,14 +449,21 @@ function nullMisfitElements(node: NodeState, seen: Map<string, Seen>): void {
  * lanes were checked by nullMisfitElements; a gathered list is not checked.
  */
 function typeMismatch(node: NodeState, seen: Map<string, Seen>): string | undefined {
-  const problems: string[] = [];
-  for (const wire of node.wires) {
-    if (wire.shift !== 0 || isGate(wire.input)) continue;
-    const { value } = seen.get(wire.input.name)!;
-    if (value === null || valueFitsPort(value, wire.input.type)) continue;
-    problems.push(`input ${wire.input.name} expects ${wire.input.type}, but ${wire.source.node.id}.${wire.port} gave ${inferredType(value)} ${shortValue(value)}`);
-  }
+  const problems = misfits(node, seen, (shift) => shift === 0).map(
+    ({ wire, value }) => `input ${wire.input.name} expects ${wire.input.type}, but ${wire.source.node.id}.${wire.port} gave ${inferredType(value)} ${shortValue(value)}`,
+  );
   return problems.length > 0 ? `type mismatch: ${problems.join('; ')}` : undefined;
+}
+
+/** The wires (of a lane shift `shift` selects, gates aside) whose non-null value does not fit the port they feed. */
+function misfits(node: NodeState, seen: Map<string, Seen>, shift: (shift: number) => boolean): { wire: Wire; value: JsonValue }[] {
+  const found: { wire: Wire; value: JsonValue }[] = [];
+  for (const wire of node.wires) {
+    if (!shift(wire.shift) || isGate(wire.input)) continue;
+    const { value } = seen.get(wire.input.name)!;
+    if (value !== null && !valueFitsPort(value, wire.input.type)) found.push({ wire, value });
+  }
+  return found;
 }
 
 /** A port counts as having a value for @require_one_of: non-null, or wired with a type that includes Null. */

@@ -300,14 +300,17 @@ async function chaosRound(fault: Fault, cleanups: (() => Promise<unknown>)[], ow
     expect({ index, journaled: steps !== undefined }).toEqual({ index, journaled: true });
     for (const [name, step] of steps!) expect({ index, name, commands: step.commands, done: step.done }).toEqual({ index, name, commands: 1, done: true });
     const nodeSteps = [...steps!.entries()].filter(([name]) => /^(run|answered) /.test(name));
-    expect(nodeSteps.map(([name]) => name).sort()).toEqual(['answered review[]', 'run a[]', 'run after_a[]', 'run after_review[]', 'run b[]', 'run c[]']);
+    // The Packs are pure: workflow code, not steps of their own; their records hold what they make of their inputs.
+    expect(nodeSteps.map(([name]) => name).sort()).toEqual(['answered review[]', 'run a[]', 'run b[]', 'run c[]']);
+    expect({ index, after_a: execution.node('after_a')!.output }).toEqual({ index, after_a: { out: { previous: execution.node('a')!.output.body } } });
+    expect({ index, after_review: execution.node('after_review')!.output }).toEqual({ index, after_review: { out: { approved: true } } });
     for (const [name, step] of nodeSteps) {
       const nodeId = /^\w+ (\w+)\[/.exec(name)![1]!;
       // A work step journals its outcome with the record it defers (recorded by the step after it); an answer step its outcome.
       const outcome = name.startsWith('run ') ? (step.result as { outcome: unknown }).outcome : step.result;
       expect({ index, nodeId, outcome }).toEqual({ index, nodeId, outcome: { status: 'completed', outputs: execution.node(nodeId)!.output } });
     }
-    for (const name of ['start', 'plan', 'ask review[]', 'finish']) expect({ index, name, done: steps!.get(name)?.done }).toEqual({ index, name, done: true });
+    for (const name of ['start', 'ask review[]', 'finish']) expect({ index, name, done: steps!.get(name)?.done }).toEqual({ index, name, done: true });
   }
 
   // Followers: every event once, in order, across the reconnect.

@@ -3,11 +3,11 @@ import { nodeDefinition } from '../nodes/catalog';
 import { coerceConfig, NodeFailure, type NodeSettings } from '../nodes/definition';
 import type { ExecutableNode } from '../weft/ir';
 import type { JsonValue } from '../weft/types';
-import type { ExecutionRecords } from './records';
+import type { ExecutionRecords, NodeRunChange } from './records';
 import { withCredentialsUnsealed } from '../credentials/runtime';
 import type { Outcome, ReadyInstance } from './scheduler';
 import { inferredType, shortValue, valueFitsPort } from './typeCheck';
-import { recordProducedFiles } from '../files/producedFiles';
+import { findInlineMedia, recordProducedFiles } from '../files/producedFiles';
 
 type Json = Prisma.InputJsonValue;
 
@@ -24,42 +24,80 @@ type Json = Prisma.InputJsonValue;
  */
 export async function runNodeInstance(
   records: ExecutionRecords,
-  limits: { settings: NodeSettings; maxOutputBytesPerPort: number },
+  limits: RunLimits,
   executionId: string,
   node: ExecutableNode,
   ready: ReadyInstance,
   attempt: AbortSignal = new AbortController().signal,
 ): Promise<Outcome> {
   const identity = { nodeId: node.id, nodeType: node.type, lane: ready.lane };
-  const inputs = ready.inputs as Json;
-  const record = async (change: Parameters<ExecutionRecords['recordNodeRun']>[1]) => {
+  const record = async (change: NodeRunChange) => {
     if (attempt.aborted) throw new Error(`The attempt running ${node.id} has ended; the next attempt records it`);
     await records.recordNodeRun(executionId, change);
   };
-  await record({ ...identity, status: 'running', inputs, startedAt: new Date() });
-  const result = checkOutputTypes(node, checkOutputSizes(await withCredentialsUnsealed(ready.inputs, (inputs) => runDefinition(limits.settings, node, { ...ready, inputs }, attempt, executionId)), limits.maxOutputBytesPerPort));
+  await record({ ...identity, status: 'running', inputs: ready.inputs as Json, startedAt: new Date() });
+  const { result } = await checkedResult(limits, executionId, node, ready, attempt);
   if (result.ok) {
     await recordProducedFiles({ executionId, nodeId: node.id, lane: ready.lane }, result.outputs);
     const action = notifyActionOf(result.details);
     if (action && !attempt.aborted) await records.openActionTask(executionId, { nodeId: node.id, lane: ready.lane, actionUrl: action.actionUrl });
-    await record({
-      ...identity,
-      status: 'completed',
-      output: result.outputs as Json,
-      details: result.details as Json | undefined,
-      costUsd: result.costUsd,
-      completedAt: new Date(),
-    });
-    return { status: 'completed', outputs: result.outputs };
   }
-  await record({
-    ...identity,
-    status: 'failed',
-    error: result.error,
-    details: result.details as Json | undefined,
-    completedAt: new Date(),
-  });
-  return result.outputs ? { status: 'failed', error: result.error, outputs: result.outputs } : { status: 'failed', error: result.error };
+  const { outcome, change } = ending(node, ready, result);
+  await record(change);
+  return outcome;
+}
+
+/**
+ * Runs an instance of a pure node (NodeDefinition.pure) in the workflow itself: its outcome and the
+ * one change that records it, from its inputs to its ending, which the workflow hands to the next
+ * step that writes. Undefined when its outputs hold inline media: storing their files takes a step.
+ */
+export async function runPureInstance(
+  limits: RunLimits,
+  executionId: string,
+  node: ExecutableNode,
+  ready: ReadyInstance,
+): Promise<{ outcome: Outcome; change: NodeRunChange; bytes: number } | undefined> {
+  const startedAt = new Date();
+  const { result, bytes } = await checkedResult(limits, executionId, node, ready, new AbortController().signal);
+  if (result.ok && findInlineMedia(result.outputs, node.id).length > 0) return undefined;
+  const { outcome, change } = ending(node, ready, result);
+  return { outcome, change: { ...change, inputs: ready.inputs as Json, startedAt }, bytes };
+}
+
+interface RunLimits {
+  settings: NodeSettings;
+  maxOutputBytesPerPort: number;
+}
+
+/** The node's work with sealed credentials opened for it, its outputs checked for size and type. */
+async function checkedResult(
+  limits: RunLimits,
+  executionId: string,
+  node: ExecutableNode,
+  ready: ReadyInstance,
+  signal: AbortSignal,
+): Promise<{ result: DefinitionResult; bytes: number }> {
+  const result = await withCredentialsUnsealed(ready.inputs, (inputs) => runDefinition(limits.settings, node, { ...ready, inputs }, signal, executionId));
+  const sized = checkOutputSizes(result, limits.maxOutputBytesPerPort);
+  return { result: checkOutputTypes(node, sized.result), bytes: sized.bytes };
+}
+
+/** The outcome the scheduler settles with, and the node run's ending as recorded. */
+function ending(node: ExecutableNode, ready: ReadyInstance, result: DefinitionResult): { outcome: Outcome; change: NodeRunChange } {
+  const identity = { nodeId: node.id, nodeType: node.type, lane: ready.lane };
+  const details = result.details as Json | undefined;
+  const completedAt = new Date();
+  if (result.ok) {
+    return {
+      outcome: { status: 'completed', outputs: result.outputs },
+      change: { ...identity, status: 'completed', output: result.outputs as Json, details, costUsd: result.costUsd, completedAt },
+    };
+  }
+  return {
+    outcome: result.outputs ? { status: 'failed', error: result.error, outputs: result.outputs } : { status: 'failed', error: result.error },
+    change: { ...identity, status: 'failed', error: result.error, details, completedAt },
+  };
 }
 
 /** The reference's extra key by which a node (Notify) asks for an Action task: a link a person opens. */
@@ -114,18 +152,17 @@ export function checkOutputTypes(node: Pick<ExecutableNode, 'outputs'>, result: 
   return { ok: false, error, outputs: kept, details: { ...result.details, outputs: result.outputs } };
 }
 
-/** Outputs are stored whole; one larger than the limit fails the node instead of the database. */
-function checkOutputSizes(result: DefinitionResult, maxBytes: number): DefinitionResult {
-  if (!result.ok) return result;
+/** Outputs are stored whole; one larger than the limit fails the node instead of the database. Also gives their size as JSON. */
+function checkOutputSizes(result: DefinitionResult, maxBytes: number): { result: DefinitionResult; bytes: number } {
+  if (!result.ok) return { result, bytes: 0 };
+  let total = 0;
   for (const [port, value] of Object.entries(result.outputs)) {
     const bytes = Buffer.byteLength(JSON.stringify(value));
     if (bytes > maxBytes) {
-      return {
-        ok: false,
-        error: `Output "${port}" is ${bytes} bytes, more than the ${maxBytes} bytes a port may hold (MAX_OUTPUT_BYTES_PER_PORT)`,
-        details: result.details,
-      };
+      const error = `Output "${port}" is ${bytes} bytes, more than the ${maxBytes} bytes a port may hold (MAX_OUTPUT_BYTES_PER_PORT)`;
+      return { result: { ok: false, error, details: result.details }, bytes: 0 };
     }
+    total += bytes;
   }
-  return result;
+  return { result, bytes: total };
 }

@@ -7,7 +7,8 @@ import type { ExecutableNode } from '../weft/ir';
 import type { JsonValue } from '../weft/types';
 import { deferredChanges, finishChange, laneKeyOf, type DeferredNodeRun, type ExecutionRecords, type NodeRunChange } from './records';
 import { planInWorker } from '../graphql/compiled';
-import { runNodeInstance } from './runNode';
+import { nodeDefinition } from '../nodes/catalog';
+import { runNodeInstance, runPureInstance } from './runNode';
 import type { WorkSteps } from './workSteps';
 import {
   createRunState, settle, summarize, takeReady, type NodeInstance, type Outcome, type ReadyBatch, type ReadyInstance, type RunState,
@@ -49,6 +50,14 @@ interface CarriedEnding {
   change: NodeRunChange;
 }
 
+/**
+ * Endings carried at most before a record step of their own writes them: pure nodes run in the
+ * workflow one after another without a step between them, and this bounds the statement that
+ * writes them and how long a subscriber waits to see them.
+ */
+const maxCarriedChanges = 200;
+const maxCarriedBytes = 1 << 20;
+
 const pauseCountKey = 'pauses';
 const pausedAtKey = 'pausedAt';
 const pausePromise = (n: number) => `pause-${n}`;
@@ -58,7 +67,9 @@ const resumePromise = (n: number) => `resume-${n}`;
  * One workflow per execution, keyed by the execution id. Every node instance's work is a
  * journaled ctx.run step, and a HumanQuery waits on a durable promise: after a crash of
  * any process Restate replays the journal, so finished steps are not run again and the
- * scheduler, fed the same outcomes in the same order, makes the same decisions.
+ * scheduler, fed the same outcomes in the same order, makes the same decisions. A pure node
+ * (NodeDefinition.pure: Template, Pack, Gate…) is not a step: it runs in the workflow code,
+ * which a replay runs again, and its record is carried to the next step as endings are.
  */
 export function createExecutionWorkflow({ records, nodeSettings, concurrency, maxOutputBytesPerPort, workSteps }: ExecutorDependencies) {
   return restate.workflow({
@@ -66,17 +77,26 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
     handlers: {
       run: async (ctx: restate.WorkflowContext, input: ExecutionInput): Promise<void> => {
         const { executionId } = input;
-        // Endings journaled and not written yet: the next step that runs anyway writes them first.
+        const limits = { settings: nodeSettings, maxOutputBytesPerPort };
+        // Endings journaled or decided here and not written yet: the next step that runs anyway writes them first.
         let carried: CarriedEnding[] = [];
+        let carriedBytes = 0;
+        const carry = (key: string, change: NodeRunChange, bytes = 0) => {
+          carried.push({ key, change });
+          carriedBytes += bytes;
+        };
         const takeCarried = () => {
           const taken = carried.map(({ change }) => change);
           carried = [];
+          carriedBytes = 0;
           return taken;
         };
         try {
-          await ctx.run('start', () => records.setStatus(executionId, 'running'));
           // Compiled in the compile pool's worker threads: a large program would hold the event loop.
-          const plan = await ctx.run('plan', async () => planInWorker(await records.loadRunSource(executionId)));
+          const plan = await ctx.run('start', async () => {
+            const [, source] = await Promise.all([records.setStatus(executionId, 'running'), records.loadRunSource(executionId)]);
+            return planInWorker(source);
+          });
           if (!plan.ok) {
             await ctx.run('refuse', () => records.finish(executionId, { status: 'failed', error: plan.error }));
             return;
@@ -106,7 +126,6 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
           const inFlight = new Map<string, restate.RestatePromise<Step>>();
           const waiting: ReadyInstance[] = [];
           const readyByKey = new Map<string, ReadyInstance>();
-          let batchNumber = 0;
           let pauseNumber = 1;
           let paused = false;
           const control = () =>
@@ -114,16 +133,32 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
               ? ctx.promise<boolean>(resumePromise(pauseNumber)).get().map(() => ({ key: '#control', kind: 'resume' as const }))
               : ctx.promise<boolean>(pausePromise(pauseNumber)).get().map(() => ({ key: '#control', kind: 'pause' as const }));
           let controlRequest = control();
+          const writeCarried = async () => {
+            const name = `record ${carried[0]!.key}${carried.length > 1 ? ` +${carried.length - 1}` : ''}`;
+            const endings = takeCarried();
+            await ctx.run(name, () => records.recordDeferred(executionId, endings));
+          };
           while (true) {
             const batch = takeReady(state);
-            if (hasSettledWithoutRunning(batch)) {
-              const endings = takeCarried();
-              await ctx.run(`settle batch ${batchNumber++}`, () => records.recordDeferred(executionId, [...endings, ...settledBatchChanges(nodes, batch)]));
-            }
+            // What the scheduler settled itself is written by the next step, as endings are.
+            for (const change of settledBatchChanges(nodes, batch)) carry(instanceKey({ nodeId: change.nodeId, lane: change.lane ?? [] }), change);
+            let settledInline = false;
             for (const ready of batch.run) {
+              const node = nodes.get(ready.nodeId)!;
+              // Paused, a pure node waits as any other: nothing new starts.
+              const ran = !paused && nodeDefinition(node.type)?.pure ? await runPureInstance(limits, executionId, node, ready) : undefined;
+              if (ran) {
+                settle(state, ready, ran.outcome);
+                carry(instanceKey(ready), ran.change, ran.bytes);
+                settledInline = true;
+                // Bounded statements, and a subscriber sees a long series of pure nodes go by.
+                if (carried.length >= maxCarriedChanges || carriedBytes >= maxCarriedBytes) await writeCarried();
+                continue;
+              }
               waiting.push(ready);
               readyByKey.set(instanceKey(ready), ready);
             }
+            if (settledInline) continue; // what they settled may make more ready
             // Paused: what is running finishes, nothing new starts.
             while (!paused && waiting.length > 0 && inFlight.size < concurrency) {
               const ready = waiting.shift()!;
@@ -131,12 +166,8 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
               inFlight.set(key, startInstance(ctx, nodes.get(ready.nodeId)!, ready, key));
             }
             if (inFlight.size === 0 && !paused) return; // the finish step writes what is carried
-            if (carried.length > 0) {
-              // No step started that could write them: a record step of their own, before anything else waits.
-              const name = `record ${carried[0]!.key}${carried.length > 1 ? ` +${carried.length - 1}` : ''}`;
-              const endings = takeCarried();
-              await ctx.run(name, () => records.recordDeferred(executionId, endings));
-            }
+            // No step started that could write them: a record step of their own, before anything else waits.
+            if (carried.length > 0) await writeCarried();
             const step = await restate.RestatePromise.race([...inFlight.values(), controlRequest]);
             if (step.kind === 'pause' || step.kind === 'resume') {
               paused = step.kind === 'pause';
@@ -172,7 +203,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
             }
             if (step.record?.length) {
               const outputs = step.outcome.status === 'completed' ? step.outcome.outputs : undefined;
-              for (const change of deferredChanges(step.record, outputs)) carried.push({ key: step.key, change });
+              for (const change of deferredChanges(step.record, outputs)) carry(step.key, change);
             }
             settle(state, ready, step.outcome);
             readyByKey.delete(step.key);
@@ -196,8 +227,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
               if (workSteps?.stopping) await stepRecords.writeCarried(executionId);
               workSteps?.begin(stepId, attempt);
               try {
-                const settings = { settings: nodeSettings, maxOutputBytesPerPort };
-                const outcome = await runNodeInstance(stepRecords, settings, executionId, node, ready, attempt);
+                const outcome = await runNodeInstance(stepRecords, limits, executionId, node, ready, attempt);
                 return { outcome, record: stepRecords.deferred(outcome.status === 'completed' ? outcome.outputs : undefined) };
               } catch (error) {
                 workSteps?.end(stepId);
@@ -276,10 +306,6 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
       },
     },
   });
-}
-
-function hasSettledWithoutRunning(batch: ReadyBatch): boolean {
-  return batch.skipped.length + batch.mocked.length + batch.triggered.length + batch.failed.length > 0;
 }
 
 /** Instances the scheduler settled itself (skips, mocks, triggers, lanes that do not line up), recorded together. */

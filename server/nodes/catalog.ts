@@ -52,6 +52,7 @@ function withCatalogInterface(definition: NodeDefinition): NodeDefinition {
     category: definition.category,
     settings,
     runs: definition.runs,
+    pure: definition.pure,
     derivePorts: definition.derivePorts,
     run: definition.run,
     dormantOutputs: definition.dormantOutputs,

@@ -117,6 +117,8 @@ export interface NodeDefinition {
   isTrigger: boolean;
   /** False for canvas-only nodes such as Annotation. */
   runs: boolean;
+  /** See NodeBehaviour.pure. */
+  pure?: boolean;
   derivePorts?: DerivePorts;
   run?: NodeRun;
   /**
@@ -137,6 +139,12 @@ export interface NodeBehaviour {
   settings?: Record<string, z.ZodType>;
   /** False for canvas-only nodes such as Annotation. */
   runs?: boolean;
+  /**
+   * Its run is a quick function of its inputs and config alone: no I/O, no clock, no randomness.
+   * The executor runs it in the workflow itself rather than in a journaled step of its own, as
+   * workflow code: a replay computes it again and gets the same outputs.
+   */
+  pure?: boolean;
   derivePorts?: DerivePorts;
   run?: NodeRun;
   dormantOutputs?: NodeDefinition['dormantOutputs'];
@@ -227,6 +235,7 @@ export function defineNode(type: string, behaviour: NodeBehaviour): NodeDefiniti
     config,
     isTrigger: features.isTrigger === true,
     runs: behaviour.runs ?? true,
+    pure: behaviour.pure ?? false,
     derivePorts: behaviour.derivePorts,
     run: behaviour.run,
     dormantOutputs: behaviour.dormantOutputs,

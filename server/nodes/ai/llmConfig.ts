@@ -4,6 +4,7 @@ import { defineNode, isConfigObject } from '../definition';
 export const llmConfigNode = defineNode('LlmConfig', {
   description: 'Settings for LlmInference (model, system prompt, temperature, …) as one dict; a wired systemPrompt overrides the field.',
   category: 'AI',
+  pure: true,
   settings: {
     /** Ours: the reference always calls OpenRouter. */
     baseUrl: z.url().optional().describe('Overrides the server-wide OpenAI-compatible endpoint (LLM_BASE_URL)'),

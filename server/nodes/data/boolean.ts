@@ -4,5 +4,6 @@ import { runBoolean } from './constant';
 export const booleanNode = defineNode('Boolean', {
   description: 'A fixed true or false (only true, "true" and "1" are true).',
   category: 'Data',
+  pure: true,
   run: runBoolean,
 });

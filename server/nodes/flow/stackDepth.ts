@@ -8,6 +8,7 @@ import { defineNode } from '../definition';
 export const stackDepthNode = defineNode('StackDepth', {
   description: 'How many lanes reach it: value gathers them, depth is their count.',
   category: 'Flow',
+  pure: true,
   async run({ inputs }) {
     const value = inputs.value;
     return { outputs: { depth: Array.isArray(value) ? value.length : 1 } };

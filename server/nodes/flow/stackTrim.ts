@@ -8,6 +8,7 @@ import { defineNode } from '../definition';
 export const stackTrimNode = defineNode('StackTrim', {
   description: 'Keeps the first count lanes and fans them out again.',
   category: 'Flow',
+  pure: true,
   async run({ inputs }) {
     const count = typeof inputs.count === 'number' && Number.isFinite(inputs.count) ? Math.max(0, Math.trunc(inputs.count)) : 0;
     const value = inputs.value;

@@ -24,6 +24,7 @@ export const templateNode = defineNode('Template', {
   description:
     'Fills {{name}} placeholders of its template input (or template config) with the inputs of those names; a placeholder no input has stays as written.',
   category: 'Data',
+  pure: true,
   async run({ config, inputs }) {
     const template = typeof inputs.template === 'string' ? inputs.template : typeof config.template === 'string' ? config.template : '';
     return { outputs: { text: fillTemplate(template, inputs) } };

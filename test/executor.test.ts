@@ -1,12 +1,42 @@
 import { describe, expect, it } from '@jest/globals';
 import { graphqlData, graphqlRequest } from './support/graphql';
 import { createProject, executionDetails, readExample, runProject, waitForStatus } from './support/executions';
+import { embeddedRestateUrls } from './support/platform';
+import { journaledSteps } from './support/restateJournal';
+import { webSocketSubscriber } from './support/subscriptions';
 import { usePlatform } from './support/usePlatform';
 
 describe('the executor runs Weft programs with their semantics', () => {
   const platform = usePlatform();
   const url = () => platform.current.graphqlUrl;
 
+
+  it('runs pure nodes in the workflow itself: a chain of 450 Templates is recorded node by node, once each, in order, by a few record steps', async () => {
+    const lines = ['n0 = Text { value: "x" }'];
+    for (let i = 1; i < 450; i++) lines.push(`n${i} = Template(v: String) { template: "{{v}}." }`, `n${i}.v = n${i - 1}.${i === 1 ? 'value' : 'text'}`);
+    const executionId = await runProject(url(), await createProject(url(), 'pure chain', lines.join('\n')));
+    const subscriber = webSocketSubscriber(url());
+    try {
+      const events = await subscriber
+        .subscribe<{ executionEvents: { seq: number; execution: { status: string }; nodeRun: { nodeId: string; status: string } | null } }>(
+          'subscription ($id: ID!) { executionEvents(executionId: $id, afterSeq: 0) { seq execution { status } nodeRun { nodeId status } } }',
+          { id: executionId },
+        )
+        .until((all) => all.some((e) => ['completed', 'failed'].includes(e.executionEvents.execution.status)), 60_000);
+      expect(events.map((e) => e.executionEvents.seq)).toEqual(events.map((_, index) => index + 1));
+      const nodeEvents = events.flatMap((e) => (e.executionEvents.nodeRun ? [e.executionEvents.nodeRun] : []));
+      expect(nodeEvents).toEqual(Array.from({ length: 450 }, (_, i) => ({ nodeId: `n${i}`, status: 'completed' })));
+    } finally {
+      await subscriber.close();
+    }
+    const execution = await executionDetails(url(), executionId);
+    expect(execution.status).toBe('completed');
+    expect(execution.node('n449')).toMatchObject({ status: 'completed', inputs: { v: `x${'.'.repeat(448)}` }, output: { text: `x${'.'.repeat(449)}` } });
+    expect(execution.node('n449')?.startedAt).toBeTruthy();
+    // No step per node: 200 records at most in one step, the last ones written with the finish.
+    const steps = (await journaledSteps((await embeddedRestateUrls(platform.current.dataDir)).adminUrl)).get(executionId)!;
+    expect([...steps.keys()]).toEqual(['start', 'record n0[] +199', 'record n200[] +199', 'finish']);
+  });
 
   it('runs hello.weft: Python adds the numbers, Pack bundles them, Debug shows them', async () => {
     const executionId = await runProject(url(), await createProject(url(), 'hello', await readExample('hello')));

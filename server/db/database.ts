@@ -113,6 +113,12 @@ async function openEmbedded(directory: string, logQueries: boolean, log: Logger)
   };
 }
 
+/**
+ * How long the pool keeps a connection no one uses (pg's default: 10 s). A new connection compiles
+ * the record function on its first call (tens of milliseconds), which a run after a pause would pay.
+ */
+const keepIdleConnectionMs = 5 * 60_000;
+
 async function openServer(url: string, log: Logger, logQueries: boolean, poolSize: number): Promise<Database> {
   // Health probes and plain SQL: a small pool of their own, so that a busy Prisma pool never makes /health fail.
   const pool = new pg.Pool({ connectionString: url, max: 2 });
@@ -124,7 +130,7 @@ async function openServer(url: string, log: Logger, logQueries: boolean, poolSiz
     await pool.end();
     throw new Error(`Could not connect to PostgreSQL at ${redactPassword(url)}: ${(error as Error).message}`);
   }
-  const prismaPool = new pg.Pool({ connectionString: url, max: poolSize });
+  const prismaPool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: keepIdleConnectionMs });
   prismaPool.on('error', (error) => log.warn('an idle database connection failed; the pool opens another', { error }));
   const prisma = new PrismaClient({ adapter: new PrismaPg(prismaPool), transactionOptions, ...queryEvents(logQueries) });
   setTransactionGate(prisma, new TransactionGate(Math.max(1, poolSize - connectionsKeptForOthers)));

@@ -64,7 +64,7 @@ export class ExecutionRecords {
    * Writes changes of one execution in order, each with its own `seq` and event, each skipped
    * when it is recorded already (a node run with that status; an execution status with
    * `unlessSame`), none once the execution has ended: one parameterised statement
-   * (weft_record_changes, prisma/migrations/20261201170000_record_changes_function) in the
+   * (weft_record_changes, prisma/migrations/20261201180000_record_changes_in_one_pass) in the
    * execution's turn. Changes that carry a large JSON value go through recordNodeRun's path,
    * which hands each large value over as text in a statement of its own.
    */
@@ -104,11 +104,13 @@ export class ExecutionRecords {
     /** Config values for this run only: `{ node: { field: value } }`, applied by planExecution. */
     configOverrides?: Json;
     pageId?: string;
+    /** The project's code as the caller has just read it (else it is read here). */
+    project?: { code: string; layout: string };
   }): Promise<Execution> {
-    const project = await this.prisma.project.findUniqueOrThrow({ where: { id: input.projectId } });
-    const version = input.versionId ? { id: input.versionId } : await this.versionForRun(project.id, project.code, project.layout);
+    const project = input.project ?? (await this.prisma.project.findUniqueOrThrow({ where: { id: input.projectId }, select: { code: true, layout: true } }));
+    const version = input.versionId ? { id: input.versionId } : await this.versionForRun(input.projectId, project.code, project.layout);
     return commitNewExecution(this.prisma, {
-      projectId: project.id,
+      projectId: input.projectId,
       versionId: version.id,
       trigger: input.trigger,
       triggeredBy: input.triggeredBy,
@@ -171,19 +173,18 @@ export class ExecutionRecords {
     });
   }
 
+  /** What an execution runs: its version's code (the project's, for an execution without one), its trigger payload, mocks and config overrides. */
   async loadRunSource(executionId: string) {
-    const execution = await this.prisma.execution.findUniqueOrThrow({
-      where: { id: executionId },
-      include: { version: true, project: true, testConfig: true },
-    });
-    const source = execution.version ?? execution.project;
-    return {
-      code: source.code,
-      layout: source.layout,
-      triggerPayload: execution.triggerPayload,
-      mocks: execution.testConfig?.mocks ?? null,
-      configOverrides: execution.configOverrides,
-    };
+    const [source] = await recordSqlOf(this.prisma).query<RunSource>(
+      `SELECT CASE WHEN v.id IS NULL THEN p.code ELSE v.code END AS code, CASE WHEN v.id IS NULL THEN p.layout ELSE v.layout END AS layout,
+         e."triggerPayload", t.mocks, e."configOverrides"
+       FROM "Execution" e JOIN "Project" p ON p.id = e."projectId"
+         LEFT JOIN "Version" v ON v.id = e."versionId" LEFT JOIN "TestConfig" t ON t.id = e."testConfigId"
+       WHERE e.id = $1::uuid`,
+      [executionId],
+    );
+    if (!source) throw new Error(`Execution ${executionId} does not exist`);
+    return { code: source.code, layout: source.layout, triggerPayload: source.triggerPayload, mocks: source.mocks ?? null, configOverrides: source.configOverrides };
   }
 
   /** Opens the form of a HumanQuery instance (once, whatever the retries) and marks its node run and the execution waiting. */
@@ -311,6 +312,14 @@ class WorkStepRecords extends ExecutionRecords {
       completedAt: change.completedAt?.toISOString(),
     }));
   }
+}
+
+interface RunSource {
+  code: string;
+  layout: string;
+  triggerPayload: Prisma.JsonValue | null;
+  mocks: Prisma.JsonValue | null;
+  configOverrides: Prisma.JsonValue | null;
 }
 
 /** A change of the execution's own status, as recordChanges writes it. */

@@ -29,6 +29,8 @@ export class ExecutionStarter {
     configOverrides?: Prisma.InputJsonValue;
     /** The published page whose visitor starts it. */
     pageId?: string;
+    /** The project's code as the caller has just read it. */
+    project?: { code: string; layout: string };
   }): Promise<Execution> {
     const execution = await this.records.createExecution(input);
     await this.handOver(execution);

@@ -199,6 +199,7 @@ builder.mutationFields((t) => ({
         triggeredBy: 'graphql',
         triggerPayload: (args.inputs ?? undefined) as Prisma.InputJsonValue | undefined,
         testConfigId,
+        project,
       });
       return context.prisma.execution.findUniqueOrThrow({ ...query, where: { id: started.id } });
     },

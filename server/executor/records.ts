@@ -173,15 +173,25 @@ export class ExecutionRecords {
     });
   }
 
-  /** What an execution runs: its version's code (the project's, for an execution without one), its trigger payload, mocks and config overrides. */
-  async loadRunSource(executionId: string) {
-    const [source] = await recordSqlOf(this.prisma).query<RunSource>(
-      `SELECT CASE WHEN v.id IS NULL THEN p.code ELSE v.code END AS code, CASE WHEN v.id IS NULL THEN p.layout ELSE v.layout END AS layout,
-         e."triggerPayload", t.mocks, e."configOverrides"
-       FROM "Execution" e JOIN "Project" p ON p.id = e."projectId"
-         LEFT JOIN "Version" v ON v.id = e."versionId" LEFT JOIN "TestConfig" t ON t.id = e."testConfigId"
-       WHERE e.id = $1::uuid`,
-      [executionId],
+  /**
+   * Marks the execution running (unless it has ended) and reads what it runs, in one statement:
+   * its version's code (the project's, for an execution without one), its trigger payload, mocks
+   * and config overrides.
+   */
+  async startRun(executionId: string) {
+    const running = JSON.stringify([changeRow(statusChange('running'))]);
+    const [source] = await transactionGateOf(this.prisma).run(executionId, () =>
+      retryTransient(() =>
+        recordSqlOf(this.prisma).query<RunSource>(
+          `SELECT weft_record_changes(e.id, $2::jsonb) AS written,
+             CASE WHEN v.id IS NULL THEN p.code ELSE v.code END AS code, CASE WHEN v.id IS NULL THEN p.layout ELSE v.layout END AS layout,
+             e."triggerPayload", t.mocks, e."configOverrides"
+           FROM "Execution" e JOIN "Project" p ON p.id = e."projectId"
+             LEFT JOIN "Version" v ON v.id = e."versionId" LEFT JOIN "TestConfig" t ON t.id = e."testConfigId"
+           WHERE e.id = $1::uuid`,
+          [executionId, running],
+        ),
+      ),
     );
     if (!source) throw new Error(`Execution ${executionId} does not exist`);
     return { code: source.code, layout: source.layout, triggerPayload: source.triggerPayload, mocks: source.mocks ?? null, configOverrides: source.configOverrides };

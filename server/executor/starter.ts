@@ -33,19 +33,21 @@ export class ExecutionStarter {
     project?: { code: string; layout: string };
   }): Promise<Execution> {
     const execution = await this.records.createExecution(input);
-    await this.handOver(execution);
+    const invocationId = await this.handOver(execution);
     this.log.info('execution started', { executionId: execution.id, projectId: input.projectId, trigger: input.trigger });
-    return execution;
+    return { ...execution, invocationId };
   }
 
   /**
    * Submits a created execution's workflow to Restate; submitting the same execution again
    * is harmless (one workflow per execution id), so a start interrupted here can be completed.
+   * Resolves to the workflow's invocation id.
    */
-  async handOver(execution: Execution): Promise<void> {
+  async handOver(execution: Execution): Promise<string> {
     try {
       const submitted = await this.workflow(execution.id).workflowSubmit({ executionId: execution.id });
       await this.records.setInvocationId(execution.id, submitted.invocationId);
+      return submitted.invocationId;
     } catch (error) {
       const reason = `Could not hand the execution to Restate: ${(error as Error).message}`;
       this.log.error('execution not started', { executionId: execution.id, error });

@@ -93,10 +93,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
         };
         try {
           // Compiled in the compile pool's worker threads: a large program would hold the event loop.
-          const plan = await ctx.run('start', async () => {
-            const [, source] = await Promise.all([records.setStatus(executionId, 'running'), records.loadRunSource(executionId)]);
-            return planInWorker(source);
-          });
+          const plan = await ctx.run('start', async () => planInWorker(await records.startRun(executionId)));
           if (!plan.ok) {
             await ctx.run('refuse', () => records.finish(executionId, { status: 'failed', error: plan.error }));
             return;

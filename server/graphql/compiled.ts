@@ -102,9 +102,9 @@ export async function checkRunnable(source: { code: string; layout: string; mock
 }
 
 /**
- * Plans made for checkRunnable, kept until the execution's own plan step takes them (once: the
- * executor works on its plan) or a minute has passed: a run started through the API is then
- * compiled once, not twice, in the shared worker pool. Bounded by the code they were made from.
+ * Plans made for checkRunnable and the executions' start steps, kept a minute: runs of the same
+ * code are then compiled once, not twice per run, in the shared worker pool (each execution gets
+ * a copy: the executor works on its plan). Bounded by the code they were made from.
  */
 const plans = new LRUCache<string, Promise<ExecutionPlan>>({ maxSize: 2_000_000, sizeCalculation: (_plan, key) => Math.max(1, key.length), ttl: 60_000 });
 
@@ -131,15 +131,9 @@ export async function checkMocks(code: string, layout: string, mocks: unknown): 
   return run<MockCheck>({ kind: 'mocks', code, layout, mocks });
 }
 
-/** The executor's plan of a run (executor/plan.ts), made off the event loop: the `plan` step of each execution. */
-export function planInWorker(source: PlanSource): Promise<ExecutionPlan> {
-  const key = planKeyOf(source);
-  const checked = plans.get(key);
-  if (checked) {
-    plans.delete(key);
-    return checked;
-  }
-  return run<ExecutionPlan>({ kind: 'execution plan', source });
+/** The executor's plan of a run (executor/plan.ts), made off the event loop: in the `start` step of each execution. */
+export async function planInWorker(source: PlanSource): Promise<ExecutionPlan> {
+  return structuredClone(await planFor(source));
 }
 
 /** The trigger nodes (of these types) of some code, compiled off the event loop: what activating triggers needs. */

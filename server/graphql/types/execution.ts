@@ -201,7 +201,8 @@ builder.mutationFields((t) => ({
         testConfigId,
         project,
       });
-      return context.prisma.execution.findUniqueOrThrow({ ...query, where: { id: started.id } });
+      // Asked for none of its relations: the execution as created is the answer, without reading it again.
+      return Object.keys(query).length === 0 ? started : context.prisma.execution.findUniqueOrThrow({ ...query, where: { id: started.id } });
     },
   }),
   cancelExecution: t.prismaField({

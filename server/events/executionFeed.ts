@@ -89,6 +89,8 @@ interface Member {
   buffered: ExecutionEvent[] | undefined;
   lastSeq: number;
   done: boolean;
+  /** Added before the feed's first read of the execution's position came back: that read is its starting point too. */
+  startsWithFeed: boolean;
 }
 
 class ExecutionFeed {
@@ -98,6 +100,7 @@ class ExecutionFeed {
   private position: number | undefined;
   /** Live events waiting while the start position is read or a gap is filled. */
   private waiting: ExecutionEvent[] | undefined = [];
+  private readonly firstPosition: Promise<Awaited<ReturnType<EventHub['executionPosition']>>>;
   private readonly ready: Promise<void>;
   private readonly stopListening: () => void;
   private closed = false;
@@ -109,8 +112,8 @@ class ExecutionFeed {
   ) {
     // Listening starts before the start position is read: nothing committed in between is missed.
     this.stopListening = hub.liveEvents(executionId, (event) => this.onLive(event), () => this.onHubStopped());
-    this.ready = hub
-      .executionPosition(executionId)
+    this.firstPosition = hub.executionPosition(executionId);
+    this.ready = this.firstPosition
       .then((current) => {
         this.position = current?.lastSeq ?? 0;
         this.drainWaiting();
@@ -129,7 +132,7 @@ class ExecutionFeed {
   }
 
   add(target: FeedMember<unknown>, afterSeq: number): FeedSubscription {
-    const member: Member = { target, buffered: [], lastSeq: afterSeq, done: false };
+    const member: Member = { target, buffered: [], lastSeq: afterSeq, done: false, startsWithFeed: this.position === undefined };
     let group = this.groups.get(target.groupKey);
     if (!group) this.groups.set(target.groupKey, (group = new Set()));
     group.add(member);
@@ -161,7 +164,8 @@ class ExecutionFeed {
     try {
       await this.ready;
       if (member.done) return;
-      const current = await this.hub.executionPosition(this.executionId);
+      // Every event after the position read here reaches the member's buffer, as after the feed's first read.
+      const current = member.startsWithFeed ? await this.firstPosition : await this.hub.executionPosition(this.executionId);
       for (const event of await this.hub.storedEvents(this.executionId, member.lastSeq)) {
         if (member.done) return;
         if (this.handOver(member, event, member.target.resultFor(event))) return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { useEmbeddedHub } from './embeddedHub.testing';
-import { commitExecutionChange } from './record';
+import { commitExecutionChange, commitNewExecution, insertNewExecution } from './record';
 import type { ExecutionEvent } from './types';
 
 async function take(events: AsyncIterator<ExecutionEvent>, count: number): Promise<ExecutionEvent[]> {
@@ -25,6 +25,28 @@ describe('EventHub', () => {
     const received = take(subscriber, 41);
     await Promise.all(burst);
     expect((await received).map((event) => event.seq)).toEqual(Array.from({ length: 41 }, (_, index) => index + 1));
+  });
+
+  it('gets the same first event, live and stored, from an execution made in one statement as from one made in a transaction', async () => {
+    const project = await embedded.database.prisma.project.create({ data: { name: 'p' } });
+    const data = { projectId: project.id, trigger: 'Manual' as const, triggeredBy: 'graphql', triggerPayload: { start: { n: 1 } } };
+    const live = embedded.hub.allEvents();
+    const made = await insertNewExecution(embedded.database.prisma, data, '01900000-0000-7000-8000-000000000001');
+    const transacted = await commitNewExecution(embedded.database.prisma, data);
+    const firsts: ExecutionEvent[] = [];
+    for await (const event of live) {
+      if (event.executionId === made.id || event.executionId === transacted.id) firsts.push(event);
+      if (firsts.length === 2) break;
+    }
+    const stored = await embedded.database.prisma.execution.findUniqueOrThrow({ where: { id: made.id } });
+    expect(made).toEqual(stored);
+    expect(made).toMatchObject({ status: 'pending', lastSeq: 1, triggerPayload: { start: { n: 1 } } });
+    const [first, second] = firsts.map(({ id: _id, executionId: _executionId, createdAt: _createdAt, ...event }) => ({
+      ...event,
+      execution: { ...event.execution, id: 'same', startedAt: 'same' },
+    }));
+    expect(first).toEqual(second);
+    expect(await take(embedded.hub.executionEvents(made.id, 0), 1)).toEqual([firsts[0]]);
   });
 
   it('replays stored events after afterSeq, then continues live', async () => {

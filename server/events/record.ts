@@ -1,4 +1,5 @@
-import type { Prisma, PrismaClient } from '../db/generated/client';
+import { Prisma, type PrismaClient } from '../db/generated/client';
+import { recordSqlOf } from '../db/recordSql';
 import { retryTransient, transactionGateOf } from '../db/transactions';
 import type { Execution, ExecutionStatus, HumanTask, NodeRun } from '../db/generated/client';
 import { eventsChannel, type ExecutionEventPayload, type ExecutionSnapshot, type HumanTaskSnapshot, type NodeRunSnapshot } from './types';
@@ -108,6 +109,48 @@ export async function commitNewExecution(prisma: PrismaClient, data: Prisma.Exec
     await insertEvent(tx, execution.id, 1, { kind: 'execution', execution: executionSnapshot(execution) });
     return execution;
   });
+}
+
+/** What a new execution is made of, as the platform starts one (see insertNewExecution). */
+export interface NewExecution {
+  projectId: string;
+  versionId?: string;
+  trigger: Execution['trigger'];
+  triggeredBy?: string;
+  triggerPayload?: Prisma.InputJsonValue;
+  testConfigId?: string;
+  triggerId?: string;
+  configOverrides?: Prisma.InputJsonValue;
+  pageId?: string;
+}
+
+/**
+ * commitNewExecution in one statement (a run's start is on the path of every run): the execution,
+ * pending, its first event, and that event's NOTIFY, which carries it whole (weft_execution_snapshot
+ * gives the fields of executionSnapshot). A start with an idempotency key goes through
+ * commitNewExecution, whose unique-key error its callers recognise.
+ */
+export async function insertNewExecution(prisma: PrismaClient, data: NewExecution, id: string): Promise<Execution> {
+  const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined ? null : JSON.stringify(value));
+  const [row] = await recordSqlOf(prisma).query<Omit<Execution, 'costUsd'> & { costUsd: string | number }>(
+    `WITH created AS (
+       INSERT INTO "Execution" (id, "projectId", "versionId", trigger, "triggeredBy", "triggerPayload", "testConfigId", "triggerId", "configOverrides", "pageId", "lastSeq")
+       VALUES ($1::uuid, $2::uuid, $3::uuid, $4::"TriggerKind", $5, $6::jsonb, $7::uuid, $8::uuid, $9::jsonb, $10::uuid, 1)
+       RETURNING *
+     ), event AS (
+       INSERT INTO "ExecutionEvent" ("executionId", seq, kind, payload)
+       SELECT created.id, 1, 'execution', jsonb_build_object('kind', 'execution', 'execution', weft_execution_snapshot(ROW(created.*)::"Execution"))
+       FROM created
+       RETURNING id, "createdAt", payload
+     )
+     SELECT created.*, pg_notify($11, (event.payload || jsonb_build_object('id', event.id::text, 'executionId', created.id, 'seq', 1,
+       'createdAt', weft_iso_time(event."createdAt")))::text) IS NULL AS notified
+     FROM created, event`,
+    [id, data.projectId, data.versionId ?? null, data.trigger, data.triggeredBy ?? null, json(data.triggerPayload), data.testConfigId ?? null,
+      data.triggerId ?? null, json(data.configOverrides), data.pageId ?? null, eventsChannel],
+  );
+  const { notified: _notified, ...execution } = row as typeof row & { notified?: boolean };
+  return { ...execution, costUsd: new Prisma.Decimal(execution.costUsd), startedAt: new Date(execution.startedAt) } as Execution;
 }
 
 async function insertEvent(tx: Transaction, executionId: string, seq: number, payload: ExecutionEventPayload): Promise<void> {

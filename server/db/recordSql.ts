@@ -2,8 +2,9 @@ import type { Logger } from '../log';
 
 /**
  * Plain parameterised SQL on the connections the Prisma client of a database uses (the pg pool
- * on a server, the PGlite instance embedded), for the executor's hot path: one statement instead
- * of an interactive ORM transaction. On PGlite a statement waits for a Prisma transaction that is
+ * on a server, the PGlite instance embedded), for the hot paths of every run (the executor's
+ * records, a run's start, a subscriber's first reads): one statement instead of an interactive
+ * ORM transaction, and no ORM work on the rows. On PGlite a statement waits for a Prisma transaction that is
  * under way (PGlite runs one at a time), so it never lands inside one.
  */
 export interface RecordSql {

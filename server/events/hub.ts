@@ -1,5 +1,6 @@
 import type { Database } from '../db/database';
-import type { ExecutionEvent as StoredEventRow } from '../db/generated/client';
+import type { ExecutionEvent as ExecutionEventRow, ExecutionStatus } from '../db/generated/client';
+import { recordSqlOf } from '../db/recordSql';
 import type { Logger } from '../log';
 import { LiveQueue } from './liveQueue';
 import { finalStatuses } from './record';
@@ -82,10 +83,12 @@ export class EventHub {
   }
 
   async storedEvents(executionId: string, afterSeq: number, beforeSeq?: number): Promise<ExecutionEvent[]> {
-    const rows = await this.database.prisma.executionEvent.findMany({
-      where: { executionId, seq: { gt: afterSeq, ...(beforeSeq !== undefined ? { lt: beforeSeq } : {}) } },
-      orderBy: { seq: 'asc' },
-    });
+    // Plain SQL: every subscriber's start reads here, and Prisma's handling of the payloads costs more than the query.
+    const rows = await recordSqlOf(this.database.prisma).query<StoredEventRow>(
+      `SELECT id, "executionId", seq, payload, "createdAt" FROM "ExecutionEvent"
+       WHERE "executionId" = $1::uuid AND seq > $2 AND ($3::integer IS NULL OR seq < $3) ORDER BY seq`,
+      [executionId, afterSeq, beforeSeq ?? null],
+    );
     return rows.map(toExecutionEvent);
   }
 
@@ -103,7 +106,11 @@ export class EventHub {
 
   /** The execution's status and newest seq (undefined when there is no such execution). */
   async executionPosition(executionId: string) {
-    return (await this.database.prisma.execution.findUnique({ where: { id: executionId }, select: { status: true, lastSeq: true } })) ?? undefined;
+    const [position] = await recordSqlOf(this.database.prisma).query<{ status: ExecutionStatus; lastSeq: number }>(
+      'SELECT status, "lastSeq" FROM "Execution" WHERE id = $1::uuid',
+      [executionId],
+    );
+    return position;
   }
 
   subscriberCount(): number {
@@ -221,6 +228,9 @@ export class EventHub {
 export function endsExecution(event: ExecutionEvent): boolean {
   return event.kind === 'execution' && finalStatuses.includes(event.execution.status);
 }
+
+/** An event row as stored (read through Prisma, or as plain SQL gives it: `id` as text, `createdAt` a Date either way). */
+type StoredEventRow = Pick<ExecutionEventRow, 'executionId' | 'seq' | 'payload' | 'createdAt'> & { id: bigint | string };
 
 function toExecutionEvent(row: StoredEventRow): ExecutionEvent {
   return {

@@ -137,7 +137,7 @@ export class ExecutionRecords {
   }
 
   async setInvocationId(executionId: string, invocationId: string): Promise<void> {
-    await this.prisma.execution.update({ where: { id: executionId }, data: { invocationId } });
+    await recordSqlOf(this.prisma).query('UPDATE "Execution" SET "invocationId" = $2 WHERE id = $1::uuid', [executionId, invocationId]);
   }
 
   async setStatus(executionId: string, status: 'running' | 'waiting_for_input' | 'paused'): Promise<void> {
@@ -285,13 +285,14 @@ export class ExecutionRecords {
     });
   }
 
-  private async versionForRun(projectId: string, code: string, layout: string) {
-    const latest = await this.prisma.version.findFirst({
-      where: { projectId },
-      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    });
-    if (latest && latest.code === code && latest.layout === layout) return latest;
-    return this.prisma.version.create({ data: { projectId, kind: 'auto', code, layout } });
+  private async versionForRun(projectId: string, code: string, layout: string): Promise<{ id: string }> {
+    // Compared in the database: the code is not sent back for every run.
+    const [latest] = await recordSqlOf(this.prisma).query<{ id: string; same: boolean }>(
+      `SELECT id, code = $2 AND layout = $3 AS same FROM "Version" WHERE "projectId" = $1::uuid ORDER BY "createdAt" DESC, id DESC LIMIT 1`,
+      [projectId, code, layout],
+    );
+    if (latest?.same) return latest;
+    return this.prisma.version.create({ data: { projectId, kind: 'auto', code, layout }, select: { id: true } });
   }
 }
 

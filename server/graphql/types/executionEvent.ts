@@ -54,8 +54,7 @@ async function* onlyMatching<T>(events: AsyncIterable<ExecutionEvent>, pick: (ev
 
 async function existingExecution(context: GraphQLContext, rawId: string | number): Promise<string> {
   const id = parseId(rawId, 'execution');
-  const found = await context.prisma.execution.findUnique({ where: { id }, select: { id: true } });
-  if (!found) throw notFound('Execution', id);
+  if (!(await context.events.executionPosition(id))) throw notFound('Execution', id);
   return id;
 }
 

@@ -103,8 +103,9 @@ export async function checkRunnable(source: { code: string; layout: string; mock
 
 /**
  * Plans made for checkRunnable and the executions' start steps, kept a minute: runs of the same
- * code are then compiled once, not twice per run, in the shared worker pool (each execution gets
- * a copy: the executor works on its plan). Bounded by the code they were made from.
+ * code are then compiled once, not twice per run, in the shared worker pool. A kept plan is never
+ * changed: the start step only journals it, and each execution works on the copy Restate's
+ * journal gives back. Bounded by the code they were made from.
  */
 const plans = new LRUCache<string, Promise<ExecutionPlan>>({ maxSize: 2_000_000, sizeCalculation: (_plan, key) => Math.max(1, key.length), ttl: 60_000 });
 
@@ -132,8 +133,8 @@ export async function checkMocks(code: string, layout: string, mocks: unknown): 
 }
 
 /** The executor's plan of a run (executor/plan.ts), made off the event loop: in the `start` step of each execution. */
-export async function planInWorker(source: PlanSource): Promise<ExecutionPlan> {
-  return structuredClone(await planFor(source));
+export function planInWorker(source: PlanSource): Promise<ExecutionPlan> {
+  return planFor(source);
 }
 
 /** The trigger nodes (of these types) of some code, compiled off the event loop: what activating triggers needs. */

@@ -33,9 +33,10 @@ describe('the executor runs Weft programs with their semantics', () => {
     expect(execution.status).toBe('completed');
     expect(execution.node('n449')).toMatchObject({ status: 'completed', inputs: { v: `x${'.'.repeat(448)}` }, output: { text: `x${'.'.repeat(449)}` } });
     expect(execution.node('n449')?.startedAt).toBeTruthy();
-    // No step per node: 200 records at most in one step, the last ones written with the finish.
+    // No step per node, nor one to start (runProject hands the run its plan): 200 records at most in one
+    // step, the first with the run's own start, the last ones written with the finish.
     const steps = (await journaledSteps((await embeddedRestateUrls(platform.current.dataDir)).adminUrl)).get(executionId)!;
-    expect([...steps.keys()]).toEqual(['start', 'record n0[] +199', 'record n200[] +199', 'finish']);
+    expect([...steps.keys()]).toEqual(['record running +199', 'record n199[] +199', 'finish']);
   });
 
   it('runs hello.weft: Python adds the numbers, Pack bundles them, Debug shows them', async () => {

@@ -51,13 +51,13 @@ export class ExecutionRecords {
    * is written together with this step's first record (its `running`), in one statement, before
    * the work begins.
    */
-  forWorkStep(carried: readonly NodeRunChange[] = []): ExecutionRecords & { deferred(outputs?: unknown): DeferredNodeRun[]; writeCarried(executionId: string): Promise<void> } {
+  forWorkStep(carried: readonly RecordedChange[] = []): ExecutionRecords & { deferred(outputs?: unknown): DeferredNodeRun[]; writeCarried(executionId: string): Promise<void> } {
     return new WorkStepRecords(this.prisma, carried);
   }
 
   /** Writes what a work step deferred (see forWorkStep), with `then` after it: once, whatever the retries. */
-  async recordDeferred(executionId: string, deferred: readonly NodeRunChange[], then?: ExecutionStatusChange): Promise<void> {
-    await this.recordChanges(executionId, [...deferred.map((change) => ({ kind: 'nodeRun' as const, ...change })), ...(then ? [then] : [])]);
+  async recordDeferred(executionId: string, deferred: readonly RecordedChange[], then?: ExecutionStatusChange): Promise<void> {
+    await this.recordChanges(executionId, [...deferred, ...(then ? [then] : [])]);
   }
 
   /**
@@ -192,7 +192,7 @@ export class ExecutionRecords {
    * and config overrides.
    */
   async startRun(executionId: string) {
-    const running = JSON.stringify([changeRow(statusChange('running'))]);
+    const running = JSON.stringify([changeRow(startingChange)]);
     const [source] = await transactionGateOf(this.prisma).run(executionId, () =>
       retryTransient(() =>
         recordSqlOf(this.prisma).query<RunSource>(
@@ -298,9 +298,9 @@ export class ExecutionRecords {
 
 class WorkStepRecords extends ExecutionRecords {
   private readonly kept: NodeRunChange[] = [];
-  private carried: readonly NodeRunChange[];
+  private carried: readonly RecordedChange[];
 
-  constructor(prisma: PrismaClient, carried: readonly NodeRunChange[]) {
+  constructor(prisma: PrismaClient, carried: readonly RecordedChange[]) {
     super(prisma);
     this.carried = carried;
   }
@@ -322,8 +322,8 @@ class WorkStepRecords extends ExecutionRecords {
     await super.recordChanges(executionId, this.takeCarried());
   }
 
-  private takeCarried(): RecordedChange[] {
-    const carried = this.carried.map((change) => ({ kind: 'nodeRun' as const, ...change }));
+  private takeCarried(): readonly RecordedChange[] {
+    const carried = this.carried;
     this.carried = [];
     return carried;
   }
@@ -352,6 +352,8 @@ export interface ExecutionStatusChange {
   status: 'running' | 'waiting_for_input' | 'paused' | 'completed' | 'failed' | 'cancelled';
   /** Written only when the execution has another status now. */
   unlessSame?: boolean;
+  /** Written only when the execution has this status now. */
+  onlyFrom?: 'pending';
   error?: string | null;
   completedAt?: Date;
 }
@@ -359,6 +361,12 @@ export interface ExecutionStatusChange {
 export type RecordedChange = ({ kind: 'nodeRun' } & NodeRunChange) | ExecutionStatusChange;
 
 export const statusChange = (status: 'running' | 'waiting_for_input' | 'paused'): ExecutionStatusChange => ({ kind: 'execution', status, unlessSame: true });
+
+/**
+ * A run marking itself running, written with its first records: only from pending, so a pause or an
+ * open form recorded before it (by a step that ran at the same time) stays as it is.
+ */
+export const startingChange: ExecutionStatusChange = { kind: 'execution', status: 'running', onlyFrom: 'pending' };
 
 export const finishChange = (outcome: { status: 'completed' | 'failed' | 'cancelled'; error?: string }): ExecutionStatusChange => ({
   kind: 'execution',

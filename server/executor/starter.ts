@@ -1,6 +1,7 @@
 import * as clients from '@restatedev/restate-sdk-clients';
 import type { Execution, Prisma, TriggerKind } from '../db/generated/client';
 import type { Logger } from '../log';
+import type { ExecutionPlan } from './plan';
 import type { ExecutionRecords } from './records';
 import { humanAnswerPromise, type ExecutionWorkflow, type HumanAnswer } from './workflow';
 
@@ -31,9 +32,12 @@ export class ExecutionStarter {
     pageId?: string;
     /** The project's code as the caller has just read it. */
     project?: { code: string; layout: string };
+    /** The plan of that code with the run's mocks and inputs, when the caller made it (see ExecutionInput.plan). */
+    plan?: ExecutionPlan;
   }): Promise<Execution> {
-    const execution = await this.records.createExecution(input);
-    const invocationId = await this.handOver(execution);
+    const { plan, ...creation } = input;
+    const execution = await this.records.createExecution(creation);
+    const invocationId = await this.handOver(execution, plan);
     this.log.info('execution started', { executionId: execution.id, projectId: input.projectId, trigger: input.trigger });
     return { ...execution, invocationId };
   }
@@ -43,9 +47,9 @@ export class ExecutionStarter {
    * is harmless (one workflow per execution id), so a start interrupted here can be completed.
    * Resolves to the workflow's invocation id.
    */
-  async handOver(execution: Execution): Promise<string> {
+  async handOver(execution: Execution, plan?: ExecutionPlan): Promise<string> {
     try {
-      const submitted = await this.workflow(execution.id).workflowSubmit({ executionId: execution.id });
+      const submitted = await this.workflow(execution.id).workflowSubmit({ executionId: execution.id, plan });
       await this.records.setInvocationId(execution.id, submitted.invocationId);
       return submitted.invocationId;
     } catch (error) {

@@ -5,8 +5,9 @@ import { fieldList } from '../nodes/feedback/formFields';
 import { buildForm, type FormSchema } from '../nodes/feedback/humanForm';
 import type { ExecutableNode } from '../weft/ir';
 import type { JsonValue } from '../weft/types';
-import { deferredChanges, finishChange, laneKeyOf, type DeferredNodeRun, type ExecutionRecords, type NodeRunChange } from './records';
+import { deferredChanges, finishChange, laneKeyOf, startingChange, type DeferredNodeRun, type ExecutionRecords, type NodeRunChange, type RecordedChange } from './records';
 import { planInWorker } from '../graphql/compiled';
+import type { ExecutionPlan } from './plan';
 import { nodeDefinition } from '../nodes/catalog';
 import { runNodeInstance, runPureInstance } from './runNode';
 import type { WorkSteps } from './workSteps';
@@ -16,6 +17,12 @@ import {
 
 export interface ExecutionInput {
   executionId: string;
+  /**
+   * The plan of its code, when the start had it at hand (a run started through the API: checked and
+   * planned before the execution was created). The run then has no start step: it marks itself
+   * running with its first records.
+   */
+  plan?: ExecutionPlan;
 }
 
 /** What a person's answer (or skip) to a HumanQuery form resolves its durable promise with. */
@@ -47,7 +54,7 @@ type Step =
 /** A node run's ending that its work step journaled and a later step writes (see ExecutionRecords.forWorkStep). */
 interface CarriedEnding {
   key: string;
-  change: NodeRunChange;
+  change: RecordedChange;
 }
 
 /**
@@ -81,10 +88,11 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
         // Endings journaled or decided here and not written yet: the next step that runs anyway writes them first.
         let carried: CarriedEnding[] = [];
         let carriedBytes = 0;
-        const carry = (key: string, change: NodeRunChange, bytes = 0) => {
+        const carry = (key: string, change: RecordedChange, bytes = 0) => {
           carried.push({ key, change });
           carriedBytes += bytes;
         };
+        const carryNodeRun = (key: string, change: NodeRunChange, bytes = 0) => carry(key, { kind: 'nodeRun', ...change }, bytes);
         const takeCarried = () => {
           const taken = carried.map(({ change }) => change);
           carried = [];
@@ -93,7 +101,8 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
         };
         try {
           // Compiled in the compile pool's worker threads: a large program would hold the event loop.
-          const plan = await ctx.run('start', async () => planInWorker(await records.startRun(executionId)));
+          const plan = input.plan ?? (await ctx.run('start', async () => planInWorker(await records.startRun(executionId))));
+          if (input.plan) carry('running', startingChange);
           if (!plan.ok) {
             await ctx.run('refuse', () => records.finish(executionId, { status: 'failed', error: plan.error }));
             return;
@@ -138,7 +147,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
           while (true) {
             const batch = takeReady(state);
             // What the scheduler settled itself is written by the next step, as endings are.
-            for (const change of settledBatchChanges(nodes, batch)) carry(instanceKey({ nodeId: change.nodeId, lane: change.lane ?? [] }), change);
+            for (const change of settledBatchChanges(nodes, batch)) carryNodeRun(instanceKey({ nodeId: change.nodeId, lane: change.lane ?? [] }), change);
             let settledInline = false;
             for (const ready of batch.run) {
               const node = nodes.get(ready.nodeId)!;
@@ -146,7 +155,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
               const ran = !paused && nodeDefinition(node.type)?.pure ? await runPureInstance(limits, executionId, node, ready) : undefined;
               if (ran) {
                 settle(state, ready, ran.outcome);
-                carry(instanceKey(ready), ran.change, ran.bytes);
+                carryNodeRun(instanceKey(ready), ran.change, ran.bytes);
                 settledInline = true;
                 // Bounded statements, and a subscriber sees a long series of pure nodes go by.
                 if (carried.length >= maxCarriedChanges || carriedBytes >= maxCarriedBytes) await writeCarried();
@@ -200,7 +209,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
             }
             if (step.record?.length) {
               const outputs = step.outcome.status === 'completed' ? step.outcome.outputs : undefined;
-              for (const change of deferredChanges(step.record, outputs)) carry(step.key, change);
+              for (const change of deferredChanges(step.record, outputs)) carryNodeRun(step.key, change);
             }
             settle(state, ready, step.outcome);
             readyByKey.delete(step.key);
@@ -209,7 +218,14 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
 
         function startInstance(ctx: restate.WorkflowContext, node: ExecutableNode, ready: ReadyInstance, key: string): restate.RestatePromise<Step> {
           if (node.type === humanQueryType && fieldList(node.config.fields).length > 0) {
-            return ctx.run(`ask ${key}`, () => askHuman(node, ready)).map(() => ({ key, kind: 'asked' as const }));
+            // What is carried first: the form's waiting status comes after the run's own start.
+            const carriedBefore = takeCarried();
+            return ctx
+              .run(`ask ${key}`, async () => {
+                await records.recordDeferred(executionId, carriedBefore);
+                await askHuman(node, ready);
+              })
+              .map(() => ({ key, kind: 'asked' as const }));
           }
           // The work's ending is recorded by a later step (first thing in the next work step, or a
           // record step): a failed record retries that step before its own work, never this work.

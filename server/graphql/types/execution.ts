@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Execution, ExecutionStatus, NodeRun, NodeRunStatus, Prisma } from '../../db/generated/client';
 import { builder } from '../builder';
 import type { GraphQLContext } from '../context';
-import { checkRunnable, compileInWorker } from '../compiled';
+import { checkRunnable, compileInWorker, planInWorker } from '../compiled';
 import { type ExecutionFilter, executionWhere } from '../executionFilter';
 import { parseId } from '../ids';
 import { type Connection, type KeysetOrder, keysetPage, type PageArgs } from '../keyset';
@@ -191,8 +191,9 @@ builder.mutationFields((t) => ({
         ? await context.prisma.testConfig.findFirst({ where: { id: testConfigId, projectId }, select: { mocks: true } })
         : undefined;
       if (testConfig === null) throw new NotFound('Test config', testConfigId!);
-      const plan = await checkRunnable({ code: project.code, layout: project.layout, mocks: testConfig?.mocks, triggerPayload: args.inputs ?? undefined });
-      if (!plan.ok) throw plan.diagnostics ? new ProgramHasErrors(plan.error, plan.diagnostics) : new InvalidInput(plan.error);
+      const source = { code: project.code, layout: project.layout, mocks: testConfig?.mocks, triggerPayload: args.inputs ?? undefined };
+      const check = await checkRunnable(source);
+      if (!check.ok) throw check.diagnostics ? new ProgramHasErrors(check.error, check.diagnostics) : new InvalidInput(check.error);
       const started = await context.executions.start({
         projectId,
         trigger: 'Manual',
@@ -200,6 +201,8 @@ builder.mutationFields((t) => ({
         triggerPayload: (args.inputs ?? undefined) as Prisma.InputJsonValue | undefined,
         testConfigId,
         project,
+        // Made by the check just now: the run starts with it instead of a start step of its own.
+        plan: await planInWorker(source),
       });
       // Asked for none of its relations: the execution as created is the answer, without reading it again.
       return Object.keys(query).length === 0 ? started : context.prisma.execution.findUniqueOrThrow({ ...query, where: { id: started.id } });

@@ -132,7 +132,7 @@ export async function checkMocks(code: string, layout: string, mocks: unknown): 
   return run<MockCheck>({ kind: 'mocks', code, layout, mocks });
 }
 
-/** The executor's plan of a run (executor/plan.ts), made off the event loop: in the `start` step of each execution. */
+/** The executor's plan of a run (executor/plan.ts), made off the event loop: for runProject, which hands it to the workflow, and the `start` step of a run started otherwise. */
 export function planInWorker(source: PlanSource): Promise<ExecutionPlan> {
   return planFor(source);
 }

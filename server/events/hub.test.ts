@@ -49,6 +49,18 @@ describe('EventHub', () => {
     expect(await take(embedded.hub.executionEvents(made.id, 0), 1)).toEqual([firsts[0]]);
   });
 
+  it('starts an execution in one statement whose first event is too large for a NOTIFY: the hub reads it back', async () => {
+    const project = await embedded.database.prisma.project.create({ data: { name: 'p' } });
+    const live = embedded.hub.allEvents();
+    const triggeredBy = 'x'.repeat(9_000);
+    const made = await insertNewExecution(embedded.database.prisma, { projectId: project.id, trigger: 'Manual', triggeredBy }, '01900000-0000-7000-8000-000000000002');
+    for await (const event of live) {
+      if (event.executionId !== made.id) continue;
+      expect(event).toMatchObject({ seq: 1, execution: { status: 'pending', triggeredBy } });
+      break;
+    }
+  });
+
   it('replays stored events after afterSeq, then continues live', async () => {
     const executionId = await newExecution();
     await commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'running' } });

@@ -229,8 +229,8 @@ export function endsExecution(event: ExecutionEvent): boolean {
   return event.kind === 'execution' && finalStatuses.includes(event.execution.status);
 }
 
-/** An event row as stored (read through Prisma, or as plain SQL gives it: `id` as text, `createdAt` a Date either way). */
-type StoredEventRow = Pick<ExecutionEventRow, 'executionId' | 'seq' | 'payload' | 'createdAt'> & { id: bigint | string };
+/** An event row as stored: its bigint `id` as Prisma gives it, or as plain SQL does (text from node-postgres, a number from PGlite). */
+type StoredEventRow = Pick<ExecutionEventRow, 'executionId' | 'seq' | 'payload' | 'createdAt'> & { id: bigint | string | number };
 
 function toExecutionEvent(row: StoredEventRow): ExecutionEvent {
   return {

@@ -47,9 +47,10 @@ export class ExecutionRecords {
    * by `deferred`, for the workflow to write in a later step (the next node's work step, before
    * that work begins, or a record step of its own). A record that fails then makes Restate
    * retry that later step before its own work, never this node's work (an Http call, a Python
-   * run) whose result is already journaled. `carried`, the endings earlier work steps deferred,
-   * is written together with this step's first record (its `running`), in one statement, before
-   * the work begins.
+   * run) whose result is already journaled. `carried`, what the workflow has not written yet
+   * (endings earlier work steps deferred, pure nodes' records, the scheduler's own settles, the
+   * run's start), is written together with this step's first record (its `running`), in one
+   * statement, before the work begins.
    */
   forWorkStep(carried: readonly RecordedChange[] = []): ExecutionRecords & { deferred(outputs?: unknown): DeferredNodeRun[]; writeCarried(executionId: string): Promise<void> } {
     return new WorkStepRecords(this.prisma, carried);

@@ -36,7 +36,7 @@ export async function runNodeInstance(
     await records.recordNodeRun(executionId, change);
   };
   await record({ ...identity, status: 'running', inputs: ready.inputs as Json, startedAt: new Date() });
-  const { result } = await checkedResult(limits, executionId, node, ready, attempt);
+  const result = await checkedResult(limits, executionId, node, ready, attempt);
   if (result.ok) {
     await recordProducedFiles({ executionId, nodeId: node.id, lane: ready.lane }, result.outputs);
     const action = notifyActionOf(result.details);
@@ -49,8 +49,9 @@ export async function runNodeInstance(
 
 /**
  * Runs an instance of a pure node (NodeDefinition.pure) in the workflow itself: its outcome and the
- * one change that records it, from its inputs to its ending, which the workflow hands to the next
- * step that writes. Undefined when its outputs hold inline media: storing their files takes a step.
+ * one change that records it, from its inputs to its ending (with its size as JSON), which the
+ * workflow hands to the next step that writes. Undefined when its outputs hold inline media:
+ * storing their files takes a step.
  */
 export async function runPureInstance(
   limits: RunLimits,
@@ -59,10 +60,11 @@ export async function runPureInstance(
   ready: ReadyInstance,
 ): Promise<{ outcome: Outcome; change: NodeRunChange; bytes: number } | undefined> {
   const startedAt = new Date();
-  const { result, bytes } = await checkedResult(limits, executionId, node, ready, new AbortController().signal);
+  const result = await checkedResult(limits, executionId, node, ready, new AbortController().signal);
   if (result.ok && findInlineMedia(result.outputs, node.id).length > 0) return undefined;
   const { outcome, change } = ending(node, ready, result);
-  return { outcome, change: { ...change, inputs: ready.inputs as Json, startedAt }, bytes };
+  const recorded = { ...change, inputs: ready.inputs as Json, startedAt };
+  return { outcome, change: recorded, bytes: JSON.stringify(recorded).length };
 }
 
 interface RunLimits {
@@ -77,10 +79,9 @@ async function checkedResult(
   node: ExecutableNode,
   ready: ReadyInstance,
   signal: AbortSignal,
-): Promise<{ result: DefinitionResult; bytes: number }> {
+): Promise<DefinitionResult> {
   const result = await withCredentialsUnsealed(ready.inputs, (inputs) => runDefinition(limits.settings, node, { ...ready, inputs }, signal, executionId));
-  const sized = checkOutputSizes(result, limits.maxOutputBytesPerPort);
-  return { result: checkOutputTypes(node, sized.result), bytes: sized.bytes };
+  return checkOutputTypes(node, checkOutputSizes(result, limits.maxOutputBytesPerPort));
 }
 
 /** The outcome the scheduler settles with, and the node run's ending as recorded. */
@@ -152,17 +153,18 @@ export function checkOutputTypes(node: Pick<ExecutableNode, 'outputs'>, result: 
   return { ok: false, error, outputs: kept, details: { ...result.details, outputs: result.outputs } };
 }
 
-/** Outputs are stored whole; one larger than the limit fails the node instead of the database. Also gives their size as JSON. */
-function checkOutputSizes(result: DefinitionResult, maxBytes: number): { result: DefinitionResult; bytes: number } {
-  if (!result.ok) return { result, bytes: 0 };
-  let total = 0;
+/** Outputs are stored whole; one larger than the limit fails the node instead of the database. */
+function checkOutputSizes(result: DefinitionResult, maxBytes: number): DefinitionResult {
+  if (!result.ok) return result;
   for (const [port, value] of Object.entries(result.outputs)) {
     const bytes = Buffer.byteLength(JSON.stringify(value));
     if (bytes > maxBytes) {
-      const error = `Output "${port}" is ${bytes} bytes, more than the ${maxBytes} bytes a port may hold (MAX_OUTPUT_BYTES_PER_PORT)`;
-      return { result: { ok: false, error, details: result.details }, bytes: 0 };
+      return {
+        ok: false,
+        error: `Output "${port}" is ${bytes} bytes, more than the ${maxBytes} bytes a port may hold (MAX_OUTPUT_BYTES_PER_PORT)`,
+        details: result.details,
+      };
     }
-    total += bytes;
   }
-  return { result, bytes: total };
+  return result;
 }

@@ -6,6 +6,7 @@ import { buildForm, type FormSchema } from '../nodes/feedback/humanForm';
 import type { ExecutableNode } from '../weft/ir';
 import type { JsonValue } from '../weft/types';
 import { deferredChanges, finishChange, laneKeyOf, startingChange, type DeferredNodeRun, type ExecutionRecords, type NodeRunChange, type RecordedChange } from './records';
+import { yieldToEventLoop } from '../db/largeJson';
 import { planInWorker } from '../graphql/compiled';
 import type { ExecutionPlan } from './plan';
 import { nodeDefinition } from '../nodes/catalog';
@@ -51,7 +52,11 @@ type Step =
   | { key: string; kind: 'pause' }
   | { key: string; kind: 'resume' };
 
-/** A node run's ending that its work step journaled and a later step writes (see ExecutionRecords.forWorkStep). */
+/**
+ * A change the next step that writes writes first (see ExecutionRecords.forWorkStep): a node run's
+ * ending its work step journaled, a pure node's record, what the scheduler settled itself, the run's
+ * own start.
+ */
 interface CarriedEnding {
   key: string;
   change: RecordedChange;
@@ -64,6 +69,7 @@ interface CarriedEnding {
  */
 const maxCarriedChanges = 200;
 const maxCarriedBytes = 1 << 20;
+const pureRunsBetweenYields = 50;
 
 const pauseCountKey = 'pauses';
 const pausedAtKey = 'pausedAt';
@@ -102,6 +108,13 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
         try {
           // Compiled in the compile pool's worker threads: a large program would hold the event loop.
           const plan = input.plan ?? (await ctx.run('start', async () => planInWorker(await records.startRun(executionId))));
+          if (!isPlan(plan)) {
+            // Journaled by a platform whose start step gave no plan (before 2026-12-01): the journal
+            // cannot be followed, so the run ends with a reason rather than being retried for ever.
+            const error = 'This run was started by an earlier version of the platform, whose steps differ: it cannot go on after the upgrade; run it again';
+            await records.finish(executionId, { status: 'failed', error });
+            throw new restate.TerminalError(error);
+          }
           if (input.plan) carry('running', startingChange);
           if (!plan.ok) {
             await ctx.run('refuse', () => records.finish(executionId, { status: 'failed', error: plan.error }));
@@ -139,6 +152,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
               ? ctx.promise<boolean>(resumePromise(pauseNumber)).get().map(() => ({ key: '#control', kind: 'resume' as const }))
               : ctx.promise<boolean>(pausePromise(pauseNumber)).get().map(() => ({ key: '#control', kind: 'pause' as const }));
           let controlRequest = control();
+          let pureRuns = 0;
           const writeCarried = async () => {
             const name = `record ${carried[0]!.key}${carried.length > 1 ? ` +${carried.length - 1}` : ''}`;
             const endings = takeCarried();
@@ -154,6 +168,8 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
               // Paused, a pure node waits as any other: nothing new starts.
               const ran = !paused && nodeDefinition(node.type)?.pure ? await runPureInstance(limits, executionId, node, ready) : undefined;
               if (ran) {
+                // Pure nodes run one after another on the event loop: now and then it serves other requests.
+                if (++pureRuns % pureRunsBetweenYields === 0) await yieldToEventLoop();
                 settle(state, ready, ran.outcome);
                 carryNodeRun(instanceKey(ready), ran.change, ran.bytes);
                 settledInline = true;
@@ -166,10 +182,14 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
             }
             if (settledInline) continue; // what they settled may make more ready
             // Paused: what is running finishes, nothing new starts.
-            while (!paused && waiting.length > 0 && inFlight.size < concurrency) {
-              const ready = waiting.shift()!;
+            const starting: ReadyInstance[] = [];
+            while (!paused && waiting.length > 0 && inFlight.size + starting.length < concurrency) starting.push(waiting.shift()!);
+            // Each step starting now writes what is carried before its work (the first to commit does;
+            // for the others it is recorded already): no node downstream of a record starts before it.
+            const carriedBefore = starting.length > 0 ? takeCarried() : [];
+            for (const ready of starting) {
               const key = instanceKey(ready);
-              inFlight.set(key, startInstance(ctx, nodes.get(ready.nodeId)!, ready, key));
+              inFlight.set(key, startInstance(ctx, nodes.get(ready.nodeId)!, ready, key, carriedBefore));
             }
             if (inFlight.size === 0 && !paused) return; // the finish step writes what is carried
             // No step started that could write them: a record step of their own, before anything else waits.
@@ -216,10 +236,15 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
           }
         }
 
-        function startInstance(ctx: restate.WorkflowContext, node: ExecutableNode, ready: ReadyInstance, key: string): restate.RestatePromise<Step> {
+        function startInstance(
+          ctx: restate.WorkflowContext,
+          node: ExecutableNode,
+          ready: ReadyInstance,
+          key: string,
+          carriedBefore: readonly RecordedChange[],
+        ): restate.RestatePromise<Step> {
           if (node.type === humanQueryType && fieldList(node.config.fields).length > 0) {
             // What is carried first: the form's waiting status comes after the run's own start.
-            const carriedBefore = takeCarried();
             return ctx
               .run(`ask ${key}`, async () => {
                 await records.recordDeferred(executionId, carriedBefore);
@@ -229,13 +254,12 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
           }
           // The work's ending is recorded by a later step (first thing in the next work step, or a
           // record step): a failed record retries that step before its own work, never this work.
-          // This step writes, in one statement before its work, the endings carried to it.
+          // This step writes, in one statement before its work, the changes carried to it.
           const stepId = `${executionId}/${key}`;
-          const endings = takeCarried();
           return ctx
             .run(`run ${key}`, async () => {
               const attempt = ctx.request().attemptCompletedSignal;
-              const stepRecords = records.forWorkStep(endings);
+              const stepRecords = records.forWorkStep(carriedBefore);
               // Stopping: this work waits for the restart, the endings of others need not.
               if (workSteps?.stopping) await stepRecords.writeCarried(executionId);
               workSteps?.begin(stepId, attempt);
@@ -341,5 +365,7 @@ function settledBatchChanges(nodes: Map<string, ExecutableNode>, batch: ReadyBat
     })),
   ];
 }
+
+const isPlan = (value: unknown): value is ExecutionPlan => typeof value === 'object' && value !== null && 'ok' in value;
 
 export type ExecutionWorkflow = ReturnType<typeof createExecutionWorkflow>;

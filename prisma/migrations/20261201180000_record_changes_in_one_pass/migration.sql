@@ -6,6 +6,10 @@
 -- ids and time taken as each change is written, so that each NOTIFY still carries its whole event
 -- in order; the fields of the execution's snapshot that no change alters are built once. What it
 -- writes, the seq it allocates, what it skips and the events' payloads are unchanged.
+-- One more condition on a change of the execution's own status: "onlyFrom", the status the execution
+-- must have for the change to be written (else it is skipped, as a change recorded already). A run
+-- marks itself running only from pending, with the first records it writes: a pause or a form
+-- recorded first, by a step running at the same time, stays as it is.
 
 -- weft_execution_snapshot's fields: `fixed`, those no change alters, with the others of `e`.
 CREATE OR REPLACE FUNCTION weft_execution_now(fixed jsonb, e "Execution") RETURNS jsonb
@@ -32,6 +36,7 @@ DECLARE
   v_event_payloads jsonb[] := ARRAY[]::jsonb[];
   v_fixed jsonb;
   v_snapshot jsonb;
+  v_event_sequence text := pg_get_serial_sequence('"ExecutionEvent"', 'id');
 BEGIN
   SELECT * INTO v_execution FROM "Execution" WHERE id = p_execution FOR UPDATE;
   IF NOT FOUND THEN
@@ -42,6 +47,7 @@ BEGIN
     EXIT WHEN v_execution.status IN ('completed', 'failed', 'cancelled');
     IF v_change->>'kind' = 'execution' THEN
       CONTINUE WHEN COALESCE((v_change->>'unlessSame')::boolean, false) AND v_execution.status::text = v_change->>'status';
+      CONTINUE WHEN v_change ? 'onlyFrom' AND v_execution.status::text <> v_change->>'onlyFrom';
       v_execution.status := (v_change->>'status')::"ExecutionStatus";
       IF v_change ? 'error' THEN v_execution.error := v_change->>'error'; END IF;
       IF v_change ? 'completedAt' THEN v_execution."completedAt" := (v_change->>'completedAt')::timestamptz; END IF;
@@ -82,7 +88,7 @@ BEGIN
       v_payload := jsonb_build_object('kind', 'nodeRun', 'execution', v_snapshot || jsonb_build_object('lastSeq', v_execution."lastSeq"),
         'nodeRun', weft_node_run_snapshot(v_run));
     END IF;
-    v_event_id := nextval(pg_get_serial_sequence('"ExecutionEvent"', 'id'));
+    v_event_id := nextval(v_event_sequence);
     v_event_ids := v_event_ids || v_event_id;
     v_event_seqs := v_event_seqs || v_execution."lastSeq";
     v_event_kinds := v_event_kinds || (v_payload->>'kind');

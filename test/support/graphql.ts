@@ -24,7 +24,13 @@ export async function graphqlPost<Data = Record<string, any>>(
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as GraphQLResponse<Data> };
+  const text = await response.text();
+  try {
+    return { status: response.status, body: JSON.parse(text) as GraphQLResponse<Data> };
+  } catch {
+    // Say what came instead (a proxy's page, an empty answer), to find why.
+    throw new Error(`HTTP ${response.status} ${response.statusText} with a body that is not JSON: ${JSON.stringify(text.slice(0, 300))}`);
+  }
 }
 
 /** Like graphqlRequest, but fails the test on any GraphQL error. */

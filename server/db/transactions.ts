@@ -86,6 +86,12 @@ export function isTransientDatabaseError(error: unknown): boolean {
   return /Unable to start a transaction|Transaction already closed|expired transaction|could not serialize|deadlock detected|ECONNREFUSED/i.test(text);
 }
 
+/** A unique constraint refused the write: Prisma's P2002, or PostgreSQL's own 23505 from a plain statement (node-postgres, PGlite). */
+export function isUniqueViolation(error: unknown): boolean {
+  const { code } = (error ?? {}) as { code?: unknown };
+  return code === 'P2002' || code === '23505';
+}
+
 /** Runs `attempt` again after transient database errors, with a growing pause, up to `tries` times in all. */
 export async function retryTransient<T>(attempt: () => Promise<T>, options: { tries?: number; firstDelayMs?: number; maxDelayMs?: number } = {}): Promise<T> {
   const { tries = 8, firstDelayMs = 50, maxDelayMs = 2_000 } = options;

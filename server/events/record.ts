@@ -120,6 +120,8 @@ export interface NewExecution {
   triggerPayload?: Prisma.InputJsonValue;
   testConfigId?: string;
   triggerId?: string;
+  /** With triggerId, unique: a second start with the same key fails as a unique violation (isUniqueViolation). */
+  idempotencyKey?: string;
   configOverrides?: Prisma.InputJsonValue;
   pageId?: string;
 }
@@ -127,14 +129,13 @@ export interface NewExecution {
 /**
  * commitNewExecution in one statement (a run's start is on the path of every run): the execution,
  * pending, its first event, and that event's NOTIFY, which carries it whole when it is small, as
- * notificationOf decides (weft_execution_snapshot gives the fields of executionSnapshot). A start
- * with an idempotency key goes through commitNewExecution, whose unique-key error its callers recognise.
+ * notificationOf decides (weft_execution_snapshot gives the fields of executionSnapshot).
  */
 export async function insertNewExecution(prisma: PrismaClient, data: NewExecution, id: string): Promise<Execution> {
   const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined ? null : JSON.stringify(value));
   const statement = `WITH created AS (
-      INSERT INTO "Execution" (id, "projectId", "versionId", trigger, "triggeredBy", "triggerPayload", "testConfigId", "triggerId", "configOverrides", "pageId", "lastSeq")
-      VALUES ($1::uuid, $2::uuid, $3::uuid, $4::"TriggerKind", $5, $6::jsonb, $7::uuid, $8::uuid, $9::jsonb, $10::uuid, 1)
+      INSERT INTO "Execution" (id, "projectId", "versionId", trigger, "triggeredBy", "triggerPayload", "testConfigId", "triggerId", "configOverrides", "pageId", "idempotencyKey", "lastSeq")
+      VALUES ($1::uuid, $2::uuid, $3::uuid, $4::"TriggerKind", $5, $6::jsonb, $7::uuid, $8::uuid, $9::jsonb, $10::uuid, $13, 1)
       RETURNING *
     ), event AS (
       INSERT INTO "ExecutionEvent" ("executionId", seq, kind, payload)
@@ -146,7 +147,7 @@ export async function insertNewExecution(prisma: PrismaClient, data: NewExecutio
     FROM created, event, LATERAL (SELECT (event.payload || jsonb_build_object('id', event.id::text, 'executionId', created.id, 'seq', 1,
       'createdAt', weft_iso_time(event."createdAt")))::text AS event) AS whole`;
   const parameters = [id, data.projectId, data.versionId ?? null, data.trigger, data.triggeredBy ?? null, json(data.triggerPayload), data.testConfigId ?? null,
-    data.triggerId ?? null, json(data.configOverrides), data.pageId ?? null, eventsChannel, wholeEventNotificationBytes];
+    data.triggerId ?? null, json(data.configOverrides), data.pageId ?? null, eventsChannel, wholeEventNotificationBytes, data.idempotencyKey ?? null];
   // As recordTransaction: within the connections kept for records, tried again after a failure that certainly rolled back.
   const [row] = await transactionGateOf(prisma).run(undefined, () =>
     retryTransient(() => recordSqlOf(prisma).query<Omit<Execution, 'costUsd'> & { costUsd: string | number; notified?: boolean }>(statement, parameters)),

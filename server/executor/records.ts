@@ -4,7 +4,7 @@ import { largeJsonBytes, yieldToEventLoop } from '../db/largeJson';
 import { recordSqlOf } from '../db/recordSql';
 import { retryTransient, transactionGateOf } from '../db/transactions';
 import { commitTaskClosed, commitTaskOpened } from '../events/humanTasks';
-import { commitExecutionChange, commitExecutionChanges, commitNewExecution, insertNewExecution, type ExecutionChange } from '../events/record';
+import { commitExecutionChange, commitExecutionChanges, insertNewExecution, type ExecutionChange } from '../events/record';
 
 type Json = Prisma.InputJsonValue;
 
@@ -110,8 +110,9 @@ export class ExecutionRecords {
   }): Promise<Execution> {
     const project = input.project ?? (await this.prisma.project.findUniqueOrThrow({ where: { id: input.projectId }, select: { code: true, layout: true } }));
     const version = input.versionId ? { id: input.versionId } : await this.versionForRun(input.projectId, project.code, project.layout);
-    if (!input.idempotencyKey) {
-      return insertNewExecution(this.prisma, {
+    return insertNewExecution(
+      this.prisma,
+      {
         projectId: input.projectId,
         versionId: version.id,
         trigger: input.trigger,
@@ -119,22 +120,12 @@ export class ExecutionRecords {
         triggerPayload: input.triggerPayload,
         testConfigId: input.testConfigId,
         triggerId: input.triggerId,
+        idempotencyKey: input.idempotencyKey,
         configOverrides: input.configOverrides,
         pageId: input.pageId,
-      }, uuidV7());
-    }
-    return commitNewExecution(this.prisma, {
-      projectId: input.projectId,
-      versionId: version.id,
-      trigger: input.trigger,
-      triggeredBy: input.triggeredBy,
-      triggerPayload: input.triggerPayload,
-      testConfigId: input.testConfigId,
-      triggerId: input.triggerId,
-      idempotencyKey: input.idempotencyKey,
-      configOverrides: input.configOverrides,
-      pageId: input.pageId,
-    });
+      },
+      uuidV7(),
+    );
   }
 
   async setInvocationId(executionId: string, invocationId: string): Promise<void> {

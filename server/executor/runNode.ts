@@ -30,12 +30,11 @@ export async function runNodeInstance(
   ready: ReadyInstance,
   attempt: AbortSignal = new AbortController().signal,
 ): Promise<Outcome> {
-  const identity = { nodeId: node.id, nodeType: node.type, lane: ready.lane };
   const record = async (change: NodeRunChange) => {
     if (attempt.aborted) throw new Error(`The attempt running ${node.id} has ended; the next attempt records it`);
     await records.recordNodeRun(executionId, change);
   };
-  await record({ ...identity, status: 'running', inputs: ready.inputs as Json, startedAt: new Date() });
+  await record({ ...identityOf(node, ready), status: 'running', inputs: ready.inputs as Json, startedAt: new Date() });
   const result = await checkedResult(limits, executionId, node, ready, attempt);
   if (result.ok) {
     await recordProducedFiles({ executionId, nodeId: node.id, lane: ready.lane }, result.outputs);
@@ -85,8 +84,10 @@ async function checkedResult(
 }
 
 /** The outcome the scheduler settles with, and the node run's ending as recorded. */
+const identityOf = (node: ExecutableNode, ready: ReadyInstance) => ({ nodeId: node.id, nodeType: node.type, lane: ready.lane });
+
 function ending(node: ExecutableNode, ready: ReadyInstance, result: DefinitionResult): { outcome: Outcome; change: NodeRunChange } {
-  const identity = { nodeId: node.id, nodeType: node.type, lane: ready.lane };
+  const identity = identityOf(node, ready);
   const details = result.details as Json | undefined;
   const completedAt = new Date();
   if (result.ok) {

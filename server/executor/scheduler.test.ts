@@ -83,6 +83,19 @@ function runProgram(code: string, python: Record<string, Fake> = {}, options: Ru
 
 const completed = (outputs: Record<string, JsonValue>): Outcome => ({ status: 'completed', outputs });
 
+/** A list expanded into a group's lanes, one Template per lane inside it, gathered after it by a Python node. */
+const lanesThroughAGroup = [
+  'nums = List -> (value: List[Number]) {', '  value: [1, 2, 3]', '}',
+  'g = Group(n: Number) -> (out: String) {',
+  '  t = Template(n: Number) { template: "<{{n}}>" }',
+  '  t.n = self.n',
+  '  self.out = t.text',
+  '}',
+  'g.n = nums.value',
+  'all = ExecPython(texts: List[String]) -> (joined: String) { code: "x" }',
+  'all.texts = g.out',
+].join('\n');
+
 describe('readiness', () => {
   it('starts every node with no wired inputs at once, independent branches together', () => {
     const state = createRunState(compile('a = Text { value: "a" }\nb = Number { value: 1 }\nc = Text { value: "c" }'));
@@ -608,18 +621,7 @@ describe('the runtime rules of NODES.md Part 1', () => {
   });
 
   it('runs lanes through a group: a list into the group expands inside it, and the group output gathers back', () => {
-    const code = [
-      'nums = List -> (value: List[Number]) {', '  value: [1, 2, 3]', '}',
-      'g = Group(n: Number) -> (out: String) {',
-      '  t = Template(n: Number) { template: "<{{n}}>" }',
-      '  t.n = self.n',
-      '  self.out = t.text',
-      '}',
-      'g.n = nums.value',
-      'all = ExecPython(texts: List[String]) -> (joined: String) { code: "x" }',
-      'all.texts = g.out',
-    ].join('\n');
-    const { ended } = runProgram(code, { all: ({ texts }) => ({ joined: (texts as string[]).join('') }) });
+    const { ended } = runProgram(lanesThroughAGroup, { all: ({ texts }) => ({ joined: (texts as string[]).join('') }) });
     expect(['g.t[0]', 'g.t[1]', 'g.t[2]'].map((id) => ended[id]?.inputs?.n)).toEqual([1, 2, 3]);
     expect(ended.all).toMatchObject({ status: 'completed', inputs: { texts: ['<1>', '<2>', '<3>'] }, outputs: { joined: '<1><2><3>' } });
   });
@@ -772,18 +774,7 @@ describe('mocked groups (NODES.md 1.5)', () => {
   });
 
   it('mocks a group that runs in lanes once per lane, and a gather after it gets every lane', () => {
-    const code = [
-      'nums = List -> (value: List[Number]) {', '  value: [1, 2, 3]', '}',
-      'g = Group(n: Number) -> (out: String) {',
-      '  t = Template(n: Number) { template: "<{{n}}>" }',
-      '  t.n = self.n',
-      '  self.out = t.text',
-      '}',
-      'g.n = nums.value',
-      'all = ExecPython(texts: List[String]) -> (joined: String) { code: "x" }',
-      'all.texts = g.out',
-    ].join('\n');
-    const { ended } = runPlanned(code, { g: { out: 'm' } }, { all: ({ texts }) => ({ joined: (texts as string[]).join('') }) });
+    const { ended } = runPlanned(lanesThroughAGroup, { g: { out: 'm' } }, { all: ({ texts }) => ({ joined: (texts as string[]).join('') }) });
     expect(['g[0]', 'g[1]', 'g[2]'].map((id) => ended[id])).toEqual([1, 2, 3].map((n) => ({ status: 'completed', inputs: { n }, outputs: { out: 'm' } })));
     expect(ended['g.t']).toMatchObject({ status: 'skipped', reason: 'group g is mocked' });
     expect(ended.all).toMatchObject({ status: 'completed', inputs: { texts: ['m', 'm', 'm'] } });

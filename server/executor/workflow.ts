@@ -57,7 +57,7 @@ type Step =
  * ending its work step journaled, a pure node's record, what the scheduler settled itself, the run's
  * own start.
  */
-interface CarriedEnding {
+interface CarriedChange {
   key: string;
   change: RecordedChange;
 }
@@ -92,7 +92,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
         const { executionId } = input;
         const limits = { settings: nodeSettings, maxOutputBytesPerPort };
         // Endings journaled or decided here and not written yet: the next step that runs anyway writes them first.
-        let carried: CarriedEnding[] = [];
+        let carried: CarriedChange[] = [];
         let carriedBytes = 0;
         const carry = (key: string, change: RecordedChange, bytes = 0) => {
           carried.push({ key, change });

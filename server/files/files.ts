@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PrismaClient, StoredFile } from '../db/generated/client';
+import { isUniqueViolation } from '../db/transactions';
 import type { BlobStore } from './blobStore';
 import type { FileLinks } from './signing';
 
@@ -90,7 +91,7 @@ export class Files {
     try {
       return await this.save(Readable.from([bytes]), file, id);
     } catch (error) {
-      if ((error as { code?: string }).code === 'P2002') return (await this.find(id))!;
+      if (isUniqueViolation(error)) return (await this.find(id))!;
       throw error;
     }
   }

@@ -97,7 +97,7 @@ export async function checkRunnable(source: { code: string; layout: string; mock
   const display = await compileInWorker(source.code, source.layout);
   const limit = display.diagnostics.find((diagnostic) => diagnostic.code === 'too-many-nodes' || diagnostic.code === 'code-too-large');
   if (limit) return { ok: false, error: limit.message, diagnostics: [limit] };
-  const plan = await planFor(source);
+  const plan = await planInWorker(source);
   return plan.ok ? { ok: true } : { ok: false, error: plan.error, diagnostics: plan.diagnostics };
 }
 
@@ -113,16 +113,6 @@ type PlanSource = Parameters<typeof planExecution>[0];
 const planKeyOf = (source: PlanSource) =>
   JSON.stringify([source.code, source.layout, source.mocks ?? null, source.triggerPayload ?? null, source.configOverrides ?? null]);
 
-function planFor(source: PlanSource): Promise<ExecutionPlan> {
-  const key = planKeyOf(source);
-  let plan = plans.get(key);
-  if (!plan) {
-    plan = run<ExecutionPlan>({ kind: 'execution plan', source });
-    plans.set(key, plan);
-    plan.catch(() => plans.delete(key));
-  }
-  return plan;
-}
 
 /** Mocks checked against the program (executor/plan.ts), off the event loop. */
 export async function checkMocks(code: string, layout: string, mocks: unknown): Promise<MockCheck> {
@@ -134,7 +124,14 @@ export async function checkMocks(code: string, layout: string, mocks: unknown): 
 
 /** The executor's plan of a run (executor/plan.ts), made off the event loop: for runProject, which hands it to the workflow, and the `start` step of a run started otherwise. */
 export function planInWorker(source: PlanSource): Promise<ExecutionPlan> {
-  return planFor(source);
+  const key = planKeyOf(source);
+  let plan = plans.get(key);
+  if (!plan) {
+    plan = run<ExecutionPlan>({ kind: 'execution plan', source });
+    plans.set(key, plan);
+    plan.catch(() => plans.delete(key));
+  }
+  return plan;
 }
 
 /** The trigger nodes (of these types) of some code, compiled off the event loop: what activating triggers needs. */

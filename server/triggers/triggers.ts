@@ -1,4 +1,5 @@
 import type { Execution, Prisma, PrismaClient, Trigger, TriggerKind } from '../db/generated/client';
+import { isUniqueViolation } from '../db/transactions';
 import type { ExecutionStarter } from '../executor/starter';
 import { describeErrors } from '../executor/plan';
 import type { Logger } from '../log';
@@ -36,7 +37,6 @@ export class TriggerProblem extends Error {
 }
 
 const defaultTimezone = 'UTC';
-const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === 'P2002';
 
 export const outputsOf = (trigger: Trigger) => trigger.outputs as unknown as TriggerOutput[];
 export const configOf = (trigger: Trigger) => trigger.config as Record<string, JsonValue>;

@@ -4,19 +4,12 @@
 -- the changes reached (it was updated once per change); a node run's "already recorded" check is
 -- the upsert's own condition (it was a query of its own); the events are inserted together, their
 -- ids and time taken as each change is written, so that each NOTIFY still carries its whole event
--- in order; the fields of the execution's snapshot that no change alters are built once. What it
--- writes, the seq it allocates, what it skips and the events' payloads are unchanged.
+-- in order; the execution's snapshot is built again only when a change alters more than its
+-- lastSeq. What it writes, the seq it allocates, what it skips and the events' payloads are unchanged.
 -- One more condition on a change of the execution's own status: "onlyFrom", the status the execution
 -- must have for the change to be written (else it is skipped, as a change recorded already). A run
 -- marks itself running only from pending, with the first records it writes: a pause or a form
 -- recorded first, by a step running at the same time, stays as it is.
-
--- weft_execution_snapshot's fields: `fixed`, those no change alters, with the others of `e`.
-CREATE OR REPLACE FUNCTION weft_execution_now(fixed jsonb, e "Execution") RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-  SELECT fixed || jsonb_build_object('status', e.status, 'error', e.error, 'costUsd', trim_scale(e."costUsd")::text,
-    'completedAt', weft_iso_time(e."completedAt"), 'lastSeq', e."lastSeq")
-$$;
 
 CREATE OR REPLACE FUNCTION weft_record_changes(p_execution uuid, p_changes jsonb) RETURNS integer
 LANGUAGE plpgsql AS $$
@@ -34,7 +27,7 @@ DECLARE
   v_event_seqs integer[] := ARRAY[]::integer[];
   v_event_kinds text[] := ARRAY[]::text[];
   v_event_payloads jsonb[] := ARRAY[]::jsonb[];
-  v_fixed jsonb;
+  -- The execution's snapshot as of the last status or cost change (its lastSeq is set per event).
   v_snapshot jsonb;
   v_event_sequence text := pg_get_serial_sequence('"ExecutionEvent"', 'id');
 BEGIN
@@ -42,7 +35,6 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'Execution % does not exist', p_execution;
   END IF;
-  v_fixed := weft_execution_snapshot(v_execution) - ARRAY['status', 'error', 'costUsd', 'completedAt', 'lastSeq'];
   FOR v_change IN SELECT value FROM jsonb_array_elements(p_changes) LOOP
     EXIT WHEN v_execution.status IN ('completed', 'failed', 'cancelled');
     IF v_change->>'kind' = 'execution' THEN
@@ -52,8 +44,8 @@ BEGIN
       IF v_change ? 'error' THEN v_execution.error := v_change->>'error'; END IF;
       IF v_change ? 'completedAt' THEN v_execution."completedAt" := (v_change->>'completedAt')::timestamptz; END IF;
       v_execution."lastSeq" := v_execution."lastSeq" + 1;
-      v_snapshot := NULL;
-      v_payload := jsonb_build_object('kind', 'execution', 'execution', weft_execution_now(v_fixed, v_execution));
+      v_snapshot := weft_execution_snapshot(v_execution);
+      v_payload := jsonb_build_object('kind', 'execution', 'execution', v_snapshot);
     ELSE
       INSERT INTO "NodeRun" AS r
         (id, "executionId", "nodeId", "nodeType", lane, "laneKey", status, inputs, output, error, details, "costUsd", "startedAt", "completedAt", seq)
@@ -83,8 +75,7 @@ BEGIN
         v_snapshot := NULL;
       END IF;
       v_execution."lastSeq" := v_execution."lastSeq" + 1;
-      -- The execution's snapshot changes only in lastSeq from one node run to the next, mostly.
-      IF v_snapshot IS NULL THEN v_snapshot := weft_execution_now(v_fixed, v_execution); END IF;
+      IF v_snapshot IS NULL THEN v_snapshot := weft_execution_snapshot(v_execution); END IF;
       v_payload := jsonb_build_object('kind', 'nodeRun', 'execution', v_snapshot || jsonb_build_object('lastSeq', v_execution."lastSeq"),
         'nodeRun', weft_node_run_snapshot(v_run));
     END IF;

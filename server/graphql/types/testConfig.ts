@@ -1,4 +1,5 @@
 import type { Prisma } from '../../db/generated/client';
+import { isUniqueViolation } from '../../db/transactions';
 import { builder } from '../builder';
 import { checkMocks } from '../compiled';
 import type { GraphQLContext } from '../context';
@@ -37,7 +38,7 @@ async function checkedMocks(context: GraphQLContext, projectId: string, mocks: u
 }
 
 function uniqueName(error: unknown, name: string): never {
-  if ((error as { code?: string }).code === 'P2002') {
+  if (isUniqueViolation(error)) {
     throw new InvalidInput(`This project already has a test config named "${name}"`);
   }
   throw error;

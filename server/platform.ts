@@ -108,6 +108,7 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     provideNodeServices({ files });
     allowSecondsField(config.triggers.allowSecondCron);
     const executions = new ExecutionStarter(records, restate, log.child({ part: 'executor' }));
+    stops.push(() => executions.close());
     const triggers = new Triggers(database.prisma, executions, new CronSchedules(restate.ingressUrl), log.child({ part: 'triggers' }), {
       schedules: new FeedSchedules(restate.ingressUrl),
       minPollSecs: config.triggers.rssMinPollSecs,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { feedCounts, followExecution } from './executionFeed';
+import { feedCounts, FollowedExecution, followExecution } from './executionFeed';
 import { useEmbeddedHub } from './embeddedHub.testing';
 import { commitExecutionChange } from './record';
 import type { ExecutionEvent } from './types';
@@ -121,6 +121,30 @@ describe('one feed per execution for all its subscribers', () => {
     expect(await staying.ended).toBe('complete');
     expect(staying.seqs).toEqual([2, 3]);
     expect(leaving.seqs).toEqual([2]);
+    expect(feedCounts(embedded.hub)).toEqual({ feeds: 0, members: 0, live: 0 });
+  });
+
+  it('keeps what is committed between opening a subscription and following it, opens nothing for an unknown execution, and closes a feed whose place is given up', async () => {
+    const executionId = await newExecution();
+    const opened = await FollowedExecution.open(embedded.hub, executionId, 0);
+    expect(opened).toBeDefined();
+    const delivered: number[] = [];
+    const stopWatching = embedded.hub.liveEvents(executionId, (event) => delivered.push(event.seq), () => undefined);
+    await commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'running' } });
+    // The hub has handed seq 2 to the feed before anyone follows it.
+    await until(() => delivered.includes(2));
+    stopWatching();
+    const member = recorder();
+    opened!.follow(member.member);
+    await until(() => member.seqs.length === 2);
+    await commitExecutionChange(embedded.database.prisma, executionId, { execution: { status: 'completed' } });
+    expect(await member.ended).toBe('complete');
+    expect(member.seqs).toEqual([1, 2, 3]);
+
+    expect(await FollowedExecution.open(embedded.hub, '00000000-0000-7000-8000-000000000000', 0)).toBeUndefined();
+    const given = await FollowedExecution.open(embedded.hub, await newExecution(), 0);
+    expect(feedCounts(embedded.hub)).toEqual({ feeds: 1, members: 0, live: 0 });
+    given!.release();
     expect(feedCounts(embedded.hub)).toEqual({ feeds: 0, members: 0, live: 0 });
   });
 });

@@ -1,4 +1,4 @@
-import { endsExecution, type EventHub } from './hub';
+import { endsExecution, type EventHub, type ExecutionStart } from './hub';
 import { finalStatuses } from './record';
 import type { ExecutionEvent } from './types';
 
@@ -41,34 +41,87 @@ export interface FeedSubscription {
  * server/graphql/sharedSubscriptionResults.ts).
  */
 export class FollowedExecution implements AsyncIterable<ExecutionEvent> {
-  constructor(
+  private constructor(
     readonly hub: EventHub,
     readonly executionId: string,
     readonly afterSeq: number,
+    private held: FeedPlace | undefined,
   ) {}
 
+  /**
+   * Starts following an execution: its feed listens from now on and reads where the execution
+   * stands with its events after `afterSeq`, in one read that the first subscriber's replay
+   * uses too. Undefined when there is no such execution.
+   */
+  static async open(hub: EventHub, executionId: string, afterSeq: number): Promise<FollowedExecution | undefined> {
+    const place = holdFeedPlace(hub, executionId, afterSeq);
+    let exists = false;
+    try {
+      exists = await place.exists;
+    } finally {
+      if (!exists) place.release();
+    }
+    return exists ? new FollowedExecution(hub, executionId, afterSeq, place) : undefined;
+  }
+
+  /** Iterated instead of followed, it is EventHub.executionEvents, which reads for itself: the held place is given up. */
   [Symbol.asyncIterator](): AsyncIterator<ExecutionEvent> {
-    return this.hub.executionEvents(this.executionId, this.afterSeq);
+    let events: AsyncGenerator<ExecutionEvent> | undefined;
+    const started = () => {
+      this.release();
+      return (events ??= this.hub.executionEvents(this.executionId, this.afterSeq));
+    };
+    return {
+      next: () => started().next(),
+      return: async () => {
+        this.release();
+        return events ? events.return(undefined) : { done: true, value: undefined };
+      },
+    };
   }
 
   follow<R>(member: FeedMember<R>): FeedSubscription {
-    return followExecution(this.hub, this.executionId, this.afterSeq, member);
+    const held = this.held;
+    this.held = undefined;
+    return held ? held.join(member) : followExecution(this.hub, this.executionId, this.afterSeq, member);
+  }
+
+  /** Gives up the place held since open (idempotent; nothing once followed). */
+  release(): void {
+    this.held?.release();
+    this.held = undefined;
   }
 }
 
 const feedsByHub = new WeakMap<EventHub, Map<string, ExecutionFeed>>();
 
-/** Adds `member` to the feed of `executionId` (created on first use), replaying from `afterSeq`. */
-export function followExecution<R>(hub: EventHub, executionId: string, afterSeq: number, member: FeedMember<R>): FeedSubscription {
+/**
+ * A place in an execution's feed, held from the moment it is taken: the live events the feed
+ * hands on from then are kept for the member that joins, or dropped with the place.
+ */
+interface FeedPlace {
+  /** Whether the execution exists, as the feed read it. */
+  readonly exists: Promise<boolean>;
+  /** The member takes the place: it replays from the place's afterSeq, then goes live. */
+  join<R>(member: FeedMember<R>): FeedSubscription;
+  release(): void;
+}
+
+function holdFeedPlace(hub: EventHub, executionId: string, afterSeq: number): FeedPlace {
   let feeds = feedsByHub.get(hub);
   if (!feeds) feedsByHub.set(hub, (feeds = new Map()));
   let feed = feeds.get(executionId);
   if (!feed) {
     const registry = feeds;
-    feed = new ExecutionFeed(hub, executionId, () => registry.delete(executionId));
+    feed = new ExecutionFeed(hub, executionId, afterSeq, () => registry.delete(executionId));
     feeds.set(executionId, feed);
   }
-  return feed.add(member as FeedMember<unknown>, afterSeq);
+  return feed.hold(afterSeq);
+}
+
+/** Adds `member` to the feed of `executionId` (created on first use), replaying from `afterSeq`. */
+export function followExecution<R>(hub: EventHub, executionId: string, afterSeq: number, member: FeedMember<R>): FeedSubscription {
+  return holdFeedPlace(hub, executionId, afterSeq).join(member);
 }
 
 /** How many feeds (executions followed) and members this hub's feeds have, and how many members are live (done replaying). */
@@ -89,33 +142,45 @@ interface Member {
   buffered: ExecutionEvent[] | undefined;
   lastSeq: number;
   done: boolean;
-  /** Added before the feed's first read of the execution's position came back: that read is its starting point too. */
-  startsWithFeed: boolean;
+  /** It opened the feed: the feed's first read is its replay's too. */
+  readonly usesFirstRead: boolean;
+}
+
+/** A place held, not joined yet (see FeedPlace). */
+interface HeldPlace {
+  readonly buffered: ExecutionEvent[];
+  readonly afterSeq: number;
+  readonly usesFirstRead: boolean;
 }
 
 class ExecutionFeed {
   private readonly groups = new Map<string, Set<Member>>();
   private members = 0;
+  private readonly held = new Set<HeldPlace>();
   /** The seq of the newest event handed to members; undefined until the start position is read. */
   private position: number | undefined;
   /** Live events waiting while the start position is read or a gap is filled. */
   private waiting: ExecutionEvent[] | undefined = [];
-  private readonly firstPosition: Promise<Awaited<ReturnType<EventHub['executionPosition']>>>;
+  /** Where the execution stood when the feed began listening, with its events after the opener's afterSeq. */
+  private readonly firstRead: Promise<ExecutionStart>;
+  private firstReadTaken = false;
   private readonly ready: Promise<void>;
   private readonly stopListening: () => void;
-  private closed = false;
+  /** Set when the feed closed: the error that failed every member, if one did. */
+  private closedWith: { error: unknown } | {} | undefined;
 
   constructor(
     private readonly hub: EventHub,
     private readonly executionId: string,
+    openerAfterSeq: number,
     private readonly forget: () => void,
   ) {
     // Listening starts before the start position is read: nothing committed in between is missed.
     this.stopListening = hub.liveEvents(executionId, (event) => this.onLive(event), () => this.onHubStopped());
-    this.firstPosition = hub.executionPosition(executionId);
-    this.ready = this.firstPosition
-      .then((current) => {
-        this.position = current?.lastSeq ?? 0;
+    this.firstRead = hub.executionStart(executionId, openerAfterSeq);
+    this.ready = this.firstRead
+      .then(({ position }) => {
+        this.position = position?.lastSeq ?? 0;
         this.drainWaiting();
       })
       .catch((error: unknown) => this.failAll(error));
@@ -131,8 +196,29 @@ class ExecutionFeed {
     return live;
   }
 
-  add(target: FeedMember<unknown>, afterSeq: number): FeedSubscription {
-    const member: Member = { target, buffered: [], lastSeq: afterSeq, done: false, startsWithFeed: this.position === undefined };
+  hold(afterSeq: number): FeedPlace {
+    const place: HeldPlace = { buffered: [], afterSeq, usesFirstRead: !this.firstReadTaken };
+    this.firstReadTaken = true;
+    this.held.add(place);
+    return {
+      exists: this.firstRead.then(({ position }) => position !== undefined),
+      join: (target) => this.join(place, target as FeedMember<unknown>),
+      release: () => {
+        if (this.held.delete(place)) this.closeWhenUnused();
+      },
+    };
+  }
+
+  private join(place: HeldPlace, target: FeedMember<unknown>): FeedSubscription {
+    if (!this.held.delete(place)) throw new Error('This place in the feed was given up already');
+    if (this.closedWith) {
+      // The hub stopped, or the feed's first read failed, while the place was held.
+      if ('error' in this.closedWith) target.fail(this.closedWith.error);
+      else target.complete();
+      return { stop: () => undefined };
+    }
+    // The events kept for the place are the member's buffer: it has missed none since the place was taken.
+    const member: Member = { target, buffered: place.buffered, lastSeq: place.afterSeq, done: false, usesFirstRead: place.usesFirstRead };
     let group = this.groups.get(target.groupKey);
     if (!group) this.groups.set(target.groupKey, (group = new Set()));
     group.add(member);
@@ -149,12 +235,16 @@ class ExecutionFeed {
       this.members--;
       if (group.size === 0) this.groups.delete(member.target.groupKey);
     }
-    if (this.members === 0) this.close();
+    this.closeWhenUnused();
   }
 
-  private close(): void {
-    if (this.closed) return;
-    this.closed = true;
+  private closeWhenUnused(): void {
+    if (this.members === 0 && this.held.size === 0) this.close();
+  }
+
+  private close(end: { error: unknown } | {} = {}): void {
+    if (this.closedWith) return;
+    this.closedWith = end;
     this.forget();
     this.stopListening();
   }
@@ -165,8 +255,8 @@ class ExecutionFeed {
       await this.ready;
       if (member.done) return;
       // Every event after the position read here reaches the member's buffer, as after the feed's first read.
-      const current = member.startsWithFeed ? await this.firstPosition : await this.hub.executionPosition(this.executionId);
-      for (const event of await this.hub.storedEvents(this.executionId, member.lastSeq)) {
+      const { position: current, events } = member.usesFirstRead ? await this.firstRead : await this.hub.executionStart(this.executionId, member.lastSeq);
+      for (const event of events) {
         if (member.done) return;
         if (this.handOver(member, event, member.target.resultFor(event))) return;
       }
@@ -242,6 +332,7 @@ class ExecutionFeed {
 
   private dispatch(event: ExecutionEvent): void {
     this.position = event.seq;
+    for (const place of this.held) place.buffered.push(event);
     for (const group of [...this.groups.values()]) {
       let outcome: { result: unknown } | { error: unknown } | undefined;
       for (const member of [...group]) {
@@ -278,14 +369,14 @@ class ExecutionFeed {
   }
 
   private onHubStopped(): void {
-    if (this.closed) return;
+    if (this.closedWith) return;
     for (const group of [...this.groups.values()]) for (const member of [...group]) this.finish(member);
     this.close();
   }
 
   private failAll(error: unknown): void {
     for (const group of [...this.groups.values()]) for (const member of [...group]) this.fail(member, error);
-    this.close();
+    this.close({ error });
   }
 }
 

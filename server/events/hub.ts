@@ -59,9 +59,9 @@ export class EventHub {
   async *executionEvents(executionId: string, afterSeq: number): AsyncGenerator<ExecutionEvent> {
     const live = this.subscribe(executionId);
     try {
-      const current = await this.executionPosition(executionId);
+      const { position: current, events } = await this.executionStart(executionId, afterSeq);
       let lastSeq = afterSeq;
-      for (const event of await this.storedEvents(executionId, afterSeq)) {
+      for (const event of events) {
         lastSeq = event.seq;
         yield event;
         if (endsExecution(event)) return;
@@ -104,13 +104,23 @@ export class EventHub {
     return () => void queue.return();
   }
 
-  /** The execution's status and newest seq (undefined when there is no such execution). */
-  async executionPosition(executionId: string) {
-    const [position] = await recordSqlOf(this.database.prisma).query<{ status: ExecutionStatus; lastSeq: number }>(
-      'SELECT status, "lastSeq" FROM "Execution" WHERE id = $1::uuid',
-      [executionId],
+  /**
+   * Where a subscriber starts: the execution's status and newest seq (position undefined when
+   * there is no such execution) and its stored events after `afterSeq`, read together.
+   */
+  async executionStart(executionId: string, afterSeq: number): Promise<ExecutionStart> {
+    const rows = await recordSqlOf(this.database.prisma).query<ExecutionPosition & NullableEventRow>(
+      `SELECT x.status, x."lastSeq", e.id, e."executionId", e.seq, e.payload, e."createdAt"
+       FROM "Execution" x LEFT JOIN "ExecutionEvent" e ON e."executionId" = x.id AND e.seq > $2
+       WHERE x.id = $1::uuid ORDER BY e.seq`,
+      [executionId, afterSeq],
     );
-    return position;
+    const [first] = rows;
+    if (!first) return { position: undefined, events: [] };
+    return {
+      position: { status: first.status, lastSeq: first.lastSeq },
+      events: first.id === null ? [] : rows.map((row) => toExecutionEvent(row as StoredEventRow)),
+    };
   }
 
   subscriberCount(): number {
@@ -230,6 +240,18 @@ export function endsExecution(event: ExecutionEvent): boolean {
 }
 
 /** An event row as stored: its bigint `id` as Prisma gives it, or as plain SQL does (text from node-postgres, a number from PGlite). */
+export interface ExecutionPosition {
+  status: ExecutionStatus;
+  lastSeq: number;
+}
+
+export interface ExecutionStart {
+  position: ExecutionPosition | undefined;
+  events: ExecutionEvent[];
+}
+
+type NullableEventRow = { [K in keyof StoredEventRow]: StoredEventRow[K] | null };
+
 type StoredEventRow = Pick<ExecutionEventRow, 'executionId' | 'seq' | 'payload' | 'createdAt'> & { id: bigint | string | number };
 
 function toExecutionEvent(row: StoredEventRow): ExecutionEvent {

@@ -106,15 +106,16 @@ export class ExecutionRecords {
     configOverrides?: Json;
     pageId?: string;
     /** The project's code as the caller has just read it (else it is read here). */
-    project?: { code: string; layout: string };
+    project?: ProjectForRun;
   }): Promise<Execution> {
-    const project = input.project ?? (await this.prisma.project.findUniqueOrThrow({ where: { id: input.projectId }, select: { code: true, layout: true } }));
-    const version = input.versionId ? { id: input.versionId } : await this.versionForRun(input.projectId, project.code, project.layout);
+    const project: ProjectForRun =
+      input.project ?? (await this.prisma.project.findUniqueOrThrow({ where: { id: input.projectId }, select: { code: true, layout: true } }));
+    const versionId = input.versionId ?? project.latestVersionId ?? (await this.versionForRun(input.projectId, project.code, project.layout)).id;
     return insertNewExecution(
       this.prisma,
       {
         projectId: input.projectId,
-        versionId: version.id,
+        versionId,
         trigger: input.trigger,
         triggeredBy: input.triggeredBy,
         triggerPayload: input.triggerPayload,
@@ -277,6 +278,21 @@ export class ExecutionRecords {
     });
   }
 
+  /**
+   * A project's code to run, with its newest version when that holds this code (one read for
+   * runProject; undefined when there is no such project).
+   */
+  async projectForRun(projectId: string): Promise<ProjectForRun | undefined> {
+    const [project] = await recordSqlOf(this.prisma).query<ProjectForRun>(
+      `SELECT p.code, p.layout, CASE WHEN v.code = p.code AND v.layout = p.layout THEN v.id END AS "latestVersionId"
+       FROM "Project" p
+       LEFT JOIN LATERAL (SELECT id, code, layout FROM "Version" WHERE "projectId" = p.id ORDER BY "createdAt" DESC, id DESC LIMIT 1) v ON true
+       WHERE p.id = $1::uuid`,
+      [projectId],
+    );
+    return project;
+  }
+
   private async versionForRun(projectId: string, code: string, layout: string): Promise<{ id: string }> {
     // Compared in the database: the code is not sent back for every run.
     const [latest] = await recordSqlOf(this.prisma).query<{ id: string; same: boolean }>(
@@ -286,6 +302,13 @@ export class ExecutionRecords {
     if (latest?.same) return latest;
     return this.prisma.version.create({ data: { projectId, kind: 'auto', code, layout }, select: { id: true } });
   }
+}
+
+export interface ProjectForRun {
+  code: string;
+  layout: string;
+  /** The project's newest version, when it holds this code and layout (else a run makes one). */
+  latestVersionId?: string | null;
 }
 
 class WorkStepRecords extends ExecutionRecords {

@@ -1,13 +1,15 @@
 import * as clients from '@restatedev/restate-sdk-clients';
 import type { Execution, Prisma, TriggerKind } from '../db/generated/client';
 import type { Logger } from '../log';
+import { WorkflowIngress } from '../restate/ingress';
 import type { ExecutionPlan } from './plan';
-import type { ExecutionRecords } from './records';
-import { humanAnswerPromise, type ExecutionWorkflow, type HumanAnswer } from './workflow';
+import type { ExecutionRecords, ProjectForRun } from './records';
+import { executionWorkflowName, humanAnswerPromise, type ExecutionInput, type ExecutionWorkflow, type HumanAnswer } from './workflow';
 
 /** Starts executions on Restate (a workflow keyed by the execution id) and sends them what they wait for. */
 export class ExecutionStarter {
   private readonly ingress: clients.Ingress;
+  private readonly submissions: WorkflowIngress;
 
   constructor(
     private readonly records: ExecutionRecords,
@@ -15,6 +17,7 @@ export class ExecutionStarter {
     private readonly log: Logger,
   ) {
     this.ingress = clients.connect({ url: restate.ingressUrl });
+    this.submissions = new WorkflowIngress(restate.ingressUrl);
   }
 
   async start(input: {
@@ -30,8 +33,8 @@ export class ExecutionStarter {
     configOverrides?: Prisma.InputJsonValue;
     /** The published page whose visitor starts it. */
     pageId?: string;
-    /** The project's code as the caller has just read it. */
-    project?: { code: string; layout: string };
+    /** The project's code as the caller has just read it (see projectForRun). */
+    project?: ProjectForRun;
     /** The plan of that code with the run's mocks and inputs, when the caller made it (see ExecutionInput.plan). */
     plan?: ExecutionPlan;
   }): Promise<Execution> {
@@ -49,15 +52,21 @@ export class ExecutionStarter {
    */
   async handOver(execution: Execution, plan?: ExecutionPlan): Promise<string> {
     try {
-      const submitted = await this.workflow(execution.id).workflowSubmit({ executionId: execution.id, plan });
-      await this.records.setInvocationId(execution.id, submitted.invocationId);
-      return submitted.invocationId;
+      const input: ExecutionInput = { executionId: execution.id, plan };
+      const invocationId = await this.submissions.submit(executionWorkflowName, execution.id, input);
+      await this.records.setInvocationId(execution.id, invocationId);
+      return invocationId;
     } catch (error) {
       const reason = `Could not hand the execution to Restate: ${(error as Error).message}`;
       this.log.error('execution not started', { executionId: execution.id, error });
       await this.records.finish(execution.id, { status: 'failed', error: reason });
       throw new Error(reason);
     }
+  }
+
+  /** A project's code to run and its newest version if it holds that code, in one read (undefined: no such project). */
+  projectForRun(projectId: string): Promise<ProjectForRun | undefined> {
+    return this.records.projectForRun(projectId);
   }
 
   /** Resumes the execution waiting on a HumanQuery instance with its answer (or skip). */
@@ -85,7 +94,12 @@ export class ExecutionStarter {
     await this.workflow(executionId).resume();
   }
 
+  /** Closes the connections to Restate's ingress. */
+  close(): Promise<void> {
+    return this.submissions.close();
+  }
+
   private workflow(executionId: string) {
-    return this.ingress.workflowClient<ExecutionWorkflow>({ name: 'Execution' }, executionId);
+    return this.ingress.workflowClient<ExecutionWorkflow>({ name: executionWorkflowName }, executionId);
   }
 }

@@ -84,9 +84,12 @@ const resumePromise = (n: number) => `resume-${n}`;
  * (NodeDefinition.pure: Template, Pack, Gate…) is not a step: it runs in the workflow code,
  * which a replay runs again, and its record is carried to the next step as endings are.
  */
+/** The workflow's name in Restate (its ingress paths and journal). */
+export const executionWorkflowName = 'Execution';
+
 export function createExecutionWorkflow({ records, nodeSettings, concurrency, maxOutputBytesPerPort, workSteps }: ExecutorDependencies) {
   return restate.workflow({
-    name: 'Execution',
+    name: executionWorkflowName,
     handlers: {
       run: async (ctx: restate.WorkflowContext, input: ExecutionInput): Promise<void> => {
         const { executionId } = input;

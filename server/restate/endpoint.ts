@@ -25,6 +25,7 @@ export async function serveExecutorEndpoint(options: {
   }
   const handler = restate.createEndpointHandler({
     services: options.services,
+    logger: sdkLogLines(options.log),
     ...(options.identityKeys.length > 0 ? { identityKeys: options.identityKeys } : {}),
   });
   const server = http2.createServer(handler);
@@ -48,6 +49,23 @@ export async function serveExecutorEndpoint(options: {
         for (const session of sessions) session.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * The SDK's log lines in the platform's log (its default writes each to the console): the lines it
+ * writes per invocation at INFO ("Invoking function", "Invocation completed successfully") are
+ * debug lines here, its warnings and errors stay what they are.
+ */
+function sdkLogLines(log: Logger): restate.LoggerTransport {
+  return (meta, message, ...details) => {
+    if (meta.replaying) return;
+    const level = meta.level === 'warn' || meta.level === 'error' ? meta.level : 'debug';
+    log[level](String(message), {
+      invocationId: meta.context?.invocationId,
+      target: meta.context?.invocationTarget,
+      ...(details.length > 0 ? { details } : {}),
+    });
   };
 }
 

@@ -185,7 +185,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _parent, args, context) => {
       const projectId = parseId(args.projectId, 'project');
       const testConfigId = args.testConfigId ? parseId(args.testConfigId, 'test config') : undefined;
-      const project = await context.prisma.project.findUnique({ where: { id: projectId }, select: { id: true, code: true, layout: true } });
+      const project = await context.executions.projectForRun(projectId);
       if (!project) throw new NotFound('Project', projectId);
       const testConfig = testConfigId
         ? await context.prisma.testConfig.findFirst({ where: { id: testConfigId, projectId }, select: { mocks: true } })

@@ -3,7 +3,6 @@ import type { Execution, HumanTask, NodeRun } from '../../db/generated/client';
 import { FollowedExecution } from '../../events/executionFeed';
 import type { ExecutionEvent, ExecutionSnapshot, HumanTaskSnapshot, NodeRunSnapshot } from '../../events/types';
 import { builder } from '../builder';
-import type { GraphQLContext } from '../context';
 import { executionMatches } from '../executionFilter';
 import { notFound, parseId } from '../ids';
 import { ExecutionFilterInput, ExecutionRef, parseExecutionFilter } from './execution';
@@ -52,12 +51,6 @@ async function* onlyMatching<T>(events: AsyncIterable<ExecutionEvent>, pick: (ev
   }
 }
 
-async function existingExecution(context: GraphQLContext, rawId: string | number): Promise<string> {
-  const id = parseId(rawId, 'execution');
-  if (!(await context.events.executionPosition(id))) throw notFound('Execution', id);
-  return id;
-}
-
 builder.subscriptionFields((t) => ({
   executionsFeed: t.field({
     type: ExecutionEventRef,
@@ -80,7 +73,12 @@ builder.subscriptionFields((t) => ({
     },
     // A FollowedExecution: graphql-ws and SSE have its events pushed to them by the execution's
     // feed, once per event for all its subscribers (server/events/executionFeed.ts).
-    subscribe: async (_root, args, context) => new FollowedExecution(context.events, await existingExecution(context, args.executionId), args.afterSeq ?? 0),
+    subscribe: async (_root, args, context) => {
+      const executionId = parseId(args.executionId, 'execution');
+      const followed = await FollowedExecution.open(context.events, executionId, args.afterSeq ?? 0);
+      if (!followed) throw notFound('Execution', executionId);
+      return followed;
+    },
     resolve: (event) => event,
   }),
   humanTaskEvents: t.field({

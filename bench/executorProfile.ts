@@ -17,6 +17,8 @@ const nodes = Number(process.env.PROFILE_NODES ?? 100);
 const runs = Number(process.env.PROFILE_RUNS ?? 5);
 /** Runs at once (PROFILE_IN_FLIGHT), as the throughput figure has 50 of 10 nodes. */
 const inFlight = Number(process.env.PROFILE_IN_FLIGHT ?? 1);
+/** Rounds left out of the profile (PROFILE_WARM_UP): the JIT has optimised the hot code by then. */
+const warmUpRounds = Number(process.env.PROFILE_WARM_UP ?? 1);
 const profileDir = await mkdtemp(path.join(os.tmpdir(), 'weft-prof-'));
 const dataDir = await makeDataDir();
 const database = process.env.DATABASE_URL ? await createTestDatabase() : undefined;
@@ -38,7 +40,7 @@ try {
     events.stop();
   };
   for (let run = 0; run < runs; run++) {
-    if (run === 1) process.kill(platform.process.pid!, 'SIGUSR2'); // the profile leaves out start-up and the first round
+    if (run === warmUpRounds) process.kill(platform.process.pid!, 'SIGUSR2'); // the profile leaves out start-up and the warm-up
     const began = performance.now();
     await Promise.all(Array.from({ length: inFlight }, runOnce));
     const ms = performance.now() - began;

@@ -1,6 +1,7 @@
 import * as clients from '@restatedev/restate-sdk-clients';
 import type { Execution, Prisma, TriggerKind } from '../db/generated/client';
 import type { Logger } from '../log';
+import { workflowInvocationId } from '../restate/admin';
 import { WorkflowIngress } from '../restate/ingress';
 import type { ExecutionPlan } from './plan';
 import type { ExecutionRecords, ProjectForRun } from './records';
@@ -53,9 +54,8 @@ export class ExecutionStarter {
   async handOver(execution: Execution, plan?: ExecutionPlan): Promise<string> {
     try {
       const input: ExecutionInput = { executionId: execution.id, plan };
-      const invocationId = await this.submissions.submit(executionWorkflowName, execution.id, input);
-      await this.records.setInvocationId(execution.id, invocationId);
-      return invocationId;
+      // Not stored: a cancel asks Restate for it (one statement less for every run).
+      return await this.submissions.submit(executionWorkflowName, execution.id, input);
     } catch (error) {
       const reason = `Could not hand the execution to Restate: ${(error as Error).message}`;
       this.log.error('execution not started', { executionId: execution.id, error });
@@ -76,8 +76,10 @@ export class ExecutionStarter {
 
   /** Stops the execution at once: Restate cancels the workflow, which records what was cut short. */
   async cancel(execution: { id: string; invocationId: string | null }): Promise<void> {
-    if (!execution.invocationId) throw new Error(`Execution ${execution.id} was never handed to Restate`);
-    const response = await fetch(`${this.restate.adminUrl}/invocations/${encodeURIComponent(execution.invocationId)}/cancel`, {
+    // Stored by the versions before runs stopped writing it; else Restate says which invocation runs the workflow.
+    const invocationId = execution.invocationId ?? (await workflowInvocationId(this.restate.adminUrl, executionWorkflowName, execution.id));
+    if (!invocationId) throw new Error(`Execution ${execution.id} was never handed to Restate`);
+    const response = await fetch(`${this.restate.adminUrl}/invocations/${encodeURIComponent(invocationId)}/cancel`, {
       method: 'PATCH',
       signal: AbortSignal.timeout(10_000),
     });

@@ -64,6 +64,10 @@ export async function startHttpServer(options: {
     graphqlEndpoint: graphqlPath,
     context: () => context,
     fetchAPI: uploadFetchAPI(uploadLimits),
+    // The limits are ours (the content-length check below, useRequestBody for a body without one,
+    // the upload parser's for multipart); yoga's own 25 MB check streamed every body through a
+    // TransformStream, a large part of a small request's cost.
+    maxRequestBodySize: false,
     plugins: [
       useRequestBody(config.http.maxRequestBytes),
       useFileUploads({ ...uploadLimits, authenticator, authEnabled: config.auth.enabled }),

@@ -16,7 +16,6 @@ import { Metrics } from './http/metrics';
 import { configureCompilation, stopCompilation } from './graphql/compiled';
 import { setMaxLanesPerNode } from './executor/lanes';
 import { startHttpServer } from './http/server';
-import { eventsChannel } from './events/types';
 import { createLogger, type Logger } from './log';
 import { startEmbeddedRestate } from './restate/embedded';
 import { registerDeployment, serveExecutorEndpoint } from './restate/endpoint';
@@ -148,7 +147,8 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     });
     await registerDeployment(restate.adminUrl, config.executor.advertisedUrl ?? endpoint.url, log);
 
-    const events = new EventHub(database, log.child({ part: 'events' }));
+    const metrics = new Metrics();
+    const events = new EventHub(database, log.child({ part: 'events' }), (count) => metrics.eventsCommitted.inc(count));
     await events.start();
     stops.push(() => events.stop());
 
@@ -156,8 +156,6 @@ export async function startPlatform(config: Config, log: Logger = createLogger(c
     await infraChanges.start();
     stops.push(() => infraChanges.stop());
 
-    const metrics = new Metrics();
-    stops.push(await database.listen(eventsChannel, () => metrics.eventsCommitted.inc()));
     const authenticator = await createAuthenticator(config, database, log);
 
     await triggers.ensureSchedules();

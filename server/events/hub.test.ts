@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import { useEmbeddedHub } from './embeddedHub.testing';
 import { commitExecutionChange, commitNewExecution, insertNewExecution } from './record';
-import type { ExecutionEvent } from './types';
+import { eventsChannel, type ExecutionEvent } from './types';
 
 async function take(events: AsyncIterator<ExecutionEvent>, count: number): Promise<ExecutionEvent[]> {
   const taken: ExecutionEvent[] = [];
@@ -59,6 +60,31 @@ describe('EventHub', () => {
       expect(event).toMatchObject({ seq: 1, execution: { status: 'pending', triggeredBy } });
       break;
     }
+  });
+
+  it("is notified of a record statement's events together, in as few NOTIFYs as they fit in, one too large by its id, and delivers each once, in order", async () => {
+    const executionId = await newExecution();
+    const payloads: string[] = [];
+    const stopListening = await embedded.database.listen(eventsChannel, (payload) => payloads.push(payload));
+    const received = take(embedded.hub.executionEvents(executionId, 1), 31);
+    const large = 'x'.repeat(7_500);
+    const nodeRuns = Array.from({ length: 30 }, (_, index) => ({
+      kind: 'nodeRun', id: randomUUID(), nodeId: `n${index}`, nodeType: 'Text', lane: [], laneKey: '', status: 'completed',
+      output: { value: index === 12 ? large : `value ${index}` },
+    }));
+    await embedded.database.sql.query('SELECT weft_record_changes($1::uuid, $2::jsonb)', [executionId, JSON.stringify([...nodeRuns, { kind: 'execution', status: 'completed' }])]);
+    const events = await received;
+    expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 31 }, (_, index) => index + 2));
+    expect(events.map((event) => (event.kind === 'nodeRun' ? event.nodeRun.nodeId : event.execution.status))).toEqual([...nodeRuns.map((run) => run.nodeId), 'completed']);
+    expect(events[12]).toMatchObject({ kind: 'nodeRun', nodeRun: { output: { value: large } } });
+    await stopListening();
+    const byId = payloads.filter((payload) => /^\d+$/.test(payload));
+    const together = payloads.filter((payload) => payload.startsWith('['));
+    expect(byId).toEqual([events[12]!.id]);
+    expect(together.length).toBeGreaterThan(1);
+    expect(together.length).toBeLessThan(6);
+    expect(together.every((payload) => Buffer.byteLength(payload) <= 7_000)).toBe(true);
+    expect(together.flatMap((payload) => (JSON.parse(payload) as ExecutionEvent[]).map((event) => event.seq))).toEqual(events.filter((_, index) => index !== 12).map((event) => event.seq));
   });
 
   it('replays stored events after afterSeq, then continues live', async () => {

@@ -28,6 +28,8 @@ export class EventHub {
   constructor(
     private readonly database: Database,
     private readonly log: Logger,
+    /** Told how many events each notification announced (the platform's metrics). */
+    private readonly countNotified: (events: number) => void = () => undefined,
   ) {}
 
   async start(): Promise<void> {
@@ -145,27 +147,30 @@ export class EventHub {
   }
 
   /**
-   * A notification carries a whole event (JSON) when it is small, else the id of its row
-   * (server/events/record.ts, weft_record_changes): only those are read back.
+   * A notification carries a whole event (JSON; server/events/record.ts), the events of one
+   * record statement that fit (an array; weft_record_changes), or the id of an event too large
+   * for it: only those are read back.
    */
   private onNotification(payload: string): void {
-    if (payload.startsWith('{')) {
-      let event: ExecutionEvent;
-      let id: bigint;
+    const idle = this.pending.length === 0;
+    if (payload.startsWith('{') || payload.startsWith('[')) {
+      let events: { id: bigint; event: ExecutionEvent }[];
       try {
-        event = JSON.parse(payload) as ExecutionEvent;
-        id = BigInt(event.id);
+        const parsed = JSON.parse(payload) as ExecutionEvent | ExecutionEvent[];
+        events = (Array.isArray(parsed) ? parsed : [parsed]).map((event) => ({ id: BigInt(event.id), event }));
       } catch (error) {
         this.log.error('could not read a notified event', { error });
         return;
       }
-      this.pending.push({ id, event });
+      this.pending.push(...events);
+      this.countNotified(events.length);
     } else if (/^\d+$/.test(payload)) {
       this.pending.push({ id: BigInt(payload) });
+      this.countNotified(1);
     } else {
       return;
     }
-    if (this.pending.length === 1) {
+    if (idle && this.pending.length > 0) {
       // Notifications arriving together are delivered together, in order; ids with one query.
       this.delivering = this.delivering.then(() => new Promise((resolve) => setImmediate(resolve))).then(() => this.deliverPending());
     }

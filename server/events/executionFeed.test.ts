@@ -146,5 +146,17 @@ describe('one feed per execution for all its subscribers', () => {
     expect(feedCounts(embedded.hub)).toEqual({ feeds: 1, members: 0, live: 0 });
     given!.release();
     expect(feedCounts(embedded.hub)).toEqual({ feeds: 0, members: 0, live: 0 });
+
+    // Opened and then neither followed nor iterated (a transport that answered otherwise): the place is given up.
+    const unclaimedId = await newExecution();
+    const unclaimed = await FollowedExecution.open(embedded.hub, unclaimedId, 0, 100);
+    expect(feedCounts(embedded.hub).feeds).toBe(1);
+    await until(() => feedCounts(embedded.hub).feeds === 0);
+    const late = recorder();
+    unclaimed!.follow(late.member);
+    await until(() => late.seqs.length === 1);
+    expect(late.seqs).toEqual([1]);
+    await commitExecutionChange(embedded.database.prisma, unclaimedId, { execution: { status: 'completed' } });
+    expect(await late.ended).toBe('complete');
   });
 });

@@ -1,4 +1,4 @@
-import { endsExecution, type EventHub, type ExecutionStart } from './hub';
+import { endsExecution, type EventHub, type ExecutionPosition, type ExecutionStart } from './hub';
 import { finalStatuses } from './record';
 import type { ExecutionEvent } from './types';
 
@@ -40,20 +40,33 @@ export interface FeedSubscription {
  * the execution's feed, which pushes (graphql-ws and SSE use that, see
  * server/graphql/sharedSubscriptionResults.ts).
  */
+/**
+ * How long a place opened for a subscription is held for it to be followed or iterated: a
+ * transport that does neither (yoga answering 406 to an Accept it cannot serve, a client gone
+ * while the subscription was being set up) must not keep the execution's feed open. Following
+ * later still works: it reads for itself.
+ */
+const heldPlaceMs = 10_000;
+
 export class FollowedExecution implements AsyncIterable<ExecutionEvent> {
+  private readonly releaseUnclaimed: NodeJS.Timeout | undefined;
+
   private constructor(
     readonly hub: EventHub,
     readonly executionId: string,
     readonly afterSeq: number,
     private held: FeedPlace | undefined,
-  ) {}
+    holdMs: number,
+  ) {
+    if (held) this.releaseUnclaimed = setTimeout(() => this.release(), holdMs).unref();
+  }
 
   /**
    * Starts following an execution: its feed listens from now on and reads where the execution
    * stands with its events after `afterSeq`, in one read that the first subscriber's replay
    * uses too. Undefined when there is no such execution.
    */
-  static async open(hub: EventHub, executionId: string, afterSeq: number): Promise<FollowedExecution | undefined> {
+  static async open(hub: EventHub, executionId: string, afterSeq: number, holdMs = heldPlaceMs): Promise<FollowedExecution | undefined> {
     const place = holdFeedPlace(hub, executionId, afterSeq);
     let exists = false;
     try {
@@ -61,20 +74,22 @@ export class FollowedExecution implements AsyncIterable<ExecutionEvent> {
     } finally {
       if (!exists) place.release();
     }
-    return exists ? new FollowedExecution(hub, executionId, afterSeq, place) : undefined;
+    return exists ? new FollowedExecution(hub, executionId, afterSeq, place, holdMs) : undefined;
   }
 
   /** Iterated instead of followed, it is EventHub.executionEvents, which reads for itself: the held place is given up. */
   [Symbol.asyncIterator](): AsyncIterator<ExecutionEvent> {
     let events: AsyncGenerator<ExecutionEvent> | undefined;
-    const started = () => {
-      this.release();
-      return (events ??= this.hub.executionEvents(this.executionId, this.afterSeq));
-    };
+    let returned = false;
     return {
-      next: () => started().next(),
+      next: async () => {
+        this.release();
+        if (returned) return { done: true, value: undefined };
+        return (events ??= this.hub.executionEvents(this.executionId, this.afterSeq)).next();
+      },
       return: async () => {
         this.release();
+        returned = true;
         return events ? events.return(undefined) : { done: true, value: undefined };
       },
     };
@@ -82,14 +97,20 @@ export class FollowedExecution implements AsyncIterable<ExecutionEvent> {
 
   follow<R>(member: FeedMember<R>): FeedSubscription {
     const held = this.held;
-    this.held = undefined;
+    this.forgetPlace();
     return held ? held.join(member) : followExecution(this.hub, this.executionId, this.afterSeq, member);
   }
 
   /** Gives up the place held since open (idempotent; nothing once followed). */
   release(): void {
-    this.held?.release();
+    const held = this.held;
+    this.forgetPlace();
+    held?.release();
+  }
+
+  private forgetPlace(): void {
     this.held = undefined;
+    clearTimeout(this.releaseUnclaimed);
   }
 }
 
@@ -161,9 +182,12 @@ class ExecutionFeed {
   private position: number | undefined;
   /** Live events waiting while the start position is read or a gap is filled. */
   private waiting: ExecutionEvent[] | undefined = [];
-  /** Where the execution stood when the feed began listening, with its events after the opener's afterSeq. */
-  private readonly firstRead: Promise<ExecutionStart>;
-  private firstReadTaken = false;
+  /**
+   * Where the execution stood when the feed began listening, with its events after the opener's
+   * afterSeq: kept until the opener's replay takes it or the opener gives its place up.
+   */
+  private firstRead: Promise<ExecutionStart> | undefined;
+  private readonly firstPosition: Promise<ExecutionPosition | undefined>;
   private readonly ready: Promise<void>;
   private readonly stopListening: () => void;
   /** Set when the feed closed: the error that failed every member, if one did. */
@@ -178,8 +202,9 @@ class ExecutionFeed {
     // Listening starts before the start position is read: nothing committed in between is missed.
     this.stopListening = hub.liveEvents(executionId, (event) => this.onLive(event), () => this.onHubStopped());
     this.firstRead = hub.executionStart(executionId, openerAfterSeq);
-    this.ready = this.firstRead
-      .then(({ position }) => {
+    this.firstPosition = this.firstRead.then(({ position }) => position);
+    this.ready = this.firstPosition
+      .then((position) => {
         this.position = position?.lastSeq ?? 0;
         this.drainWaiting();
       })
@@ -197,13 +222,17 @@ class ExecutionFeed {
   }
 
   hold(afterSeq: number): FeedPlace {
-    const place: HeldPlace = { buffered: [], afterSeq, usesFirstRead: !this.firstReadTaken };
-    this.firstReadTaken = true;
+    // Only the feed's first place (its opener's, with the afterSeq the first read used) replays from that read.
+    const place: HeldPlace = { buffered: [], afterSeq, usesFirstRead: this.held.size === 0 && this.members === 0 && this.firstRead !== undefined };
     this.held.add(place);
+    const firstPosition = this.firstPosition;
     return {
-      exists: this.firstRead.then(({ position }) => position !== undefined),
+      get exists() {
+        return firstPosition.then((position) => position !== undefined);
+      },
       join: (target) => this.join(place, target as FeedMember<unknown>),
       release: () => {
+        if (place.usesFirstRead) this.firstRead = undefined;
         if (this.held.delete(place)) this.closeWhenUnused();
       },
     };
@@ -255,7 +284,7 @@ class ExecutionFeed {
       await this.ready;
       if (member.done) return;
       // Every event after the position read here reaches the member's buffer, as after the feed's first read.
-      const { position: current, events } = member.usesFirstRead ? await this.firstRead : await this.hub.executionStart(this.executionId, member.lastSeq);
+      const { position: current, events } = await this.startOf(member);
       for (const event of events) {
         if (member.done) return;
         if (this.handOver(member, event, member.target.resultFor(event))) return;
@@ -278,6 +307,16 @@ class ExecutionFeed {
     } catch (error) {
       this.fail(member, error);
     }
+  }
+
+  /** Where the member's replay starts: the feed's first read for its opener (taken once), else a read of its own. */
+  private startOf(member: Member): Promise<ExecutionStart> {
+    const first = this.firstRead;
+    if (member.usesFirstRead && first) {
+      this.firstRead = undefined;
+      return first;
+    }
+    return this.hub.executionStart(this.executionId, member.lastSeq);
   }
 
   /** Delivers `event` to a member; true when the member is finished with it. */

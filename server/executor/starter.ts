@@ -69,6 +69,17 @@ export class ExecutionStarter {
     return this.records.projectForRun(projectId);
   }
 
+  /**
+   * Submits again a created execution whose hand-over may have been cut short (a trigger's
+   * repeated delivery of its key). Harmless when it was handed over: Restate keeps one workflow
+   * per execution. An error leaves the execution as it is (it may well be running): the caller
+   * answers with it, and a later delivery tries again.
+   */
+  async submitAgain(execution: Execution): Promise<void> {
+    const input: ExecutionInput = { executionId: execution.id };
+    await this.submissions.submit(executionWorkflowName, execution.id, input);
+  }
+
   /** Resumes the execution waiting on a HumanQuery instance with its answer (or skip). */
   async answer(executionId: string, nodeId: string, lane: number[], answer: HumanAnswer): Promise<void> {
     await this.workflow(executionId).answer({ promise: humanAnswerPromise(nodeId, lane), answer });
@@ -78,7 +89,7 @@ export class ExecutionStarter {
   async cancel(execution: { id: string; invocationId: string | null }): Promise<void> {
     // Stored by the versions before runs stopped writing it; else Restate says which invocation runs the workflow.
     const invocationId = execution.invocationId ?? (await workflowInvocationId(this.restate.adminUrl, executionWorkflowName, execution.id));
-    if (!invocationId) throw new Error(`Execution ${execution.id} was never handed to Restate`);
+    if (!invocationId) throw new Error(`Restate has no invocation of execution ${execution.id} (it was never handed over, or Restate no longer keeps it)`);
     const response = await fetch(`${this.restate.adminUrl}/invocations/${encodeURIComponent(invocationId)}/cancel`, {
       method: 'PATCH',
       signal: AbortSignal.timeout(10_000),

@@ -59,13 +59,16 @@ export async function serveExecutorEndpoint(options: {
  */
 function sdkLogLines(log: Logger): restate.LoggerTransport {
   return (meta, message, ...details) => {
-    if (meta.replaying) return;
+    // Trace lines are left out, as the SDK's own console transport leaves them out by default.
+    if (meta.replaying || meta.level === 'trace') return;
     const level = meta.level === 'warn' || meta.level === 'error' ? meta.level : 'debug';
-    log[level](String(message), {
-      invocationId: meta.context?.invocationId,
-      target: meta.context?.invocationTarget,
-      ...(details.length > 0 ? { details } : {}),
-    });
+    const fields = { invocationId: meta.context?.invocationId, target: meta.context?.invocationTarget };
+    try {
+      log[level](String(message), details.length > 0 ? { ...fields, details } : fields);
+    } catch {
+      // A detail JSON cannot hold (a BigInt, a cycle): the line without it.
+      log[level](String(message), fields);
+    }
   };
 }
 

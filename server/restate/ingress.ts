@@ -2,7 +2,8 @@ import { errors, Pool } from 'undici';
 
 const attempts = 3;
 const retryDelaysMs = [50, 250];
-const answerTimeoutMs = 30_000;
+/** As long as Node's fetch waited (the SDK client's, before): a submit that times out is recorded as failed. */
+const answerTimeoutMs = 300_000;
 /** Answers worth another attempt: Restate (or a proxy before it) busy or not reachable for a moment. */
 const retriedStatuses = new Set([429, 502, 503, 504]);
 

@@ -241,11 +241,11 @@ export class Triggers {
 
   /**
    * Finishes a start interrupted between the record and Restate: a run of the key still pending is
-   * handed over (again, if it was: Restate runs one workflow per execution, a repeated submit is harmless).
+   * submitted (again, if it was handed over: harmless, see submitAgain).
    */
   private async runWithKey(triggerId: string, idempotencyKey: string): Promise<Execution | null> {
     const execution = await this.prisma.execution.findUnique({ where: { triggerId_idempotencyKey: { triggerId, idempotencyKey } } });
-    if (execution?.status === 'pending') await this.executions.handOver(execution);
+    if (execution?.status === 'pending') await this.executions.submitAgain(execution);
     return execution;
   }
 

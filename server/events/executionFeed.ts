@@ -35,12 +35,6 @@ export interface FeedSubscription {
 }
 
 /**
- * What the `executionEvents` subscription resolves to: iterated, it is
- * `EventHub.executionEvents` (each subscriber its own iterator); followed, it is a member of
- * the execution's feed, which pushes (graphql-ws and SSE use that, see
- * server/graphql/sharedSubscriptionResults.ts).
- */
-/**
  * How long a place opened for a subscription is held for it to be followed or iterated: a
  * transport that does neither (yoga answering 406 to an Accept it cannot serve, a client gone
  * while the subscription was being set up) must not keep the execution's feed open. Following
@@ -48,6 +42,12 @@ export interface FeedSubscription {
  */
 const heldPlaceMs = 10_000;
 
+/**
+ * What the `executionEvents` subscription resolves to: iterated, it is
+ * `EventHub.executionEvents` (each subscriber its own iterator); followed, it is a member of
+ * the execution's feed, which pushes (graphql-ws and SSE use that, see
+ * server/graphql/sharedSubscriptionResults.ts).
+ */
 export class FollowedExecution implements AsyncIterable<ExecutionEvent> {
   private readonly releaseUnclaimed: NodeJS.Timeout | undefined;
 

@@ -105,12 +105,10 @@ export class ExecutionRecords {
     /** Config values for this run only: `{ node: { field: value } }`, applied by planExecution. */
     configOverrides?: Json;
     pageId?: string;
-    /** The project's code as the caller has just read it (else it is read here). */
+    /** The project as the caller has just read it with projectForRun (else it is read here, when no versionId is given). */
     project?: ProjectForRun;
   }): Promise<Execution> {
-    const project: ProjectForRun =
-      input.project ?? (await this.prisma.project.findUniqueOrThrow({ where: { id: input.projectId }, select: { code: true, layout: true } }));
-    const versionId = input.versionId ?? project.latestVersionId ?? (await this.versionForRun(input.projectId, project.code, project.layout)).id;
+    const versionId = input.versionId ?? (await this.currentVersionId(input.projectId, input.project));
     return insertNewExecution(
       this.prisma,
       {
@@ -289,14 +287,13 @@ export class ExecutionRecords {
     return project;
   }
 
-  private async versionForRun(projectId: string, code: string, layout: string): Promise<{ id: string }> {
-    // Compared in the database: the code is not sent back for every run.
-    const [latest] = await recordSqlOf(this.prisma).query<{ id: string; same: boolean }>(
-      `SELECT id, code = $2 AND layout = $3 AS same FROM "Version" WHERE "projectId" = $1::uuid ORDER BY "createdAt" DESC, id DESC LIMIT 1`,
-      [projectId, code, layout],
-    );
-    if (latest?.same) return latest;
-    return this.prisma.version.create({ data: { projectId, kind: 'auto', code, layout }, select: { id: true } });
+  /** The version holding the project's current code: its newest, or a new one when the code has changed since. */
+  private async currentVersionId(projectId: string, read?: ProjectForRun): Promise<string> {
+    const project = read ?? (await this.projectForRun(projectId));
+    if (!project) throw new Error(`Project ${projectId} does not exist`);
+    if (project.latestVersionId) return project.latestVersionId;
+    const { code, layout } = project;
+    return (await this.prisma.version.create({ data: { projectId, kind: 'auto', code, layout }, select: { id: true } })).id;
   }
 }
 
@@ -304,7 +301,7 @@ export interface ProjectForRun {
   code: string;
   layout: string;
   /** The project's newest version, when it holds this code and layout (else a run makes one). */
-  latestVersionId?: string | null;
+  latestVersionId: string | null;
 }
 
 class WorkStepRecords extends ExecutionRecords {

@@ -53,9 +53,7 @@ export class ExecutionStarter {
    */
   async handOver(execution: Execution, plan?: ExecutionPlan): Promise<string> {
     try {
-      const input: ExecutionInput = { executionId: execution.id, plan };
-      // Not stored: a cancel asks Restate for it (one statement less for every run).
-      return await this.submissions.submit(executionWorkflowName, execution.id, input);
+      return await this.submit(execution, plan);
     } catch (error) {
       const reason = `Could not hand the execution to Restate: ${(error as Error).message}`;
       this.log.error('execution not started', { executionId: execution.id, error });
@@ -76,8 +74,13 @@ export class ExecutionStarter {
    * answers with it, and a later delivery tries again.
    */
   async submitAgain(execution: Execution): Promise<void> {
-    const input: ExecutionInput = { executionId: execution.id };
-    await this.submissions.submit(executionWorkflowName, execution.id, input);
+    await this.submit(execution);
+  }
+
+  /** The invocation id is not stored: a cancel asks Restate for it (one statement less for every run). */
+  private submit(execution: Execution, plan?: ExecutionPlan): Promise<string> {
+    const input: ExecutionInput = { executionId: execution.id, plan };
+    return this.submissions.submit(executionWorkflowName, execution.id, input);
   }
 
   /** Resumes the execution waiting on a HumanQuery instance with its answer (or skip). */

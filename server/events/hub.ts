@@ -244,7 +244,6 @@ export function endsExecution(event: ExecutionEvent): boolean {
   return event.kind === 'execution' && finalStatuses.includes(event.execution.status);
 }
 
-/** An event row as stored: its bigint `id` as Prisma gives it, or as plain SQL does (text from node-postgres, a number from PGlite). */
 export interface ExecutionPosition {
   status: ExecutionStatus;
   lastSeq: number;
@@ -255,8 +254,10 @@ export interface ExecutionStart {
   events: ExecutionEvent[];
 }
 
+/** A row of executionStart's left join: the event's columns are null when the execution has no event after afterSeq. */
 type NullableEventRow = { [K in keyof StoredEventRow]: StoredEventRow[K] | null };
 
+/** An event row as stored: its bigint `id` as Prisma gives it, or as plain SQL does (text from node-postgres, a number from PGlite). */
 type StoredEventRow = Pick<ExecutionEventRow, 'executionId' | 'seq' | 'payload' | 'createdAt'> & { id: bigint | string | number };
 
 function toExecutionEvent(row: StoredEventRow): ExecutionEvent {

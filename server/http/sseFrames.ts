@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { pushedResultsOf } from '../graphql/sharedSubscriptionResults';
@@ -12,8 +13,8 @@ import { corkForThisTurn } from './corkForThisTurn';
  * Yoga's own SSE writer pulls each result through the envelope's iterators and a web
  * ReadableStream and serialises it per subscriber. Here the execution's feed pushes each
  * result, whose `event: next` frame is the same bytes for every SSE subscriber and so is
- * built once per shared result; writes of one turn of the event loop are corked into one
- * system call per response. The stream is the one yoga writes: a first `:` comment, a `:`
+ * built once per shared result, as a ready-made HTTP chunk written straight to the socket; writes
+ * of one turn of the event loop are corked into one system call per response. The stream is the one yoga writes: a first `:` comment, a `:`
  * comment every `pingIntervalMs`, `event: next` per result, `event: complete` at the end. A
  * client that reads too slowly (`readsTooSlowly`, as for WebSockets) gets an error result
  * (SUBSCRIBER_TOO_SLOW) and the end of the stream.
@@ -41,17 +42,19 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
           endStream?.();
         };
         response.once('close', finish);
-        const writeFrame = (frame: Buffer | string) => {
-          corkForThisTurn(response);
-          response.write(frame);
+        const writeFrame = (frame: Buffer | string, chunk?: Buffer) => {
+          const socket = response.socket;
+          if (socket && writesChunksToSocket(response, socket)) {
+            corkForThisTurn(socket);
+            socket.write(chunk ?? chunkOf(frame));
+          } else {
+            corkForThisTurn(response);
+            response.write(frame);
+          }
         };
         const body = new fetchAPI.ReadableStream<Uint8Array>({
-          start(controller) {
-            // Some browsers show nothing of a stream until its first bytes.
-            controller.enqueue(new TextEncoder().encode(':\n\n'));
-          },
-          // Called once the response's head is written; the frames then go to it directly,
-          // and the stream closes (yoga ends the response) when the subscription ends.
+          // Called once; the frames go to the response directly, and the stream closes (yoga
+          // ends the response) when the subscription ends.
           pull(controller) {
             return new Promise<void>((resolve) => {
               endStream = () => {
@@ -62,6 +65,9 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
               const begin = () => {
                 if (finished) return;
                 if (!response.headersSent) return void setImmediate(begin);
+                // Through the response, which sends its head with these first bytes (some browsers
+                // show nothing of a stream until then); the frames after may go to the socket.
+                response.write(':\n\n');
                 ping = setInterval(() => writeFrame(':\n\n'), pingIntervalMs);
                 pushed.start({
                   next: (next) => {
@@ -71,7 +77,8 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
                       writeFrame(completeFrame);
                       return finish();
                     }
-                    writeFrame(nextFrame(next));
+                    const frame = nextFrame(next);
+                    writeFrame(frame.frame, frame.chunk);
                   },
                   complete: () => {
                     if (finished) return;
@@ -103,12 +110,33 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
 
 const tooSlowMessage = 'The client reads too slowly to follow this subscription: subscribe again with afterSeq';
 const completeFrame = Buffer.from('event: complete\ndata:\n\n');
-const nextFrames = new WeakMap<ExecutionResult, Buffer>();
+const nextFrames = new WeakMap<ExecutionResult, { frame: Buffer; chunk: Buffer }>();
 
-/** `event: next` with the result as its data, built once per result (results are shared). */
-function nextFrame(result: ExecutionResult): Buffer {
-  let frame = nextFrames.get(result);
-  if (!frame) nextFrames.set(result, (frame = Buffer.from(`event: next\ndata: ${JSON.stringify(result)}\n\n`)));
-  return frame;
+/** `event: next` with the result as its data, and as an HTTP/1.1 chunk, built once per result (results are shared). */
+function nextFrame(result: ExecutionResult): { frame: Buffer; chunk: Buffer } {
+  let built = nextFrames.get(result);
+  if (!built) {
+    const frame = Buffer.from(`event: next\ndata: ${JSON.stringify(result)}\n\n`);
+    nextFrames.set(result, (built = { frame, chunk: chunkOf(frame) }));
+  }
+  return built;
+}
+
+/** `frame` as one chunk of a chunked HTTP/1.1 body: its length in hex, CRLF, the bytes, CRLF. */
+function chunkOf(frame: Buffer | string): Buffer {
+  const bytes = typeof frame === 'string' ? Buffer.from(frame) : frame;
+  return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, crlf]);
+}
+const crlf = Buffer.from('\r\n');
+
+/**
+ * Whether a frame may go to the response's socket as a ready-made chunk: the body is chunked, the
+ * socket is this response's (a pipelined response waits for it otherwise) and the response holds
+ * nothing unsent of its own, so the bytes land in order. ServerResponse.write would cut the same
+ * chunk into four writes (length, CRLF, frame, CRLF) per subscriber; this way every SSE subscriber
+ * of an event gets the very same buffer, in one write.
+ */
+function writesChunksToSocket(response: ServerResponse, socket: Socket): boolean {
+  return response.chunkedEncoding && response.headersSent && response.writableLength === socket.writableLength;
 }
 

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import { graphqlData } from './support/graphql';
 import { createProject, executionDetails, readExample, runProject, waitForStatus } from './support/executions';
@@ -111,4 +112,30 @@ describe('subscriptions: filtered feeds, form events, completion', () => {
       }
     }, 60_000);
   });
+
+  it('executionEvents over SSE to an HTTP/1.0 client (as proxies that speak 1.0 forward it): the same frames, unchunked, the stream closed at the end', async () => {
+    const projectId = await createProject(url(), 'http10', greeting);
+    const executionId = await runProject(url(), projectId);
+    await waitForStatus(url(), executionId, ['completed']);
+    const { lastSeq } = await executionDetails(url(), executionId);
+    const body = JSON.stringify({ query: executionEvents, variables: { id: executionId, after: 0 } });
+    const { host, port } = new URL(url());
+    const response = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), host.split(':')[0]!, () =>
+        socket.end(`POST /graphql HTTP/1.0\r\nHost: ${host}\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`),
+      );
+      let received = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (received += chunk));
+      socket.on('close', () => resolve(received));
+      socket.on('error', reject);
+    });
+    const [head, ...rest] = response.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.[01] 200/);
+    expect(head!.toLowerCase()).not.toContain('transfer-encoding: chunked');
+    const frames = rest.join('\r\n\r\n').split('\n\n').filter((frame) => frame.startsWith('event:'));
+    const seqs = frames.filter((frame) => frame.startsWith('event: next\n')).map((frame) => JSON.parse(frame.slice(frame.indexOf('data: ') + 6)).data.executionEvents.seq);
+    expect(seqs).toEqual(Array.from({ length: lastSeq }, (_, index) => index + 1));
+    expect(frames.at(-1)).toBe('event: complete\ndata:');
+  }, 60_000);
 });

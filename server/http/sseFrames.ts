@@ -13,11 +13,12 @@ import { corkForThisTurn } from './corkForThisTurn';
  * Yoga's own SSE writer pulls each result through the envelope's iterators and a web
  * ReadableStream and serialises it per subscriber. Here the execution's feed pushes each
  * result, whose `event: next` frame is the same bytes for every SSE subscriber and so is
- * built once per shared result, as a ready-made HTTP chunk written straight to the socket; writes
- * of one turn of the event loop are corked into one system call per response. The stream is the one yoga writes: a first `:` comment, a `:`
- * comment every `pingIntervalMs`, `event: next` per result, `event: complete` at the end. A
- * client that reads too slowly (`readsTooSlowly`, as for WebSockets) gets an error result
- * (SUBSCRIBER_TOO_SLOW) and the end of the stream.
+ * built once per shared result, as a ready-made HTTP chunk written straight to the socket;
+ * writes of one turn of the event loop are corked into one system call per response. The
+ * stream is the one yoga writes: a first `:` comment, a `:` comment every `pingIntervalMs`,
+ * `event: next` per result, `event: complete` at the end. A client that reads too slowly
+ * (`readsTooSlowly`, as for WebSockets) gets an error result (SUBSCRIBER_TOO_SLOW) and the end
+ * of the stream.
  */
 export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin {
   const pingIntervalMs = options.pingIntervalMs ?? 12_000;

@@ -312,8 +312,10 @@ async function sseSubscriber(platform: RunningPlatform): Promise<Subscriber> {
   const subscribe = (executionId: string, onSeq: (seq: number) => void) =>
     new Promise<boolean>((settle) => {
       let live = false;
+      let failed = false;
       const fail = (reason: string) => {
-        if (!live) countFailure(reason);
+        if (!live && !failed) countFailure(reason);
+        failed = true;
         settle(false);
       };
       const body = JSON.stringify({ query: subscribeQuery, variables: { id: executionId } });

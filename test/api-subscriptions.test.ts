@@ -121,8 +121,9 @@ describe('subscriptions: filtered feeds, form events, completion', () => {
     const body = JSON.stringify({ query: executionEvents, variables: { id: executionId, after: 0 } });
     const { host, port } = new URL(url());
     const response = await new Promise<string>((resolve, reject) => {
+      // Written, not ended: a proxy keeps its side open while it reads the answer.
       const socket = net.connect(Number(port), host.split(':')[0]!, () =>
-        socket.end(`POST /graphql HTTP/1.0\r\nHost: ${host}\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`),
+        socket.write(`POST /graphql HTTP/1.0\r\nHost: ${host}\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`),
       );
       let received = '';
       socket.setEncoding('utf8');

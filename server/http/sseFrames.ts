@@ -68,14 +68,14 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
                 if (!response.headersSent) return void setImmediate(begin);
                 // Through the response, which sends its head with these first bytes (some browsers
                 // show nothing of a stream until then); the frames after may go to the socket.
-                response.write(':\n\n');
-                ping = setInterval(() => writeFrame(':\n\n'), pingIntervalMs);
+                response.write(pingFrame);
+                ping = setInterval(() => writeFrame(pingFrame, pingChunk), pingIntervalMs);
                 pushed.start({
                   next: (next) => {
                     if (finished) return;
                     if (readsTooSlowly(response.writableLength, slowness)) {
                       writeFrame(`event: next\ndata: ${JSON.stringify({ errors: [{ message: tooSlowMessage, extensions: { code: 'SUBSCRIBER_TOO_SLOW' } }] })}\n\n`);
-                      writeFrame(completeFrame);
+                      writeFrame(completeFrame, completeChunk);
                       return finish();
                     }
                     const frame = nextFrame(next);
@@ -83,14 +83,14 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
                   },
                   complete: () => {
                     if (finished) return;
-                    writeFrame(completeFrame);
+                    writeFrame(completeFrame, completeChunk);
                     finish();
                   },
                   error: (error) => {
                     if (finished) return;
                     const message = error instanceof Error ? error.message : String(error);
                     writeFrame(`event: next\ndata: ${JSON.stringify({ errors: [{ message }] })}\n\n`);
-                    writeFrame(completeFrame);
+                    writeFrame(completeFrame, completeChunk);
                     finish();
                   },
                 });
@@ -111,6 +111,7 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
 
 const tooSlowMessage = 'The client reads too slowly to follow this subscription: subscribe again with afterSeq';
 const completeFrame = Buffer.from('event: complete\ndata:\n\n');
+const pingFrame = Buffer.from(':\n\n');
 const nextFrames = new WeakMap<ExecutionResult, { frame: Buffer; chunk: Buffer }>();
 
 /** `event: next` with the result as its data, and as an HTTP/1.1 chunk, built once per result (results are shared). */
@@ -129,6 +130,8 @@ function chunkOf(frame: Buffer | string): Buffer {
   return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, crlf]);
 }
 const crlf = Buffer.from('\r\n');
+const completeChunk = chunkOf(completeFrame);
+const pingChunk = chunkOf(pingFrame);
 
 /**
  * Whether a frame may go to the response's socket as a ready-made chunk: the body is chunked, the
@@ -138,6 +141,7 @@ const crlf = Buffer.from('\r\n');
  * of an event gets the very same buffer, in one write.
  */
 function writesChunksToSocket(response: ServerResponse, socket: Socket): boolean {
-  return response.chunkedEncoding && response.headersSent && response.writableLength === socket.writableLength;
+  // headersSent is true once the head is built; begin() has sent it with the first comment.
+  return response.chunkedEncoding && response.headersSent && !response.writableEnded && response.writableLength === socket.writableLength;
 }
 

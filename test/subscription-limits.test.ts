@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { describe, expect, it, beforeAll } from '@jest/globals';
 import { createClient as createSseClient } from 'graphql-sse';
 import WebSocket from 'ws';
@@ -217,6 +218,42 @@ describe('subscription limits', () => {
     await waitFor(() => ['f1', 'f2', 'f3'].every((id) => again.nextsOf(id) > 0));
     expect(['f1', 'f2', 'f3'].flatMap(again.errorsOf)).toEqual([]);
     again.close();
+    await waitFor(async () => (await active()) === 0);
+  }, 60_000);
+
+  it('gives back the slot of an executionEvents SSE request whose client is gone before its stream starts', async () => {
+    const admin = { authorization: `Bearer ${adminToken}` };
+    const { body: created } = await graphqlPost(platform.current.graphqlUrl, `mutation ($code: String!) { createProject(name: "gone", code: $code) { ... on Project { id } } }`, { code: 'greeting = Text { value: "hi" }' }, admin);
+    const { body: run } = await graphqlPost(platform.current.graphqlUrl, `mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: created.data!.createProject.id }, admin);
+    const request = { query: 'subscription ($id: ID!) { executionEvents(executionId: $id) { seq } }', variables: { id: run.data!.runProject.id } };
+    const body = JSON.stringify(request);
+    const { hostname, port, host } = new URL(platform.current.graphqlUrl);
+    // More than SUBSCRIPTIONS_PER_CALLER (5), each closed as soon as it is sent: while the
+    // subscription is still being set up (its first read), before any answer.
+    for (let i = 0; i < 8; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const socket = net.connect(Number(port), hostname, () => {
+          socket.write(
+            `POST /graphql HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\n` +
+              `Authorization: Bearer ${tokens.a}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+            () => {
+              socket.destroy();
+              resolve();
+            },
+          );
+        });
+        socket.on('error', reject);
+      });
+    }
+    await waitFor(async () => (await active()) === 0);
+    const controller = new AbortController();
+    const accepted = await sse(tokens.a, controller, request);
+    const reader = accepted.body!.getReader();
+    let text = '';
+    while (!text.includes('event: next')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).toContain('"seq":1');
+    controller.abort();
+    await reader.cancel().catch(() => undefined);
     await waitFor(async () => (await active()) === 0);
   }, 60_000);
 });

@@ -65,6 +65,8 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
               if (finished) return endStream();
               const begin = () => {
                 if (finished) return;
+                // A client gone before the head was written: no head will come, nor a 'close' now.
+                if (response.destroyed) return finish();
                 if (!response.headersSent) return void setImmediate(begin);
                 // Through the response, which sends its head with these first bytes (some browsers
                 // show nothing of a stream until then); the frames after may go to the socket.

@@ -43,6 +43,8 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
           endStream?.();
         };
         response.once('close', finish);
+        // Gone while the subscription was set up: its 'close' has passed, and no one will read the body.
+        if (response.destroyed) finish();
         const writeFrame = (frame: Buffer | string, chunk?: Buffer) => {
           const socket = response.socket;
           if (socket && writesChunksToSocket(response, socket)) {
@@ -65,8 +67,6 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
               if (finished) return endStream();
               const begin = () => {
                 if (finished) return;
-                // A client gone before the head was written: no head will come, nor a 'close' now.
-                if (response.destroyed) return finish();
                 if (!response.headersSent) return void setImmediate(begin);
                 // Through the response, which sends its head with these first bytes (some browsers
                 // show nothing of a stream until then); the frames after may go to the socket.

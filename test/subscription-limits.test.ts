@@ -221,7 +221,7 @@ describe('subscription limits', () => {
     await waitFor(async () => (await active()) === 0);
   }, 60_000);
 
-  it('gives back the slot of an executionEvents SSE request whose client is gone before its stream starts', async () => {
+  it('gives back the slot of an executionEvents subscription whose client is gone while it is set up, over SSE and graphql-ws', async () => {
     const admin = { authorization: `Bearer ${adminToken}` };
     const { body: created } = await graphqlPost(platform.current.graphqlUrl, `mutation ($code: String!) { createProject(name: "gone", code: $code) { ... on Project { id } } }`, { code: 'greeting = Text { value: "hi" }' }, admin);
     const { body: run } = await graphqlPost(platform.current.graphqlUrl, `mutation ($id: ID!) { runProject(projectId: $id) { ... on Execution { id } } }`, { id: created.data!.createProject.id }, admin);
@@ -244,6 +244,13 @@ describe('subscription limits', () => {
         });
         socket.on('error', reject);
       });
+    }
+    await waitFor(async () => (await active()) === 0);
+    // The same over graphql-ws: sockets closed right after their subscribe message.
+    for (let i = 0; i < 8; i++) {
+      const gone = await connect(wsUrl(), tokens.a);
+      gone.subscribe('g', request.query, request.variables);
+      gone.socket.terminate();
     }
     await waitFor(async () => (await active()) === 0);
     const controller = new AbortController();

@@ -3,8 +3,8 @@
  * process reads (each one statement that bumps lastSeq, stores the event and NOTIFYs, as the
  * platform's commit does; up to 8 in flight) at a fixed rate, while subscribers follow
  * `executionEvents` on the platform: graphql-ws clients each on their own WebSocket, as
- * browsers are, or GraphQL-over-SSE readers (each a connection of its own). Latency = receive time minus the commit's
- * return time (one machine, one clock).
+ * browsers are, or GraphQL-over-SSE readers (each a connection of its own). Latency = receive
+ * time minus the commit's return time (one machine, one clock).
  *
  * Scenarios: every subscriber on one execution (the worst case: each event goes to all),
  * and many subscribers spread over many executions, as dashboards are (10 per execution,

@@ -45,14 +45,14 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
         response.once('close', finish);
         // Gone while the subscription was set up: its 'close' has passed, and no one will read the body.
         if (response.destroyed) finish();
-        const writeFrame = (frame: Buffer | string, chunk?: Buffer) => {
+        const writeFrame = (frame: Frame) => {
           const socket = response.socket;
           if (socket && writesChunksToSocket(response, socket)) {
             corkForThisTurn(socket);
-            socket.write(chunk ?? chunkOf(frame));
+            socket.write(frame.chunk);
           } else {
             corkForThisTurn(response);
-            response.write(frame);
+            response.write(frame.bytes);
           }
         };
         const body = new fetchAPI.ReadableStream<Uint8Array>({
@@ -70,29 +70,28 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
                 if (!response.headersSent) return void setImmediate(begin);
                 // Through the response, which sends its head with these first bytes (some browsers
                 // show nothing of a stream until then); the frames after may go to the socket.
-                response.write(pingFrame);
-                ping = setInterval(() => writeFrame(pingFrame, pingChunk), pingIntervalMs);
+                response.write(pingFrame.bytes);
+                ping = setInterval(() => writeFrame(pingFrame), pingIntervalMs);
                 pushed.start({
                   next: (next) => {
                     if (finished) return;
                     if (readsTooSlowly(response.writableLength, slowness)) {
-                      writeFrame(`event: next\ndata: ${JSON.stringify({ errors: [{ message: tooSlowMessage, extensions: { code: 'SUBSCRIBER_TOO_SLOW' } }] })}\n\n`);
-                      writeFrame(completeFrame, completeChunk);
+                      writeFrame(frameOf(`event: next\ndata: ${JSON.stringify({ errors: [{ message: tooSlowMessage, extensions: { code: 'SUBSCRIBER_TOO_SLOW' } }] })}\n\n`));
+                      writeFrame(completeFrame);
                       return finish();
                     }
-                    const frame = nextFrame(next);
-                    writeFrame(frame.frame, frame.chunk);
+                    writeFrame(nextFrame(next));
                   },
                   complete: () => {
                     if (finished) return;
-                    writeFrame(completeFrame, completeChunk);
+                    writeFrame(completeFrame);
                     finish();
                   },
                   error: (error) => {
                     if (finished) return;
                     const message = error instanceof Error ? error.message : String(error);
-                    writeFrame(`event: next\ndata: ${JSON.stringify({ errors: [{ message }] })}\n\n`);
-                    writeFrame(completeFrame, completeChunk);
+                    writeFrame(frameOf(`event: next\ndata: ${JSON.stringify({ errors: [{ message }] })}\n\n`));
+                    writeFrame(completeFrame);
                     finish();
                   },
                 });
@@ -112,28 +111,29 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
 }
 
 const tooSlowMessage = 'The client reads too slowly to follow this subscription: subscribe again with afterSeq';
-const completeFrame = Buffer.from('event: complete\ndata:\n\n');
-const pingFrame = Buffer.from(':\n\n');
-const nextFrames = new WeakMap<ExecutionResult, { frame: Buffer; chunk: Buffer }>();
-
-/** `event: next` with the result as its data, and as an HTTP/1.1 chunk, built once per result (results are shared). */
-function nextFrame(result: ExecutionResult): { frame: Buffer; chunk: Buffer } {
-  let built = nextFrames.get(result);
-  if (!built) {
-    const frame = Buffer.from(`event: next\ndata: ${JSON.stringify(result)}\n\n`);
-    nextFrames.set(result, (built = { frame, chunk: chunkOf(frame) }));
-  }
-  return built;
+/** An SSE frame's bytes, and the same as one chunk of a chunked HTTP/1.1 body (its length in hex, CRLF, the bytes, CRLF). */
+interface Frame {
+  bytes: Buffer;
+  chunk: Buffer;
 }
 
-/** `frame` as one chunk of a chunked HTTP/1.1 body: its length in hex, CRLF, the bytes, CRLF. */
-function chunkOf(frame: Buffer | string): Buffer {
-  const bytes = typeof frame === 'string' ? Buffer.from(frame) : frame;
-  return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, crlf]);
-}
 const crlf = Buffer.from('\r\n');
-const completeChunk = chunkOf(completeFrame);
-const pingChunk = chunkOf(pingFrame);
+
+function frameOf(text: string): Frame {
+  const bytes = Buffer.from(text);
+  return { bytes, chunk: Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, crlf]) };
+}
+
+const completeFrame = frameOf('event: complete\ndata:\n\n');
+const pingFrame = frameOf(':\n\n');
+const nextFrames = new WeakMap<ExecutionResult, Frame>();
+
+/** `event: next` with the result as its data, built once per result (results are shared). */
+function nextFrame(result: ExecutionResult): Frame {
+  let frame = nextFrames.get(result);
+  if (!frame) nextFrames.set(result, (frame = frameOf(`event: next\ndata: ${JSON.stringify(result)}\n\n`)));
+  return frame;
+}
 
 /**
  * Whether a frame may go to the response's socket as a ready-made chunk: the body is chunked, the

@@ -1,8 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { openDatabase } from '../server/db/database';
+import { createLogger } from '../server/log';
 import { graphqlData } from './support/graphql';
 import { createProject, readExample, runProject, waitForStatus } from './support/executions';
 import { sseSubscriber, webSocketSubscriber } from './support/subscriptions';
+import { createTestDatabase } from './support/platform';
 import { usePlatform } from './support/usePlatform';
 
 const withServer = process.env.DATABASE_URL ? describe : describe.skip;
@@ -66,4 +69,46 @@ withServer('live events after the database drops the LISTEN connection', () => {
       await sse.close();
     }
   }, 120_000);
+});
+
+withServer('the listening connection', () => {
+  it('is one for every channel, comes back with all of them after a drop, and stops a channel no one listens on', async () => {
+    const testDatabase = await createTestDatabase();
+    const url = testDatabase.url!;
+    const database = await openDatabase({ kind: 'server', url }, createLogger('warn'));
+    const notifier = new pg.Client({ connectionString: url });
+    await notifier.connect();
+    try {
+      const received: string[] = [];
+      let reconnects = 0;
+      const next = (count: number) =>
+        new Promise<void>((resolve) => {
+          const check = setInterval(() => received.length >= count && (clearInterval(check), resolve()), 10);
+        });
+      const stopFirst = await database.listen('first', (payload) => received.push(`first:${payload}`), () => reconnects++);
+      await database.listen('second', (payload) => received.push(`second:${payload}`), () => reconnects++);
+      const listening = async () =>
+        (await notifier.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE 'LISTEN%'`)).rows[0].n;
+      expect(await listening()).toBe(1);
+
+      expect(await dropListenConnections(url)).toBe(1);
+      await new Promise<void>((resolve) => {
+        const check = setInterval(() => reconnects === 2 && (clearInterval(check), resolve()), 10);
+      });
+      await notifier.query(`NOTIFY first, 'a'`);
+      await notifier.query(`NOTIFY second, 'b'`);
+      await next(2);
+      expect(received).toEqual(['first:a', 'second:b']);
+
+      await stopFirst();
+      await notifier.query(`NOTIFY first, 'c'`);
+      await notifier.query(`NOTIFY second, 'd'`);
+      await next(3);
+      expect(received).toEqual(['first:a', 'second:b', 'second:d']);
+    } finally {
+      await notifier.end();
+      await database.close();
+      await testDatabase.drop();
+    }
+  }, 60_000);
 });

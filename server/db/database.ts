@@ -9,7 +9,7 @@ import type { Logger } from '../log';
 import { copyTemplateInto } from './embeddedTemplate';
 import { PrismaClient } from './generated/client';
 import { applyMigrations, type SqlRunner } from './migrate';
-import { loggedRecordSql, setRecordSql } from './recordSql';
+import { loggedRecordSql, type RecordSql, setRecordSql } from './recordSql';
 import { setTransactionGate, TransactionGate } from './transactions';
 
 export type { PrismaClient };
@@ -134,8 +134,8 @@ async function openServer(url: string, log: Logger, logQueries: boolean, poolSiz
   prismaPool.on('error', (error) => log.warn('an idle database connection failed; the pool opens another', { error }));
   const prisma = new PrismaClient({ adapter: new PrismaPg(prismaPool), transactionOptions, ...queryEvents(logQueries) });
   setTransactionGate(prisma, new TransactionGate(Math.max(1, poolSize - connectionsKeptForOthers)));
-  setRecordSql(prisma, loggedRecordSql({ query: async <Row>(text: string, params: unknown[]) => (await prismaPool.query(text, params)).rows as Row[] }, logQueries ? log : undefined));
-  const listeners: ReconnectingListener[] = [];
+  setRecordSql(prisma, loggedRecordSql(preparedStatements(prismaPool), logQueries ? log : undefined));
+  const listener = new ReconnectingListener(url, log);
   return {
     kind: 'server',
     prisma,
@@ -143,17 +143,9 @@ async function openServer(url: string, log: Logger, logQueries: boolean, poolSiz
       exec: async (text) => void (await pool.query(text)),
       query: async <Row>(text: string, params?: unknown[]) => (await pool.query(text, params)).rows as Row[],
     },
-    listen: async (channel, onNotification, onReconnect) => {
-      const listener = new ReconnectingListener(url, channel, onNotification, onReconnect ?? (() => undefined), log);
-      await listener.connect();
-      listeners.push(listener);
-      return async () => {
-        listeners.splice(listeners.indexOf(listener), 1);
-        await listener.close();
-      };
-    },
+    listen: (channel, onNotification, onReconnect) => listener.listen(channel, { onNotification, onReconnect: onReconnect ?? (() => undefined) }),
     close: async () => {
-      await Promise.all(listeners.map((listener) => listener.close()));
+      await listener.close();
       await prisma.$disconnect();
       await prismaPool.end();
       await pool.end();
@@ -161,31 +153,75 @@ async function openServer(url: string, log: Logger, logQueries: boolean, poolSiz
   };
 }
 
-/** A LISTEN connection that comes back after PostgreSQL restarts or drops it. */
+/**
+ * The record statements as named prepared statements, each parsed and planned once per
+ * connection rather than on every call: they run on every run's path, and their texts are fixed
+ * (a name per distinct text; a text built per call would fill every connection with statements).
+ */
+function preparedStatements(pool: pg.Pool): RecordSql {
+  const names = new Map<string, string>();
+  return {
+    query: async <Row>(text: string, values: unknown[]) => {
+      let name = names.get(text);
+      if (!name) names.set(text, (name = `weft_record_${names.size + 1}`));
+      return (await pool.query({ name, text, values })).rows as Row[];
+    },
+  };
+}
+
+interface ChannelListener {
+  onNotification(payload: string): void;
+  onReconnect(): void;
+}
+
+const listenStatement = (verb: 'LISTEN' | 'UNLISTEN', channel: string) => `${verb} "${channel.replaceAll('"', '""')}"`;
+
+/**
+ * One LISTEN connection for every channel, which comes back after PostgreSQL restarts or drops
+ * it. One, because PostgreSQL wakes every listening connection of a database for each NOTIFY,
+ * whatever its channels: a connection per channel read every run's events once per channel.
+ */
 class ReconnectingListener {
   private client: pg.Client | undefined;
+  private connected: Promise<void> | undefined;
+  /** The channels LISTENed on the current connection. */
+  private listening = new Set<string>();
+  private readonly channels = new Map<string, Set<ChannelListener>>();
   private closed = false;
   private retryDelayMs = listenerRetry.initialMs;
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly url: string,
-    private readonly channel: string,
-    private readonly onNotification: (payload: string) => void,
-    private readonly onReconnect: () => void,
     private readonly log: Logger,
   ) {}
 
-  async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
-    client.on('notification', (message) => {
-      if (message.channel === this.channel) this.onNotification(message.payload ?? '');
+  /** Rejects when the first connection cannot be opened; resolves to the function that stops this listener. */
+  async listen(channel: string, listener: ChannelListener): Promise<() => Promise<void>> {
+    const listeners = this.channels.get(channel) ?? new Set<ChannelListener>();
+    this.channels.set(channel, listeners);
+    listeners.add(listener);
+    this.connected ??= this.connect().catch(async (error: unknown) => {
+      const failed = this.client;
+      this.client = undefined;
+      this.connected = undefined;
+      await failed?.end().catch(() => undefined);
+      throw error;
     });
-    client.on('error', (error) => this.log.warn('database listener connection failed', { channel: this.channel, error }));
-    client.on('end', () => this.lost(client));
-    this.client = client;
-    await client.connect();
-    await client.query(`LISTEN "${this.channel.replaceAll('"', '""')}"`);
+    try {
+      await this.connected;
+      // Opened before this channel was added: it is LISTENed now (a connection opened since has it already).
+      if (this.client && !this.listening.has(channel)) {
+        this.listening.add(channel);
+        await this.client.query(listenStatement('LISTEN', channel));
+      }
+    } catch (error) {
+      this.stop(channel, listener);
+      throw error;
+    }
+    return async () => {
+      if (this.stop(channel, listener)) await this.client?.query(listenStatement('UNLISTEN', channel)).catch(() => undefined);
+    };
   }
 
   async close(): Promise<void> {
@@ -194,10 +230,36 @@ class ReconnectingListener {
     await this.client?.end().catch(() => undefined);
   }
 
+  /** True when no one listens on the channel any more. */
+  private stop(channel: string, listener: ChannelListener): boolean {
+    const listeners = this.channels.get(channel);
+    if (!listeners?.delete(listener) || listeners.size > 0) return false;
+    this.channels.delete(channel);
+    this.listening.delete(channel);
+    return true;
+  }
+
+  private async connect(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('notification', (message) => {
+      for (const listener of this.channels.get(message.channel) ?? []) listener.onNotification(message.payload ?? '');
+    });
+    client.on('error', (error) => this.log.warn('database listener connection failed', { error }));
+    client.on('end', () => this.lost(client));
+    this.client = client;
+    this.listening = new Set();
+    await client.connect();
+    // A channel added while this runs is in the map by the time the loop reaches it.
+    for (const channel of this.channels.keys()) {
+      this.listening.add(channel);
+      await client.query(listenStatement('LISTEN', channel));
+    }
+  }
+
   private lost(client: pg.Client): void {
     if (this.closed || client !== this.client) return;
     this.client = undefined;
-    this.log.warn('database listener connection lost; reconnecting', { channel: this.channel, retryInMs: this.retryDelayMs });
+    this.log.warn('database listener connection lost; reconnecting', { channels: [...this.channels.keys()], retryInMs: this.retryDelayMs });
     this.scheduleReconnect();
   }
 
@@ -222,8 +284,9 @@ class ReconnectingListener {
       return;
     }
     this.retryDelayMs = listenerRetry.initialMs;
-    this.log.info('database listener reconnected', { channel: this.channel });
-    this.onReconnect();
+    this.log.info('database listener reconnected', { channels: [...this.channels.keys()] });
+    // Notifications sent while it was away are lost: every listener catches up from storage.
+    for (const listeners of [...this.channels.values()]) for (const listener of [...listeners]) listener.onReconnect();
   }
 }
 

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import pg from 'pg';
 import { graphqlData, graphqlRequest } from './support/graphql';
 import { createProject, executionDetails, readExample, runProject, waitForStatus } from './support/executions';
 import { embeddedRestateUrls } from './support/platform';
-import { journaledSteps } from './support/restateJournal';
+import { journaledSteps, restateQuery } from './support/restateJournal';
 import { webSocketSubscriber } from './support/subscriptions';
 import { usePlatform } from './support/usePlatform';
 
@@ -33,10 +35,11 @@ describe('the executor runs Weft programs with their semantics', () => {
     expect(execution.status).toBe('completed');
     expect(execution.node('n449')).toMatchObject({ status: 'completed', inputs: { v: `x${'.'.repeat(448)}` }, output: { text: `x${'.'.repeat(449)}` } });
     expect(execution.node('n449')?.startedAt).toBeTruthy();
-    // No step per node, nor one to start (runProject hands the run its plan): 200 records at most in one
-    // step, the first with the run's own start, the last ones written with the finish.
+    // No step per node, nor one to start (runProject hands the run its plan), nor one to finish (its
+    // write is idempotent): 200 records at most in one step, the first with the run's own start, the
+    // last ones written with the finish.
     const steps = (await journaledSteps((await embeddedRestateUrls(platform.current.dataDir)).adminUrl)).get(executionId)!;
-    expect([...steps.keys()]).toEqual(['record running +199', 'record n199[] +199', 'finish']);
+    expect([...steps.keys()]).toEqual(['record running +199', 'record n199[] +199']);
   });
 
   it('runs hello.weft: Python adds the numbers, Pack bundles them, Debug shows them', async () => {
@@ -119,5 +122,50 @@ describe('the executor runs Weft programs with their semantics', () => {
     const executionId = await runProject(url(), projectId, { inputs: { hook: { city: 'Oslo', degrees: -3 } } });
     const execution = await waitForStatus(url(), executionId, ['completed', 'failed']);
     expect(execution.node('line')?.output).toEqual({ text: 'Oslo: -3 °C' });
+  });
+});
+
+const withServer = process.env.DATABASE_URL ? describe : describe.skip;
+
+const entriesOf = async (adminUrl: string, executionId: string) =>
+  (
+    await restateQuery<{ entry_type: string }>(
+      adminUrl,
+      `SELECT j.entry_type FROM sys_journal j JOIN sys_invocation i ON j.id = i.id WHERE i.target_service_name = 'Execution' AND i.target_service_key = '${executionId}' ORDER BY j.index`,
+    )
+  ).map((row) => row.entry_type);
+
+withServer('a run that an earlier platform handed to Restate', () => {
+  const platform = usePlatform();
+
+  it('keeps the shape of its journal after an upgrade: a run submitted without a journal shape starts and finishes in steps of their own', async () => {
+    const url = platform.current.graphqlUrl;
+    const projectId = await createProject(url, 'before the upgrade', 'greeting = Text { value: "hello" }\nshout = Template(v: String) { template: "{{v}}!" }\nshout.v = greeting.value');
+    // What an earlier platform wrote and submitted: a pending execution, and an input of the execution id alone.
+    const executionId = randomUUID();
+    const client = new pg.Client({ connectionString: platform.database.url });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO "Execution" (id, "projectId", trigger, "lastSeq") VALUES ($1, $2, 'Manual', 0)`, [executionId, projectId]);
+    } finally {
+      await client.end();
+    }
+    const { ingressUrl, adminUrl } = await embeddedRestateUrls(platform.current.dataDir);
+    const submitted = await fetch(`${ingressUrl}/Execution/${executionId}/run/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ executionId }),
+    });
+    expect(submitted.ok).toBe(true);
+    const execution = await waitForStatus(url, executionId, ['completed', 'failed']);
+    expect(execution.status).toBe('completed');
+    expect(execution.node('shout')?.output).toEqual({ text: 'hello!' });
+    const steps = (await journaledSteps(adminUrl)).get(executionId)!;
+    expect([...steps.keys()]).toEqual(['start', 'finish']);
+    // And it asked for its pause promise at the start, as it did then; a run started now asks for none.
+    expect(await entriesOf(adminUrl, executionId)).toContain('Command: GetPromise');
+    const current = await runProject(url, projectId);
+    expect((await waitForStatus(url, current, ['completed', 'failed'])).status).toBe('completed');
+    expect(await entriesOf(adminUrl, current)).not.toContain('Command: GetPromise');
   });
 });

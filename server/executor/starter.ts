@@ -5,7 +5,7 @@ import { workflowInvocationId } from '../restate/admin';
 import { WorkflowIngress } from '../restate/ingress';
 import type { ExecutionPlan } from './plan';
 import type { ExecutionRecords, ProjectForRun } from './records';
-import { executionWorkflowName, humanAnswerPromise, type ExecutionInput, type ExecutionWorkflow, type HumanAnswer } from './workflow';
+import { currentJournalShape, executionWorkflowName, humanAnswerPromise, type ExecutionInput, type ExecutionWorkflow, type HumanAnswer } from './workflow';
 
 /** Starts executions on Restate (a workflow keyed by the execution id) and sends them what they wait for. */
 export class ExecutionStarter {
@@ -79,7 +79,7 @@ export class ExecutionStarter {
 
   /** The invocation id is not stored: a cancel asks Restate for it (one statement less for every run). */
   private submit(execution: Execution, plan?: ExecutionPlan): Promise<string> {
-    const input: ExecutionInput = { executionId: execution.id, plan };
+    const input: ExecutionInput = { executionId: execution.id, plan, journalShape: currentJournalShape };
     return this.submissions.submit(executionWorkflowName, execution.id, input);
   }
 

@@ -24,7 +24,21 @@ export interface ExecutionInput {
    * running with its first records.
    */
   plan?: ExecutionPlan;
+  /**
+   * The shape of the journal the run writes (currentJournalShape). Absent: a run started by a
+   * platform before 2026-12-02, which keeps the shape it began with, so that its replay after an
+   * upgrade matches its journal.
+   */
+  journalShape?: number;
 }
+
+/**
+ * 2: the pause control promise is asked for when the run first waits (a run of pure nodes never
+ * does, and asks Restate for nothing), and the finish is written without a step of its own: it is
+ * idempotent (a replay finds the node runs recorded and the execution ended, and writes nothing),
+ * and a step is a round trip to Restate on every run's path. 1: both at the start and as a step.
+ */
+export const currentJournalShape = 2;
 
 /** What a person's answer (or skip) to a HumanQuery form resolves its durable promise with. */
 export type HumanAnswer =
@@ -93,6 +107,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
     handlers: {
       run: async (ctx: restate.WorkflowContext, input: ExecutionInput): Promise<void> => {
         const { executionId } = input;
+        const lean = (input.journalShape ?? 1) >= 2;
         const limits = { settings: nodeSettings, maxOutputBytesPerPort };
         // Endings journaled or decided here and not written yet: the next step that runs anyway writes them first.
         let carried: CarriedChange[] = [];
@@ -129,9 +144,9 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
           const summary = summarize(state);
           const error = summary.failed.map((f) => `${f.nodeId}${f.lane.length ? `[${f.lane.join('.')}]` : ''}: ${f.error}`).join('\n');
           const endings = takeCarried();
-          await ctx.run('finish', () =>
-            records.recordDeferred(executionId, endings, finishChange(summary.status === 'failed' ? { status: 'failed', error } : { status: 'completed' })),
-          );
+          const finish = () => records.recordDeferred(executionId, endings, finishChange(summary.status === 'failed' ? { status: 'failed', error } : { status: 'completed' }));
+          if (lean) await finish();
+          else await ctx.run('finish', finish);
         } catch (error) {
           if (error instanceof restate.TerminalError && error.code === 409) {
             // What finished before the cancel is recorded as it ended; what did not, cancelled.
@@ -154,7 +169,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
             paused
               ? ctx.promise<boolean>(resumePromise(pauseNumber)).get().map(() => ({ key: '#control', kind: 'resume' as const }))
               : ctx.promise<boolean>(pausePromise(pauseNumber)).get().map(() => ({ key: '#control', kind: 'pause' as const }));
-          let controlRequest = control();
+          let controlRequest = lean ? undefined : control();
           let pureRuns = 0;
           const writeCarried = async () => {
             const name = `record ${carried[0]!.key}${carried.length > 1 ? ` +${carried.length - 1}` : ''}`;
@@ -197,6 +212,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
             if (inFlight.size === 0 && !paused) return; // the finish step writes what is carried
             // No step started that could write them: a record step of their own, before anything else waits.
             if (carried.length > 0) await writeCarried();
+            controlRequest ??= control();
             const step = await restate.RestatePromise.race([...inFlight.values(), controlRequest]);
             if (step.kind === 'pause' || step.kind === 'resume') {
               paused = step.kind === 'pause';

@@ -25,10 +25,19 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
   return {
     onResultProcess({ request, result, serverContext, setResultProcessor }) {
       if (!isAsyncIterable(result)) return;
-      const pushed = pushedResultsOf(request);
       const response = (serverContext as { res?: ServerResponse }).res;
-      if (!pushed || !response || !request.headers.get('accept')?.includes('text/event-stream')) return;
+      if (!response) return;
       const results = (result as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+      const pushed = pushedResultsOf(request);
+      if (!pushed || !request.headers.get('accept')?.includes('text/event-stream')) {
+        // Yoga's own stream (executionsFeed, humanTaskEvents): its server adapter writes nothing to a
+        // response whose client left while the subscription was set up, and so never cancels the
+        // stream, which held the subscription (its caller's slot, its place in the hub) for ever.
+        const end = () => void results.return?.();
+        if (response.destroyed) end();
+        else response.once('close', end);
+        return;
+      }
       setResultProcessor((_result, fetchAPI) => {
         let finished = false;
         const slowness: { overSince?: number } = {};

@@ -44,11 +44,30 @@ const ExecutionEventRef = builder.objectRef<ExecutionEvent>('ExecutionEvent').im
   }),
 });
 
-async function* onlyMatching<T>(events: AsyncIterable<ExecutionEvent>, pick: (event: ExecutionEvent) => T | undefined): AsyncGenerator<T> {
-  for await (const event of events) {
-    const picked = pick(event);
-    if (picked !== undefined) yield picked;
-  }
+/**
+ * The events `pick` keeps, as `pick` makes them. Not an async generator: a generator's return()
+ * waits for the next() under way, which on a quiet platform may never end, so a subscription whose
+ * client has gone would keep its place (and its caller's slot) until some event came along; here
+ * return() ends the source at once, and the waiting next() with it.
+ */
+function onlyMatching<T>(events: AsyncIterableIterator<ExecutionEvent>, pick: (event: ExecutionEvent) => T | undefined): AsyncIterableIterator<T> {
+  return {
+    async next(): Promise<IteratorResult<T>> {
+      while (true) {
+        const result = await events.next();
+        if (result.done) return { done: true, value: undefined };
+        const picked = pick(result.value);
+        if (picked !== undefined) return { done: false, value: picked };
+      }
+    },
+    async return(): Promise<IteratorResult<T>> {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 builder.subscriptionFields((t) => ({

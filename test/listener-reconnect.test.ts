@@ -101,6 +101,8 @@ withServer('the listening connection', () => {
       expect(received).toEqual(['first:a', 'second:b']);
 
       await stopFirst();
+      const lastStatement = await notifier.query(`SELECT query FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE '%LISTEN%' AND pid <> pg_backend_pid()`);
+      expect(lastStatement.rows.map((row) => row.query)).toEqual(['UNLISTEN "first"']);
       await notifier.query(`NOTIFY first, 'c'`);
       await notifier.query(`NOTIFY second, 'd'`);
       await next(3);

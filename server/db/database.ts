@@ -205,19 +205,31 @@ class ReconnectingListener {
       const failed = this.client;
       this.client = undefined;
       this.connected = undefined;
+      // Lost while it was set up: no reconnect of a connection that never was (the next listen opens one).
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
       await failed?.end().catch(() => undefined);
       throw error;
     });
     try {
       await this.connected;
-      // Opened before this channel was added: it is LISTENed now (a connection opened since has it already).
-      if (this.client && !this.listening.has(channel)) {
-        this.listening.add(channel);
-        await this.client.query(listenStatement('LISTEN', channel));
-      }
     } catch (error) {
       this.stop(channel, listener);
       throw error;
+    }
+    // Opened before this channel was added: it is LISTENed now (a connection opened since has it already).
+    const client = this.client;
+    if (client && !this.listening.has(channel)) {
+      this.listening.add(channel);
+      try {
+        await client.query(listenStatement('LISTEN', channel));
+      } catch (error) {
+        // Lost meanwhile: the reconnect LISTENs every channel, this one too.
+        if (client === this.client) {
+          this.stop(channel, listener);
+          throw error;
+        }
+      }
     }
     return async () => {
       if (this.stop(channel, listener)) await this.client?.query(listenStatement('UNLISTEN', channel)).catch(() => undefined);
@@ -279,6 +291,7 @@ class ReconnectingListener {
       const failed = this.client;
       this.client = undefined;
       await failed?.end().catch(() => undefined);
+      if (this.closed) return;
       this.retryDelayMs = Math.min(this.retryDelayMs * 2, listenerRetry.maxMs);
       this.scheduleReconnect();
       return;

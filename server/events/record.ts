@@ -129,7 +129,9 @@ export interface NewExecution {
 /**
  * commitNewExecution in one statement (a run's start is on the path of every run): the execution,
  * pending, its first event, and that event's NOTIFY, which carries it whole when it is small, as
- * notificationOf decides (weft_execution_snapshot gives the fields of executionSnapshot).
+ * notificationOf decides (weft_execution_snapshot gives the fields of executionSnapshot). Its
+ * columns are named, not `*`: it is a prepared statement on a server, and a column that a later
+ * migration adds would change its result type under the connections that prepared it.
  */
 export async function insertNewExecution(prisma: PrismaClient, data: NewExecution, id: string): Promise<Execution> {
   const json = (value: Prisma.InputJsonValue | undefined) => (value === undefined ? null : JSON.stringify(value));
@@ -143,7 +145,10 @@ export async function insertNewExecution(prisma: PrismaClient, data: NewExecutio
       FROM created
       RETURNING id, "createdAt", payload
     )
-    SELECT created.*, pg_notify($11, CASE WHEN octet_length(whole.event) < $12 THEN whole.event ELSE event.id::text END) IS NULL AS notified
+    SELECT created.id, created."projectId", created."versionId", created.trigger, created."triggeredBy", created."triggerPayload",
+      created.status, created.error, created."costUsd", created."startedAt", created."completedAt", created."lastSeq", created."invocationId",
+      created."testConfigId", created."triggerId", created."idempotencyKey", created."configOverrides", created."pageId",
+      pg_notify($11, CASE WHEN octet_length(whole.event) < $12 THEN whole.event ELSE event.id::text END) IS NULL AS notified
     FROM created, event, LATERAL (SELECT (event.payload || jsonb_build_object('id', event.id::text, 'executionId', created.id, 'seq', 1,
       'createdAt', weft_iso_time(event."createdAt")))::text AS event) AS whole`;
   const parameters = [id, data.projectId, data.versionId ?? null, data.trigger, data.triggeredBy ?? null, json(data.triggerPayload), data.testConfigId ?? null,

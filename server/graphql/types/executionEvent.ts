@@ -56,7 +56,13 @@ function onlyMatching<T>(events: AsyncIterableIterator<ExecutionEvent>, pick: (e
       while (true) {
         const result = await events.next();
         if (result.done) return { done: true, value: undefined };
-        const picked = pick(result.value);
+        let picked: T | undefined;
+        try {
+          picked = pick(result.value);
+        } catch (error) {
+          await events.return?.();
+          throw error;
+        }
         if (picked !== undefined) return { done: false, value: picked };
       }
     },

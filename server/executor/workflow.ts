@@ -107,7 +107,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
     handlers: {
       run: async (ctx: restate.WorkflowContext, input: ExecutionInput): Promise<void> => {
         const { executionId } = input;
-        const lean = (input.journalShape ?? 1) >= 2;
+        const journalShape = input.journalShape ?? 1;
         const limits = { settings: nodeSettings, maxOutputBytesPerPort };
         // Endings journaled or decided here and not written yet: the next step that runs anyway writes them first.
         let carried: CarriedChange[] = [];
@@ -145,8 +145,8 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
           const error = summary.failed.map((f) => `${f.nodeId}${f.lane.length ? `[${f.lane.join('.')}]` : ''}: ${f.error}`).join('\n');
           const endings = takeCarried();
           const finish = () => records.recordDeferred(executionId, endings, finishChange(summary.status === 'failed' ? { status: 'failed', error } : { status: 'completed' }));
-          if (lean) await finish();
-          else await ctx.run('finish', finish);
+          if (journalShape === 1) await ctx.run('finish', finish);
+          else await finish();
         } catch (error) {
           if (error instanceof restate.TerminalError && error.code === 409) {
             // What finished before the cancel is recorded as it ended; what did not, cancelled.
@@ -169,7 +169,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
             paused
               ? ctx.promise<boolean>(resumePromise(pauseNumber)).get().map(() => ({ key: '#control', kind: 'resume' as const }))
               : ctx.promise<boolean>(pausePromise(pauseNumber)).get().map(() => ({ key: '#control', kind: 'pause' as const }));
-          let controlRequest = lean ? undefined : control();
+          let controlRequest = journalShape === 1 ? control() : undefined;
           let pureRuns = 0;
           const writeCarried = async () => {
             const name = `record ${carried[0]!.key}${carried.length > 1 ? ` +${carried.length - 1}` : ''}`;
@@ -209,7 +209,7 @@ export function createExecutionWorkflow({ records, nodeSettings, concurrency, ma
               const key = instanceKey(ready);
               inFlight.set(key, startInstance(ctx, nodes.get(ready.nodeId)!, ready, key, carriedBefore));
             }
-            if (inFlight.size === 0 && !paused) return; // the finish step writes what is carried
+            if (inFlight.size === 0 && !paused) return; // the finish writes what is carried
             // No step started that could write them: a record step of their own, before anything else waits.
             if (carried.length > 0) await writeCarried();
             controlRequest ??= control();

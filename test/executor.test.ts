@@ -4,7 +4,7 @@ import pg from 'pg';
 import { graphqlData, graphqlRequest } from './support/graphql';
 import { createProject, executionDetails, readExample, runProject, waitForStatus } from './support/executions';
 import { embeddedRestateUrls } from './support/platform';
-import { journaledSteps, restateQuery } from './support/restateJournal';
+import { journalEntryTypes, journaledSteps } from './support/restateJournal';
 import { webSocketSubscriber } from './support/subscriptions';
 import { usePlatform } from './support/usePlatform';
 
@@ -127,14 +127,6 @@ describe('the executor runs Weft programs with their semantics', () => {
 
 const withServer = process.env.DATABASE_URL ? describe : describe.skip;
 
-const entriesOf = async (adminUrl: string, executionId: string) =>
-  (
-    await restateQuery<{ entry_type: string }>(
-      adminUrl,
-      `SELECT j.entry_type FROM sys_journal j JOIN sys_invocation i ON j.id = i.id WHERE i.target_service_name = 'Execution' AND i.target_service_key = '${executionId}' ORDER BY j.index`,
-    )
-  ).map((row) => row.entry_type);
-
 withServer('a run that an earlier platform handed to Restate', () => {
   const platform = usePlatform();
 
@@ -163,9 +155,9 @@ withServer('a run that an earlier platform handed to Restate', () => {
     const steps = (await journaledSteps(adminUrl)).get(executionId)!;
     expect([...steps.keys()]).toEqual(['start', 'finish']);
     // And it asked for its pause promise at the start, as it did then; a run started now asks for none.
-    expect(await entriesOf(adminUrl, executionId)).toContain('Command: GetPromise');
+    expect(await journalEntryTypes(adminUrl, executionId)).toContain('Command: GetPromise');
     const current = await runProject(url, projectId);
     expect((await waitForStatus(url, current, ['completed', 'failed'])).status).toBe('completed');
-    expect(await entriesOf(adminUrl, current)).not.toContain('Command: GetPromise');
+    expect(await journalEntryTypes(adminUrl, current)).not.toContain('Command: GetPromise');
   });
 });

@@ -6,6 +6,7 @@ import { graphqlData } from './support/graphql';
 import { createProject, readExample, runProject, waitForStatus } from './support/executions';
 import { sseSubscriber, webSocketSubscriber } from './support/subscriptions';
 import { createTestDatabase } from './support/platform';
+import { eventually } from './support/triggers';
 import { usePlatform } from './support/usePlatform';
 
 const withServer = process.env.DATABASE_URL ? describe : describe.skip;
@@ -81,10 +82,7 @@ withServer('the listening connection', () => {
     try {
       const received: string[] = [];
       let reconnects = 0;
-      const next = (count: number) =>
-        new Promise<void>((resolve) => {
-          const check = setInterval(() => received.length >= count && (clearInterval(check), resolve()), 10);
-        });
+      const receivedAll = (count: number) => eventually(async () => received.length, (length) => length >= count, 10_000);
       const stopFirst = await database.listen('first', (payload) => received.push(`first:${payload}`), () => reconnects++);
       await database.listen('second', (payload) => received.push(`second:${payload}`), () => reconnects++);
       const listening = async () =>
@@ -92,12 +90,10 @@ withServer('the listening connection', () => {
       expect(await listening()).toBe(1);
 
       expect(await dropListenConnections(url)).toBe(1);
-      await new Promise<void>((resolve) => {
-        const check = setInterval(() => reconnects === 2 && (clearInterval(check), resolve()), 10);
-      });
+      await eventually(async () => reconnects, (count) => count === 2, 10_000);
       await notifier.query(`NOTIFY first, 'a'`);
       await notifier.query(`NOTIFY second, 'b'`);
-      await next(2);
+      await receivedAll(2);
       expect(received).toEqual(['first:a', 'second:b']);
 
       await stopFirst();
@@ -105,7 +101,7 @@ withServer('the listening connection', () => {
       expect(lastStatement.rows.map((row) => row.query)).toEqual(['UNLISTEN "first"']);
       await notifier.query(`NOTIFY first, 'c'`);
       await notifier.query(`NOTIFY second, 'd'`);
-      await next(3);
+      await receivedAll(3);
       expect(received).toEqual(['first:a', 'second:b', 'second:d']);
     } finally {
       await notifier.end();

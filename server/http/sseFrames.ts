@@ -33,9 +33,7 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
         // Yoga's own stream (executionsFeed, humanTaskEvents): its server adapter writes nothing to a
         // response whose client left while the subscription was set up, and so never cancels the
         // stream, which held the subscription (its caller's slot, its place in the hub) for ever.
-        const end = () => void results.return?.();
-        if (response.destroyed) end();
-        else response.once('close', end);
+        whenGone(response, () => void results.return?.());
         return;
       }
       setResultProcessor((_result, fetchAPI) => {
@@ -51,9 +49,7 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
           void results.return?.();
           endStream?.();
         };
-        response.once('close', finish);
-        // Gone while the subscription was set up: its 'close' has passed, and no one will read the body.
-        if (response.destroyed) finish();
+        whenGone(response, finish);
         const writeFrame = (frame: Frame) => {
           const socket = response.socket;
           if (socket && writesChunksToSocket(response, socket)) {
@@ -63,6 +59,12 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
             corkForThisTurn(response);
             response.write(frame.bytes);
           }
+        };
+        /** The last frames: an error result first, when there is one, then `complete`. */
+        const end = (error?: { message: string; extensions?: object }) => {
+          if (error) writeFrame(frameOf(`event: next\ndata: ${JSON.stringify({ errors: [error] })}\n\n`));
+          writeFrame(completeFrame);
+          finish();
         };
         const body = new fetchAPI.ReadableStream<Uint8Array>({
           // Called once; the frames go to the response directly, and the stream closes (yoga
@@ -84,24 +86,14 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
                 pushed.start({
                   next: (next) => {
                     if (finished) return;
-                    if (readsTooSlowly(response.writableLength, slowness)) {
-                      writeFrame(frameOf(`event: next\ndata: ${JSON.stringify({ errors: [{ message: tooSlowMessage, extensions: { code: 'SUBSCRIBER_TOO_SLOW' } }] })}\n\n`));
-                      writeFrame(completeFrame);
-                      return finish();
-                    }
+                    if (readsTooSlowly(response.writableLength, slowness)) return end({ message: tooSlowMessage, extensions: { code: 'SUBSCRIBER_TOO_SLOW' } });
                     writeFrame(nextFrame(next));
                   },
                   complete: () => {
-                    if (finished) return;
-                    writeFrame(completeFrame);
-                    finish();
+                    if (!finished) end();
                   },
                   error: (error) => {
-                    if (finished) return;
-                    const message = error instanceof Error ? error.message : String(error);
-                    writeFrame(frameOf(`event: next\ndata: ${JSON.stringify({ errors: [{ message }] })}\n\n`));
-                    writeFrame(completeFrame);
-                    finish();
+                    if (!finished) end({ message: error instanceof Error ? error.message : String(error) });
                   },
                 });
               };
@@ -117,6 +109,15 @@ export function useSseFrames(options: { pingIntervalMs?: number } = {}): Plugin 
       }, 'text/event-stream');
     },
   };
+}
+
+/**
+ * Calls `gone` when the response's client has gone — at once if it went while the subscription was
+ * set up: its 'close' has passed then, and no one will read the body.
+ */
+function whenGone(response: ServerResponse, gone: () => void): void {
+  if (response.destroyed) gone();
+  else response.once('close', gone);
 }
 
 const tooSlowMessage = 'The client reads too slowly to follow this subscription: subscribe again with afterSeq';

@@ -30,6 +30,15 @@ export async function restateQuery<Row>(adminUrl: string, query: string): Promis
   return ((await response.json()) as { rows: Row[] }).rows;
 }
 
+/** The type of each entry of one execution's journal, in order (`Command: Run`, `Command: GetPromise`, …). */
+export async function journalEntryTypes(adminUrl: string, executionId: string): Promise<string[]> {
+  const rows = await restateQuery<{ entry_type: string }>(adminUrl, `
+    SELECT j.entry_type FROM sys_journal j JOIN sys_invocation i ON j.id = i.id
+    WHERE i.target_service_name = 'Execution' AND i.target_service_key = '${executionId}'
+    ORDER BY j.index`);
+  return rows.map((row) => row.entry_type);
+}
+
 /** The ctx.run steps of every Execution/run invocation, by execution id and step name (`run a[]`, `plan`, …). */
 export async function journaledSteps(adminUrl: string): Promise<Map<string, Map<string, JournaledStep>>> {
   const rows = await restateQuery<JournalRow>(adminUrl, `

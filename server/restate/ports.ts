@@ -27,10 +27,24 @@ export async function rememberedPorts<Name extends string>(
     const exclude = [...reserved, ...Object.values<number>(chosen)];
     chosen[name] = previous !== undefined && !exclude.includes(previous) && (await isFree(previous))
       ? previous
-      : await getPort({ host: '127.0.0.1', exclude });
+      : await freePort(exclude);
   }
   await writeFile(file, `${JSON.stringify(chosen, null, 2)}\n`);
   return chosen;
+}
+
+/**
+ * A port the OS hands out as free, never one of `exclude`. get-port's own `exclude` filters only
+ * the ports it is asked to try, not the one the OS picks, so a port reserved for later (the HTTP
+ * server's) could come back.
+ */
+export async function freePort(exclude: readonly number[], pick: () => Promise<number> = () => getPort({ host: '127.0.0.1' })): Promise<number> {
+  const attempts = 100;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const port = await pick();
+    if (!exclude.includes(port)) return port;
+  }
+  throw new Error(`No free port outside ${exclude.join(', ')} after ${attempts} attempts`);
 }
 
 export function isFree(port: number, host = '127.0.0.1'): Promise<boolean> {

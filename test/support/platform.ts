@@ -52,9 +52,28 @@ export async function makeDataDir(): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), 'weft-test-'));
 }
 
-/** Starts `server/main.ts` as `npm start` does, on a free port, and waits for /health. */
-export async function startPlatform(options: { dataDir: string; databaseUrl?: string; env?: Record<string, string> }): Promise<RunningPlatform> {
+type PlatformOptions = { dataDir: string; databaseUrl?: string; env?: Record<string, string> };
+
+class PortTaken extends Error {}
+
+/**
+ * Starts `server/main.ts` as `npm start` does, on a free port, and waits for /health.
+ * A port is free when chosen but only taken when the platform listens; another test file's
+ * platform, started meanwhile, can take it first. Then it starts again on other ports.
+ */
+export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
   // A restart can keep its port (env.PORT), so that browsers reconnect to the same address.
+  const attempts = options.env?.PORT ? 1 : 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await launchPlatform(options);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt >= attempts) throw error;
+    }
+  }
+}
+
+async function launchPlatform(options: PlatformOptions): Promise<RunningPlatform> {
   const port = options.env?.PORT ? Number(options.env.PORT) : await getPort({ host: '127.0.0.1' });
   const env: Record<string, string> = {
     PORT: String(port),
@@ -82,7 +101,10 @@ export async function startPlatform(options: { dataDir: string; databaseUrl?: st
   const exited = child.then(() => undefined);
   const deadline = Date.now() + 90_000;
   while (true) {
-    if (child.exitCode !== null) throw new Error(`The platform exited while starting:\n${output}`);
+    if (child.exitCode !== null) {
+      const message = `The platform exited while starting:\n${output}`;
+      throw /"could not start the platform".*already in use/.test(output) ? new PortTaken(message) : new Error(message);
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`The platform did not become healthy in time:\n${output}`);

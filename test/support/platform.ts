@@ -69,6 +69,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       return await launchPlatform(options);
     } catch (error) {
       if (!(error instanceof PortTaken) || attempt >= attempts) throw error;
+      console.warn(`The platform's port was taken while it started (attempt ${attempt} of ${attempts}); starting it again on other ports`);
     }
   }
 }
@@ -109,7 +110,7 @@ async function launchPlatform(options: PlatformOptions): Promise<RunningPlatform
       child.kill('SIGKILL');
       throw new Error(`The platform did not become healthy in time:\n${output}`);
     }
-    const healthy = await fetch(`${url}/health`).then((response) => response.ok, () => false);
+    const healthy = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) }).then((response) => response.ok, () => false);
     if (healthy) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -62,7 +62,7 @@ class PortTaken extends Error {}
  * platform, started meanwhile, can take it first. Then it starts again on other ports.
  */
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
-  // A restart can keep its port (env.PORT), so that browsers reconnect to the same address.
+  // A restart can keep its port (env.PORT), so that browsers reconnect to the same address: then there is no other to try.
   const attempts = options.env?.PORT ? 1 : 3;
   for (let attempt = 1; ; attempt++) {
     try {
